@@ -1,0 +1,43 @@
+import ArgumentParser
+import FTLab
+import Foundation
+
+@main
+struct FTLabCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ftlab",
+        abstract: "Measure how Python workloads scale on free-threaded CPython against the GIL build.",
+        discussion: """
+            Typical session:
+              ftlab lab pythons                     build the pinned GIL + free-threaded pair
+              ftlab run log-processing --quick -o results/quick.csv
+              ftlab compare base.csv new.csv        fail a CI job on a real regression
+
+            Exit codes: 0 success, 1 regression found by compare or a failed measurement,
+            2 bad input, 130 interrupted.
+            """,
+        subcommands: [ListCommand.self]
+    )
+
+    /// Maps errors to the exit-code contract: usage and input errors exit 2, not 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as FTLabError {
+            FileHandle.standardError.write(Data("ftlab: error: \(error.description)\n".utf8))
+            Foundation.exit(error.exitCode)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
