@@ -1,11 +1,21 @@
 import ArgumentParser
 import FTLab
+import Foundation
 
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List workloads, their variants, parameters and units.")
+        commandName: "list",
+        abstract: "List workloads, their variants, parameters and units.",
+        discussion: "Each variant names the question it answers. Pass --workloads-dir to include your own.")
+
+    @Option(name: .customLong("workloads-dir"), help: ArgumentHelp("A folder with your own workloads. Repeatable.", valueName: "DIR"))
+    var workloadsDirs: [String] = []
+
+    @Flag(help: "Machine-readable output.")
+    var json = false
 
     func run() throws {
-        print("(no workloads yet)")
+        let catalog = try WorkloadCatalog.load(extra: workloadsDirs)
+        print(json ? try catalog.json() : catalog.text())
     }
 }

@@ -19,7 +19,9 @@ public final class ResultWriter {
                 throw .cannotWrite(path: path, reason: "\(error.localizedDescription)")
             }
         }
-        if !fm.fileExists(atPath: path) { fm.createFile(atPath: path, contents: nil) }
+        if !fm.fileExists(atPath: path), !fm.createFile(atPath: path, contents: nil) {
+            throw .cannotWrite(path: path, reason: "cannot create the file")
+        }
         guard let handle = FileHandle(forUpdatingAtPath: path) else {
             throw .cannotWrite(path: path, reason: "cannot open for writing")
         }
@@ -94,6 +96,20 @@ public enum ResultsError: Error, Equatable, CustomStringConvertible {
             "\(path):\(line): column \(column) has \"\(value)\"; expected \(expected)"
         case let .unsupportedSchema(path, found):
             "\(path): schema \(found) is not supported (this ftlab reads schema \(ResultRow.schemaVersion))"
+        }
+    }
+}
+
+/// Whole-file operations on a results CSV.
+public enum ResultFile {
+    /// Atomically replaces `path` with a header and `rows` (used by `--resume` to drop the
+    /// rows of a process that was cut off mid-write).
+    public static func rewrite(path: String, keeping rows: [ResultRow]) throws(ResultsError) {
+        let text = ResultWriter.encode([ResultRow.columns] + rows.map(\.fields))
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw .cannotWrite(path: path, reason: "\(error)")
         }
     }
 }

@@ -1,0 +1,184 @@
+import Foundation
+import Subprocess
+#if canImport(Glibc)
+import Glibc
+#endif
+import SystemPackage
+
+/// What to start: the program (often `ftlab _launch ... -- python ...`), its arguments and
+/// environment overrides (a nil value removes a variable).
+public struct ProcessSpec: Sendable {
+    public var executable: String
+    public var arguments: [String]
+    public var environment: [String: String?]
+    public var workingDirectory: String?
+    /// Kill the process (and its process group) after this many seconds.
+    public var timeoutSeconds: Double
+    /// Where the process's stderr goes; its tail is quoted on failure.
+    public var stderrLogPath: String
+
+    public init(executable: String, arguments: [String], environment: [String: String?] = [:],
+                workingDirectory: String? = nil, timeoutSeconds: Double, stderrLogPath: String) {
+        self.executable = executable
+        self.arguments = arguments
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.timeoutSeconds = timeoutSeconds
+        self.stderrLogPath = stderrLogPath
+    }
+}
+
+/// How a finished process ended and what it said.
+public struct ProcessResult: Sendable {
+    public enum Ending: Sendable, Equatable {
+        case exited(Int32)
+        case signaled(Int32)
+        case timedOut
+        case interrupted
+    }
+    public var ending: Ending
+    public var protocolOutput: String
+    public var stderrTail: String
+    public var elapsedSeconds: Double
+}
+
+/// Spawns interpreter processes in their own process group, enforces timeouts, and kills
+/// every live group when the runner is interrupted, so no interpreter outlives ftlab.
+public enum ProcessRunner {
+    /// Runs `spec` to completion (or timeout) and returns its protocol output and stderr tail.
+    public static func run(_ spec: ProcessSpec) async throws(ExecutionError) -> ProcessResult {
+        let logFD: FileDescriptor
+        do {
+            logFD = try FileDescriptor.open(
+                FilePath(spec.stderrLogPath), .writeOnly,
+                options: [.create, .truncate], permissions: [.ownerReadWrite, .groupRead, .otherRead])
+        } catch {
+            throw .cannotSpawn(program: spec.executable, reason: "cannot open log \(spec.stderrLogPath): \(error)")
+        }
+        var options = PlatformOptions()
+        options.processGroupID = 0  // a group of its own: killing it takes any children too
+        var env: [Environment.Key: String?] = [:]
+        for (key, value) in spec.environment { env[Environment.Key(stringLiteral: key)] = value }
+        let start = ContinuousClock.now
+        let watchdog = Watchdog()
+        let outcome: ExecutionResult<Void, StringOutput<UTF8>, FileDescriptorOutput>
+        do {
+            outcome = try await Subprocess.run(
+                .path(FilePath(spec.executable)),
+                arguments: Arguments(spec.arguments),
+                environment: .inherit.updating(env),
+                workingDirectory: spec.workingDirectory.map { FilePath($0) },
+                platformOptions: options,
+                input: .none,
+                output: .string(limit: 64 << 20),
+                error: .fileDescriptor(logFD, closeAfterSpawningProcess: true)
+            ) { execution in
+                let pid = execution.processIdentifier.value
+                LiveProcesses.shared.add(pid)
+                watchdog.arm(pid: pid, after: spec.timeoutSeconds)
+            }
+        } catch {
+            watchdog.disarm()
+            throw .cannotSpawn(program: spec.executable, reason: "\(error)")
+        }
+        watchdog.disarm()
+        LiveProcesses.shared.remove(outcome.processIdentifier.value)
+        let elapsed = start.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let ending: ProcessResult.Ending
+        if watchdog.fired {
+            ending = .timedOut
+        } else if LiveProcesses.shared.interrupted {
+            ending = .interrupted
+        } else {
+            switch outcome.terminationStatus {
+            case .exited(let code): ending = .exited(code)
+            case .signaled(let signal): ending = .signaled(signal)
+            }
+        }
+        return ProcessResult(
+            ending: ending, protocolOutput: outcome.standardOutput,
+            stderrTail: tail(ofFile: spec.stderrLogPath, lines: 20), elapsedSeconds: seconds)
+    }
+
+    /// The last `lines` lines of a text file (empty when unreadable).
+    public static func tail(ofFile path: String, lines: Int) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { return "" }
+        let text = String(decoding: data.suffix(16 << 10), as: UTF8.self)
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .suffix(lines + 1).joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Kills a process group when its time is up.
+final class Watchdog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: Task<Void, Never>?
+    private var _fired = false
+
+    var fired: Bool { lock.withLock { _fired } }
+
+    func arm(pid: pid_t, after seconds: Double) {
+        let task = Task.detached { [weak self] in
+            try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            guard !Task.isCancelled, let self else { return }
+            self.lock.withLock { self._fired = true }
+            kill(-pid, SIGKILL)
+        }
+        lock.withLock { self.task = task }
+    }
+
+    func disarm() {
+        lock.withLock { task?.cancel() }
+    }
+}
+
+/// The process groups ftlab has started and not yet reaped.
+public final class LiveProcesses: @unchecked Sendable {
+    public static let shared = LiveProcesses()
+    private let lock = NSLock()
+    private var groups = Set<pid_t>()
+    private var _interrupted = false
+
+    /// True once `killAll` ran because the user interrupted the run.
+    public var interrupted: Bool { lock.withLock { _interrupted } }
+
+    func add(_ pid: pid_t) {
+        let alreadyInterrupted = lock.withLock { () -> Bool in
+            groups.insert(pid)
+            return _interrupted
+        }
+        if alreadyInterrupted { kill(-pid, SIGKILL) }
+    }
+
+    func remove(_ pid: pid_t) { _ = lock.withLock { groups.remove(pid) } }
+
+    /// Kills every live process group (SIGKILL) and marks the run interrupted.
+    public func killAll() {
+        let live = lock.withLock { () -> Set<pid_t> in
+            _interrupted = true
+            return groups
+        }
+        for pid in live { kill(-pid, SIGKILL) }
+    }
+}
+
+/// Problems starting processes.
+public enum ExecutionError: FTLabError, Equatable {
+    case cannotSpawn(program: String, reason: String)
+    case missingHarness(String)
+
+    public var description: String {
+        switch self {
+        case let .cannotSpawn(program, reason): "cannot start \(program): \(reason)"
+        case let .missingHarness(path): "the harness \(path) is missing; set FTLAB_WORKLOADS to the repository's Workloads folder"
+        }
+    }
+
+    public var exitCode: Int32 {
+        switch self {
+        case .cannotSpawn: 1
+        case .missingHarness: 2
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+
+/// An interpreter as the runner needs it: a label for the CSV and the executable.
+public struct InterpreterChoice: Sendable, Equatable {
+    public var label: String
+    public var path: String
+    public init(label: String, path: String) {
+        self.label = label
+        self.path = path
+    }
+}
+
+/// Where a process and each of its worker threads may run, already resolved to CPUs.
+public struct PlacementChoice: Sendable, Equatable {
+    /// The policy as the user wrote it (`none`, `compact`, `node:1`...).
+    public var policy: String
+    /// One CPU per worker thread; empty when threads are not pinned.
+    public var threadCPUs: [Int]
+    /// The process's CPU set (empty: inherit).
+    public var processCPUs: [Int]
+    /// `local`, `bind` or `interleave`.
+    public var memoryPolicy: String
+    public var memNodes: [Int]
+    /// Arguments that make `ftlab _launch` apply this before exec (empty: start directly).
+    public var launcherArguments: [String]
+    public var warnings: [String]
+
+    public init(policy: String, threadCPUs: [Int] = [], processCPUs: [Int] = [], memoryPolicy: String = "local",
+                memNodes: [Int] = [], launcherArguments: [String] = [], warnings: [String] = []) {
+        self.policy = policy
+        self.threadCPUs = threadCPUs
+        self.processCPUs = processCPUs
+        self.memoryPolicy = memoryPolicy
+        self.memNodes = memNodes
+        self.launcherArguments = launcherArguments
+        self.warnings = warnings
+    }
+
+    /// No pinning at all.
+    public static let unpinned = PlacementChoice(policy: "none")
+}
+
+/// An allocator as applied to one interpreter build.
+public struct AllocatorChoice: Sendable, Equatable {
+    public var name: String
+    /// `all`, `raw` or `none`: which allocations the swapped allocator serves.
+    public var scope: String
+    /// Environment the allocator needs (`LD_PRELOAD`, `PYTHONMALLOC`).
+    public var environment: [String: String]
+    /// The shared library that must be mapped in the process for the swap to count (nil: none).
+    public var expectedLibrary: String?
+
+    public init(name: String, scope: String, environment: [String: String] = [:], expectedLibrary: String? = nil) {
+        self.name = name
+        self.scope = scope
+        self.environment = environment
+        self.expectedLibrary = expectedLibrary
+    }
+
+    public static let system = AllocatorChoice(name: "system", scope: "none")
+}
+
+/// Repetition: processes per configuration, warmup and measured samples per process.
+public struct Repetition: Sendable, Equatable {
+    public var processes: Int
+    public var samples: Int
+    public var warmups: Int
+    /// Seconds one calibrated sample should last.
+    public var targetSeconds: Double
+    /// A fixed batch (work units per thread per sample) instead of calibration.
+    public var batch: Int?
+
+    public init(processes: Int, samples: Int, warmups: Int, targetSeconds: Double, batch: Int? = nil) {
+        self.processes = processes
+        self.samples = samples
+        self.warmups = warmups
+        self.targetSeconds = targetSeconds
+        self.batch = batch
+    }
+
+    /// The defaults for a full run.
+    public static let standard = Repetition(processes: 5, samples: 10, warmups: 2, targetSeconds: 0.25)
+    /// The smallest run that still gives a usable confidence interval.
+    public static let quick = Repetition(processes: 3, samples: 5, warmups: 1, targetSeconds: 0.1)
+}
+
+/// One point of the matrix: everything that defines what a process measures.
+public struct RunConfiguration: Sendable, Equatable {
+    public var workload: Workload
+    public var variant: String
+    public var params: [String: String]
+    public var interpreter: InterpreterChoice
+    public var threads: Int
+    public var placement: PlacementChoice
+    public var allocator: AllocatorChoice
+    /// The user's `--env` settings, in the order given.
+    public var env: [EnvSetting]
+    public var seed: Int
+
+    public init(workload: Workload, variant: String, params: [String: String], interpreter: InterpreterChoice,
+                threads: Int, placement: PlacementChoice, allocator: AllocatorChoice, env: [EnvSetting], seed: Int) {
+        self.workload = workload
+        self.variant = variant
+        self.params = params
+        self.interpreter = interpreter
+        self.threads = threads
+        self.placement = placement
+        self.allocator = allocator
+        self.env = env
+        self.seed = seed
+    }
+
+    /// `k=v;k=v` with keys sorted: the `params` CSV column.
+    public var paramsText: String {
+        params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+    }
+
+    /// `k=v;k=v` in the order given: the `env` CSV column.
+    public var envText: String { env.map { "\($0.key)=\($0.value)" }.joined(separator: ";") }
+
+    /// A stable identity for progress lines and resume.
+    public var name: String {
+        var parts = ["\(workload.name)/\(variant)", interpreter.label, "threads=\(threads)"]
+        if placement.policy != "none" { parts.append("placement=\(placement.policy)") }
+        if allocator.name != "system" { parts.append("allocator=\(allocator.name)") }
+        if !env.isEmpty { parts.append("env=\(envText)") }
+        if !params.isEmpty { parts.append("params=\(paramsText)") }
+        return parts.joined(separator: " ")
+    }
+}
+
+/// A `KEY=VALUE` environment setting for the interpreter.
+public struct EnvSetting: Sendable, Equatable {
+    public var key: String
+    public var value: String
+
+    public init(key: String, value: String) {
+        self.key = key
+        self.value = value
+    }
+
+    /// Parses `KEY=VALUE`.
+    public static func parse(_ text: String) throws(RunInputError) -> EnvSetting {
+        guard let eq = text.firstIndex(of: "="), eq != text.startIndex else { throw .badEnv(text) }
+        let key = String(text[..<eq])
+        guard key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { throw .badEnv(text) }
+        return EnvSetting(key: key, value: String(text[text.index(after: eq)...]))
+    }
+}
+
+/// Bad values given to `ftlab run`.
+public enum RunInputError: FTLabError, Equatable {
+    case badEnv(String)
+    case badThreads(String)
+    case badRepetition(option: String, value: Int)
+
+    public var description: String {
+        switch self {
+        case .badEnv(let text): "bad --env \"\(text)\"; expected KEY=VALUE, e.g. PYTHON_GIL=1"
+        case .badThreads(let text):
+            "bad --threads \"\(text)\"; expected a comma-separated list of positive integers, e.g. 1,2,4"
+        case let .badRepetition(option, value): "bad \(option) \(value); expected a positive integer"
+        }
+    }
+}
+
+/// Parses `1,2,4` into thread counts.
+public func parseThreadList(_ text: String) throws(RunInputError) -> [Int] {
+    var counts: [Int] = []
+    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+        guard let n = Int(part.trimmingCharacters(in: .whitespaces)), n > 0, n <= 4096 else {
+            throw .badThreads(text)
+        }
+        if !counts.contains(n) { counts.append(n) }
+    }
+    if counts.isEmpty { throw .badThreads(text) }
+    return counts
+}
+
+/// The default thread counts: 1, 2, 4, ... up to `cpus`, plus `cpus` itself.
+public func defaultThreadCounts(cpus: Int) -> [Int] {
+    var counts: [Int] = []
+    var n = 1
+    while n < cpus { counts.append(n); n *= 2 }
+    counts.append(max(1, cpus))
+    return counts
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+extension WorkloadCatalog {
+    /// The `ftlab list` text: each workload with its unit, question, variants and parameters.
+    public func text() -> String {
+        var out: [String] = []
+        for w in workloads {
+            let m = w.manifest
+            out.append("\(m.name)  [\(m.unit)/s]  \(m.description)")
+            if !m.question.isEmpty { out.append("  asks: \(m.question)") }
+            out.append("  variants:")
+            let width = m.variants.map(\.name.count).max() ?? 0
+            for v in m.variants {
+                out.append("    \(m.name)/\(v.name)\(String(repeating: " ", count: width - v.name.count))  \(v.question)")
+            }
+            if !m.params.isEmpty {
+                out.append("  parameters (--param NAME=VALUE):")
+                for p in m.params { out.append("    \(p.name)=\(p.default)  \(p.description)") }
+            }
+            out.append("  from: \(w.directory)")
+            out.append("")
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// The `ftlab list --json` document.
+    public func json() throws -> String {
+        struct Entry: Encodable {
+            var name, description, question, unit, directory: String
+            var variants: [[String: String]]
+            var params: [[String: String]]
+        }
+        let entries = workloads.map { w in
+            Entry(name: w.name, description: w.manifest.description, question: w.manifest.question,
+                  unit: w.manifest.unit, directory: w.directory,
+                  variants: w.manifest.variants.map { ["name": $0.name, "question": $0.question] },
+                  params: w.manifest.params.map { ["name": $0.name, "default": $0.default, "description": $0.description] })
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(entries), as: UTF8.self)
+    }
+}

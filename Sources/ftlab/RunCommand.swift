@@ -1,0 +1,167 @@
+import ArgumentParser
+import FTLab
+import Foundation
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run workloads over interpreters x threads x placement x allocator and write CSV.",
+        discussion: """
+            Every measured sample becomes one CSV row (schema v1), appended and flushed as each
+            interpreter process finishes. A process that crashes, hangs past --timeout or fails
+            its own output check is recorded as failed/timeout with the stderr tail, and the
+            suite goes on. Ctrl-C kills the interpreter processes, keeps finished rows, exits 130.
+
+            Examples:
+              ftlab run --quick -o results/quick.csv
+              ftlab run log-processing/partitioned --threads 1,2,4 --python lab
+              ftlab run log-processing --python /usr/bin/python3.13 --env PYTHON_GIL=1
+              ftlab run --workloads-dir ~/my-workloads my-workload --quick
+
+            Exit codes: 0 every process verified; 1 some process failed or timed out;
+            2 bad input; 130 interrupted.
+            """)
+
+    @Argument(help: "Workloads to run: NAME or NAME/VARIANT (default: every workload and variant).")
+    var selectors: [String] = []
+
+    @Option(name: .customLong("python"), help: ArgumentHelp(
+        "Interpreter: a path, a lab label (cpython-3.13.5, cpython-3.13.5t) or `lab` for the pair. Repeatable.",
+        valueName: "PATH|LABEL"))
+    var pythons: [String] = []
+
+    @Option(help: ArgumentHelp("Thread counts, e.g. 1,2,4 (default: 1,2,4,... up to the online CPUs).", valueName: "LIST"))
+    var threads: String?
+
+    @Option(name: .customLong("env"), help: ArgumentHelp("Environment for the interpreter, e.g. PYTHON_GIL=1. Repeatable.", valueName: "KEY=VALUE"))
+    var envSettings: [String] = []
+
+    @Option(name: .customLong("param"), help: ArgumentHelp(
+        "Workload parameter, e.g. lines=50000 or log-processing.lines=50000. Repeatable (see `ftlab list`).",
+        valueName: "KEY=VALUE"))
+    var params: [String] = []
+
+    @Option(help: "Interpreter processes per configuration.")
+    var processes: Int?
+
+    @Option(help: "Measured samples per process.")
+    var samples: Int?
+
+    @Option(help: "Warmup samples per process (discarded; also used for calibration).")
+    var warmups: Int?
+
+    @Option(name: .customLong("target-seconds"), help: "How long one calibrated sample should last.")
+    var targetSeconds: Double?
+
+    @Option(help: "Fixed work units per thread per sample (disables calibration).")
+    var batch: Int?
+
+    @Flag(help: "Smallest trustworthy run (3 processes x 5 samples, 0.1 s samples): smoke tests and CI.")
+    var quick = false
+
+    @Option(help: "Seconds before an interpreter process is killed and recorded as timeout.")
+    var timeout: Double = 300
+
+    @Flag(help: "Skip configurations already complete in the output file.")
+    var resume = false
+
+    @Option(name: .customLong("workloads-dir"), help: ArgumentHelp("A folder with your own workloads. Repeatable.", valueName: "DIR"))
+    var workloadsDirs: [String] = []
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Results CSV (default: results/run-<time>.csv).", valueName: "FILE.csv"))
+    var output: String?
+
+    @Flag(help: "No progress lines.")
+    var quiet = false
+
+    func run() async throws {
+        let catalog = try WorkloadCatalog.load(extra: workloadsDirs)
+        let selection = try catalog.select(selectors)
+        let repetition = try repetitionSetting()
+        let threadCounts = try threads.map(parseThreadList) ?? defaultThreadCounts(cpus: ProcessInfo.processInfo.activeProcessorCount)
+        let env = try envSettings.map(EnvSetting.parse)
+        let paramSettings = try ParameterSettings.parse(params, catalog: catalog, selection: selection.map(\.workload))
+        let interpreters = try InterpreterSelection.resolve(pythons)
+        guard timeout > 0 else { throw ValidationError("bad --timeout \(timeout); expected seconds > 0") }
+
+        var configurations: [RunConfiguration] = []
+        for (workload, variant) in selection {
+            for n in threadCounts {
+                for interpreter in interpreters {
+                    configurations.append(RunConfiguration(
+                        workload: workload, variant: variant, params: paramSettings.values(for: workload),
+                        interpreter: interpreter, threads: n, placement: .unpinned, allocator: .system,
+                        env: env, seed: 20261127))
+                }
+            }
+        }
+
+        let outputPath = output ?? defaultOutputPath()
+        let suiteRev = RunIdentity.suiteRevision(of: catalog.builtinDirectory)
+        var identity = RunIdentity.current(suiteRev: suiteRev)
+        var completed = Set<String>()
+        if resume, FileManager.default.fileExists(atPath: outputPath) {
+            let existing = try ResultReader(path: outputPath)
+            existing.warnings.forEach { warn($0) }
+            let state = Suite.completedUnits(in: existing.rows, samplesPerProcess: repetition.samples)
+            completed = state.complete
+            if let first = existing.rows.first {
+                identity.runID = first.runID
+                identity.startedUTC = first.startedUTC
+            }
+            if !state.partial.isEmpty {
+                try ResultFile.rewrite(path: outputPath, keeping: existing.rows.filter { !state.partial.contains(Suite.unitKey($0)) })
+                warn("dropped the rows of \(state.partial.count) partly written process(es); they run again")
+            }
+        } else if FileManager.default.fileExists(atPath: outputPath), !resume {
+            let existing = (try? ResultReader(path: outputPath).rows.count) ?? 0
+            if existing > 0 {
+                throw ValidationError("\(outputPath) already holds \(existing) rows; pass --resume to continue it or choose another -o")
+            }
+        }
+        let writer = try ResultWriter(path: outputPath)
+        let logDirectory = outputPath.replacingOccurrences(of: ".csv", with: "") + ".logs"
+        try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
+
+        let runner = SuiteRunner(
+            harnessScript: catalog.harnessScript, launcher: executablePath(), repetition: repetition,
+            timeoutSeconds: timeout, logDirectory: logDirectory)
+        let units = SuiteRunner.schedule(configurations, processes: repetition.processes)
+        InterruptHandler.install()
+        let suite = Suite(runner: runner, rowMaker: RowMaker(identity: identity))
+        let report = try await suite.run(units, completed: completed, writer: writer, progress: Progress(quiet: quiet))
+
+        let allRows = try ResultReader(path: outputPath).rows
+        print(ScalingSummary(rows: allRows).text(color: Terminal.colorEnabled))
+        print("results: \(outputPath) (\(allRows.count) rows; per-process logs in \(logDirectory))")
+        if report.interrupted { throw ExitCode(130) }
+        if report.processesFailed > 0 || allRows.contains(where: { $0.status != .ok }) { throw ExitCode(1) }
+    }
+
+    func repetitionSetting() throws -> Repetition {
+        var r = quick ? Repetition.quick : Repetition.standard
+        for (option, value) in [("--processes", processes), ("--samples", samples)] {
+            if let value, value < 1 { throw RunInputError.badRepetition(option: option, value: value) }
+        }
+        if let warmups, warmups < 0 { throw RunInputError.badRepetition(option: "--warmups", value: warmups) }
+        if let batch, batch < 1 { throw RunInputError.badRepetition(option: "--batch", value: batch) }
+        if let targetSeconds, !(targetSeconds > 0) {
+            throw ValidationError("bad --target-seconds \(targetSeconds); expected seconds > 0, e.g. 0.25")
+        }
+        r.processes = processes ?? r.processes
+        r.samples = samples ?? r.samples
+        r.warmups = warmups ?? r.warmups
+        r.targetSeconds = targetSeconds ?? r.targetSeconds
+        r.batch = batch
+        return r
+    }
+
+    func defaultOutputPath() -> String {
+        let stamp = RunIdentity.newRunID().id.split(separator: "-").first.map(String.init) ?? "run"
+        return "results/run-\(stamp).csv"
+    }
+
+    func warn(_ text: String) {
+        FileHandle.standardError.write(Data("ftlab: warning: \(text)\n".utf8))
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import FTLab
+
+@Suite("Results CSV")
+struct ResultsTests {
+    func sampleRow(_ i: Int) -> ResultRow {
+        var row = ResultRow()
+        row.runID = "run-1"
+        row.workload = "log-processing"
+        row.variant = "partitioned"
+        row.params = "lines=20000;mode=a,b"
+        row.interpreter = "cpython-3.13.5t"
+        row.build = "freethreaded"
+        row.gilEnabled = false
+        row.threads = 2
+        row.process = 1
+        row.sample = i
+        row.ops = 1000 + i
+        row.wallSeconds = 0.125
+        row.throughput = 8000.5
+        row.latencyP99us = 12.5
+        row.cpuModel = "Intel(R) Xeon(R) \"Platinum\" 8000, 2 GHz"
+        row.message = "line one\nline \"two\", with comma\r\nand CRLF"
+        row.status = .failed
+        return row
+    }
+
+    @Test("rows round-trip through the writer and reader, quotes, commas and newlines included")
+    func roundTrip() throws {
+        let path = TestPaths.scratch() + "/r.csv"
+        let writer = try ResultWriter(path: path)
+        let rows = (1...3).map(sampleRow)
+        try writer.append(rows)
+        let read = try ResultReader(path: path)
+        #expect(read.rows == rows)
+        #expect(read.warnings.isEmpty)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.hasPrefix(ResultRow.columns.joined(separator: ",") + "\n"))
+        #expect(text.hasSuffix("\n"))
+    }
+
+    @Test("a cut-off last line is dropped with a warning, and the writer repairs the file")
+    func truncatedLastLine() throws {
+        let path = TestPaths.scratch() + "/r.csv"
+        try ResultWriter(path: path).append([sampleRow(1), sampleRow(2)])
+        var data = try Data(contentsOf: URL(fileURLWithPath: path))
+        data.removeLast(40)
+        try data.write(to: URL(fileURLWithPath: path))
+        let read = try ResultReader(path: path)
+        #expect(read.rows == [sampleRow(1)])
+        #expect(read.warnings.count == 1)
+        try ResultWriter(path: path).append([sampleRow(3)])
+        #expect(try ResultReader(path: path).rows == [sampleRow(1), sampleRow(3)])
+    }
+
+    @Test("unknown trailing columns are accepted")
+    func trailingColumns() throws {
+        let header = (ResultRow.columns + ["future_column"]).joined(separator: ",")
+        let row = sampleRow(1)
+        let line = ResultWriter.encode([row.fields + ["x"]])
+        let read = try ResultReader(text: header + "\n" + line)
+        #expect(read.rows == [row])
+    }
+
+    @Test("a file that is not an ftlab CSV names the missing columns")
+    func missingColumns() {
+        #expect(throws: ResultsError.self) { try ResultReader(text: "a,b\n1,2\n") }
+        do {
+            _ = try ResultReader(text: "a,b\n1,2\n", path: "x.csv")
+        } catch {
+            #expect(error.description.contains("missing column(s) schema"))
+            #expect(error.exitCode == 2)
+        }
+    }
+
+    @Test("a bad value names the line, column and what was expected")
+    func badValue() {
+        var fields = sampleRow(1).fields
+        fields[ResultRow.columns.firstIndex(of: "threads")!] = "two"
+        let text = ResultWriter.encode([ResultRow.columns, fields])
+        #expect(throws: ResultsError.badValue(path: "<input>", line: 2, column: "threads", value: "two", expected: "an integer")) {
+            try ResultReader(text: text)
+        }
+    }
+}
