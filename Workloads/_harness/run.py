@@ -197,7 +197,7 @@ class Pool:
             self.on_failure(exc)
 
     def sample(self, batch):
-        """Run one batch on every worker; returns (wall_ns, per-thread ops, rusage delta)."""
+        """One batch on every worker: (wall_ns, per-thread ops, rusage before, rusage after)."""
         self.batch = batch
         if self.begin_sample:
             self.begin_sample(batch)
