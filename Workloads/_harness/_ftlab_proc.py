@@ -1,0 +1,60 @@
+"""What the process can see about itself on Linux: mapped libraries, CPUs, jemalloc stats."""
+
+import os
+import re
+
+_SHARED_OBJECT = re.compile(r"\.so(\.|$)")
+
+
+def mapped_libraries():
+    """The distinct shared-object paths in /proc/self/maps, sorted."""
+    paths = set()
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            fields = line.split(None, 5)
+            if len(fields) < 6:
+                continue
+            path = fields[5].strip()
+            if path.endswith(" (deleted)"):
+                path = path[: -len(" (deleted)")]
+            if path.startswith("/") and _SHARED_OBJECT.search(os.path.basename(path)):
+                paths.add(path)
+    return sorted(paths)
+
+
+def current_cpu(native_id):
+    """The CPU thread `native_id` last ran on: field 39 of /proc/self/task/TID/stat."""
+    with open(f"/proc/self/task/{native_id}/stat") as f:
+        stat = f.read()
+    # Field 2 (comm) is parenthesised and may hold spaces; fields after it start at 3.
+    return int(stat[stat.rindex(")") + 2 :].split()[39 - 3])
+
+
+def allocator_stats(libraries):
+    """`{"jemalloc.stats.allocated": N}` when a libjemalloc is mapped and answers, else {}."""
+    for path in libraries:
+        if "libjemalloc" in os.path.basename(path):
+            allocated = _jemalloc_allocated(path)
+            return {} if allocated is None else {"jemalloc.stats.allocated": allocated}
+    return {}
+
+
+def _jemalloc_allocated(path):
+    import ctypes  # only here, so that ctypes and libffi are not mapped in other processes
+
+    lib = ctypes.CDLL(path)  # already mapped: this returns the loaded copy
+    mallctl = getattr(lib, "mallctl", None) or getattr(lib, "je_mallctl", None)
+    if mallctl is None:
+        return None
+    mallctl.restype = ctypes.c_int
+    size_ptr = ctypes.POINTER(ctypes.c_size_t)
+    mallctl.argtypes = [ctypes.c_char_p, ctypes.c_void_p, size_ptr, ctypes.c_void_p,
+                        ctypes.c_size_t]
+    epoch = ctypes.c_uint64(1)  # writing `epoch` refreshes the cached statistics
+    if mallctl(b"epoch", None, None, ctypes.byref(epoch), ctypes.sizeof(epoch)) != 0:
+        return None
+    value = ctypes.c_size_t(0)
+    length = ctypes.c_size_t(ctypes.sizeof(value))
+    if mallctl(b"stats.allocated", ctypes.byref(value), ctypes.byref(length), None, 0) != 0:
+        return None
+    return value.value

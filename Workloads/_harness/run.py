@@ -1,0 +1,352 @@
+"""ftlab harness: runs one workload variant on persistent worker threads (see PROTOCOL.md).
+
+Standard library only; CPython 3.10+, GIL and free-threaded builds, Linux.
+"""
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import resource
+import sys
+import sysconfig
+import threading
+import time
+import traceback
+
+from _ftlab_manifest import load_manifest
+from _ftlab_proc import allocator_stats, current_cpu, mapped_libraries
+
+PROTOCOL_VERSION = 1
+FIRST_CALIBRATION_BATCH = 1
+MAX_CALIBRATION_BATCH = 1 << 48
+
+
+class UsageError(Exception):
+    """Bad arguments: reported with exit status 2."""
+
+
+class Channel:
+    """The protocol stream: a duplicate of the original stdout, one JSON object per line.
+
+    fd 1 is pointed at stderr so that nothing else can write to the protocol stream.
+    """
+
+    def __init__(self):
+        self.fd = os.dup(1)
+        os.dup2(2, 1)
+        self.lock = threading.Lock()
+        self.closed = False
+
+    def send(self, message):
+        """Write one message; a no-op once an error has been sent."""
+        with self.lock:
+            self._write(message)
+
+    def fail(self, exc, where, exit_code=1):
+        """Send an `error` for `exc` and end the process at once, from any thread.
+
+        Only the first failure is reported; a later one only returns.
+        """
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        with self.lock:
+            if self.closed:
+                return
+            self._write({"type": "error", "message": f"{type(exc).__name__}: {exc}",
+                         "traceback": text, "where": where})
+            self.closed = True
+        sys.stderr.write(text)
+        sys.stderr.flush()
+        os._exit(exit_code)
+
+    def _write(self, message):
+        if self.closed:
+            return
+        data = memoryview((json.dumps(message, separators=(",", ":")) + "\n").encode())
+        while data:
+            data = data[os.write(self.fd, data) :]
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that raises UsageError instead of exiting."""
+
+    def error(self, message):
+        raise UsageError(message)
+
+
+def parse_args(argv):
+    """Parse and check the command line (PROTOCOL.md); UsageError on anything wrong."""
+    parser = ArgumentParser(prog="run.py", description="ftlab workload harness")
+    parser.add_argument("--workload-dir", required=True)
+    parser.add_argument("--variant", required=True)
+    parser.add_argument("--threads", required=True, type=int)
+    parser.add_argument("--samples", required=True, type=int)
+    parser.add_argument("--warmups", required=True, type=int)
+    sizing = parser.add_mutually_exclusive_group()
+    sizing.add_argument("--batch", type=int)
+    sizing.add_argument("--target-seconds", type=float, default=0.25)
+    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--cpus", default="")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    if args.threads < 1:
+        raise UsageError("--threads must be at least 1")
+    if args.samples < 1:
+        raise UsageError("--samples must be at least 1")
+    if args.warmups < 0:
+        raise UsageError("--warmups must not be negative")
+    if args.batch is not None and args.batch < 1:
+        raise UsageError("--batch must be at least 1")
+    if not args.target_seconds > 0:
+        raise UsageError("--target-seconds must be positive")
+    try:
+        args.cpus = [int(cpu) for cpu in args.cpus.split(",")] if args.cpus.strip() else []
+    except ValueError:
+        raise UsageError(f"--cpus must be a comma-separated list of CPU ids, not {args.cpus!r}")
+    if args.cpus and (len(args.cpus) != args.threads or min(args.cpus) < 0):
+        raise UsageError(f"--cpus needs one CPU id (>= 0) per thread: {args.threads} expected")
+    overrides = {}
+    for item in args.param:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--param expects KEY=VALUE, not {item!r}")
+        overrides[key] = value
+    args.param = overrides
+    return args
+
+
+def load_workload(directory, args):
+    """Read the manifest, check variant and params, import workload.py and create the instance."""
+    manifest_path = os.path.join(directory, "workload.toml")
+    module_path = os.path.join(directory, "workload.py")
+    for path in (manifest_path, module_path):
+        if not os.path.isfile(path):
+            raise UsageError(f"--workload-dir {directory!r} has no {os.path.basename(path)}")
+    manifest = load_manifest(manifest_path)
+    if args.variant not in manifest.variants:
+        raise UsageError(
+            f"unknown variant {args.variant!r} for {manifest.name}; "
+            f"variants: {', '.join(manifest.variants)}"
+        )
+    unknown = sorted(set(args.param) - set(manifest.params))
+    if unknown:
+        raise UsageError(
+            f"unknown param {', '.join(map(repr, unknown))} for {manifest.name}; "
+            f"params: {', '.join(manifest.params) or '(none)'}"
+        )
+    params = {**manifest.params, **args.param}
+
+    name = "_ftlab_workload_" + "".join(c if c.isalnum() else "_" for c in manifest.name)
+    spec = importlib.util.spec_from_file_location(name, module_path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    instance = module.create(args.variant, args.threads, dict(params), args.seed)
+    return manifest, params, instance
+
+
+class Pool:
+    """Persistent worker threads; each runs one batch per sample, all released by one barrier."""
+
+    def __init__(self, instance, threads, cpus, on_failure):
+        self.instance = instance
+        self.begin_sample = getattr(instance, "begin_sample", None)
+        self.end_sample = getattr(instance, "end_sample", None)
+        self.coordinator = getattr(instance, "coordinator", None)
+        self.on_failure = on_failure
+        self.start = threading.Barrier(threads + 1)
+        self.done = threading.Barrier(threads + 1)
+        self.batch = 0
+        self.stopping = False
+        self.ops = [0] * threads
+        self.finish_ns = [0] * threads
+        self.seen_cpus = [set() for _ in range(threads)]
+        self.allowed_cpus = [[] for _ in range(threads)]
+        self.threads = [
+            threading.Thread(target=self._work, args=(i, cpus[i] if cpus else None),
+                             name=f"ftlab-worker-{i}", daemon=True)
+            for i in range(threads)
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def _work(self, index, cpu):
+        try:
+            if cpu is not None:
+                try:
+                    os.sched_setaffinity(0, {cpu})
+                except OSError as exc:
+                    raise OSError(exc.errno, f"cannot pin worker {index} to CPU {cpu}: "
+                                             f"{exc.strerror}") from None
+            self.allowed_cpus[index] = sorted(os.sched_getaffinity(0))
+            native_id = threading.get_native_id()
+            while True:
+                self.start.wait()
+                if self.stopping:
+                    return
+                ops = self.instance.run(index, self.batch)
+                self.finish_ns[index] = time.perf_counter_ns()
+                if not isinstance(ops, int) or isinstance(ops, bool):
+                    raise TypeError(f"run() returned {ops!r}, expected an int")
+                self.ops[index] = ops
+                self.seen_cpus[index].add(current_cpu(native_id))
+                self.done.wait()
+        except BaseException as exc:
+            self.on_failure(exc)
+
+    def sample(self, batch):
+        """One batch on every worker: (wall_ns, per-thread ops, rusage before, rusage after)."""
+        self.batch = batch
+        if self.begin_sample:
+            self.begin_sample(batch)
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        t0 = time.perf_counter_ns()
+        self.start.wait()
+        end = t0
+        if self.coordinator:
+            self.coordinator(batch)
+            end = time.perf_counter_ns()
+        self.done.wait()
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        wall_ns = max(end, *self.finish_ns) - t0
+        ops = list(self.ops)
+        if self.end_sample:
+            self.end_sample()
+        return wall_ns, ops, before, after
+
+    def stop(self):
+        self.stopping = True
+        self.start.wait()
+        for thread in self.threads:
+            thread.join()
+
+
+class Sampler:
+    """Runs warmups (calibrating the batch when asked) and measured samples."""
+
+    def __init__(self, pool, channel):
+        self.pool = pool
+        self.channel = channel
+        self.index = 0
+
+    def run(self, batch, warmup):
+        wall_ns, ops, before, after = self.pool.sample(batch)
+        self.channel.send({
+            "type": "sample", "index": self.index, "warmup": warmup, "batch": batch,
+            "ops": sum(ops), "wall_ns": wall_ns, "per_thread_ops": ops,
+            "cpu_user_s": round(after.ru_utime - before.ru_utime, 6),
+            "cpu_sys_s": round(after.ru_stime - before.ru_stime, 6),
+            "ctx_voluntary": after.ru_nvcsw - before.ru_nvcsw,
+            "ctx_involuntary": after.ru_nivcsw - before.ru_nivcsw,
+        })
+        self.index += 1
+        return wall_ns
+
+    def calibrate(self, target_s, warmups):
+        """Warm up while growing the batch until one sample lasts >= target_s; returns it.
+
+        Runs at least one warmup and at least `warmups` of them in total.
+        """
+        target_ns = target_s * 1e9
+        batch, done = FIRST_CALIBRATION_BATCH, 0
+        while True:
+            wall_ns = self.run(batch, warmup=True)
+            done += 1
+            if wall_ns >= target_ns:
+                break
+            batch = next_batch(batch, wall_ns, target_ns)
+            if batch > MAX_CALIBRATION_BATCH:
+                raise RuntimeError(
+                    f"calibration: a batch of {MAX_CALIBRATION_BATCH} still takes "
+                    f"{wall_ns / 1e9:.6f} s; does run() honour its batch argument?"
+                )
+        for _ in range(warmups - done):
+            self.run(batch, warmup=True)
+        return batch
+
+
+def next_batch(batch, wall_ns, target_ns):
+    """Double while samples are too short to extrapolate from; then scale up linearly."""
+    if wall_ns < target_ns / 8:
+        return batch * 2
+    return max(batch + 1, int(batch * target_ns * 1.05 / wall_ns) + 1)
+
+
+def error_location(exc, directory):
+    """`file:LINE` of the innermost frame inside the workload folder (else the innermost)."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return f"{os.path.basename(exc.filename)}:{exc.lineno}"
+    frames = traceback.extract_tb(exc.__traceback__)
+    if directory:
+        root = os.path.realpath(directory) + os.sep
+        inside = [f for f in frames if os.path.realpath(f.filename).startswith(root)]
+        if inside:
+            frame = inside[-1]
+            return f"{os.path.relpath(os.path.realpath(frame.filename), root)}:{frame.lineno}"
+    return f"{os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
+
+
+def main(argv):
+    channel = Channel()
+    directory = None
+
+    def fail(exc):
+        channel.fail(exc, error_location(exc, directory))
+
+    try:
+        args = parse_args(argv)
+        directory = args.workload_dir
+        manifest, params, instance = load_workload(directory, args)
+        instance.prepare()
+        is_gil_enabled = getattr(sys, "_is_gil_enabled", None)
+        libraries = mapped_libraries()
+        channel.send({
+            "type": "hello", "protocol": PROTOCOL_VERSION, "pid": os.getpid(),
+            "implementation": sys.implementation.name,
+            "python_version": platform.python_version(),
+            "build": "freethreaded" if sysconfig.get_config_var("Py_GIL_DISABLED") else "gil",
+            "gil_enabled": bool(is_gil_enabled()) if is_gil_enabled else True,
+            "executable": sys.executable, "workload": manifest.name, "variant": args.variant,
+            "threads": args.threads, "unit": manifest.unit, "params": params,
+            "mapped_libraries": libraries,
+            "pythonmalloc": os.environ.get("PYTHONMALLOC", ""),
+            "ld_preload": os.environ.get("LD_PRELOAD", ""),
+        })
+
+        pool = Pool(instance, args.threads, args.cpus, fail)
+        sampler = Sampler(pool, channel)
+        if args.batch is None:
+            batch = sampler.calibrate(args.target_seconds, args.warmups)
+        else:
+            batch = args.batch
+            for _ in range(args.warmups):
+                sampler.run(batch, warmup=True)
+        for _ in range(args.samples):
+            sampler.run(batch, warmup=False)
+        pool.stop()
+
+        ok, checksum, expected = instance.verify()
+        channel.send({
+            "type": "bye", "verified": bool(ok), "checksum": str(checksum),
+            "expected": str(expected),
+            "message": "" if ok else "the workload's output does not match the expected result",
+            "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            "thread_cpus": [sorted(cpus) for cpus in pool.seen_cpus],
+            "thread_allowed": pool.allowed_cpus,
+            "allocator_stats": allocator_stats(mapped_libraries()),
+        })
+        return 0 if ok else 3
+    except UsageError as exc:
+        print(f"run.py: error: {exc}", file=sys.stderr)
+        channel.send({"type": "error", "message": f"UsageError: {exc}", "traceback": "",
+                      "where": ""})
+        return 2
+    except BaseException as exc:
+        fail(exc)
+        return 1  # only reached when another thread is already reporting its failure
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
