@@ -1,5 +1,5 @@
 /// How a process's memory is placed across NUMA nodes.
-public enum MemoryPolicy: String, Sendable, Codable, CaseIterable {
+public enum MemoryPolicy: String, Sendable, Codable {
     /// The kernel default: each thread allocates on the node it runs on.
     case local
     /// Only from ``PlacementPlan/memNodes``.
