@@ -33,6 +33,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Thread counts, e.g. 1,2,4 (default: 1,2,4,... up to the online CPUs).", valueName: "LIST"))
     var threads: String?
 
+    @Option(help: ArgumentHelp(
+        "Placements: none|compact|spread|node:N|cpus:LIST, comma-separated to sweep (default: compact).",
+        valueName: "LIST"))
+    var placement: String = "compact"
+
     @Option(name: .customLong("env"), help: ArgumentHelp("Environment for the interpreter, e.g. PYTHON_GIL=1. Repeatable.", valueName: "KEY=VALUE"))
     var envSettings: [String] = []
 
@@ -76,29 +81,22 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let catalog = try WorkloadCatalog.load(extra: workloadsDirs)
-        let selection = try catalog.select(selectors)
+        let topology = try Topology.read()
         let repetition = try repetitionSetting()
-        let threadCounts = try threads.map(parseThreadList) ?? defaultThreadCounts(cpus: ProcessInfo.processInfo.activeProcessorCount)
-        let env = try envSettings.map(EnvSetting.parse)
-        let paramSettings = try ParameterSettings.parse(params, catalog: catalog, selection: selection.map(\.workload))
-        let interpreters = try InterpreterSelection.resolve(pythons)
         guard timeout > 0 else { throw ValidationError("bad --timeout \(timeout); expected seconds > 0") }
-
-        var configurations: [RunConfiguration] = []
-        for (workload, variant) in selection {
-            for n in threadCounts {
-                for interpreter in interpreters {
-                    configurations.append(RunConfiguration(
-                        workload: workload, variant: variant, params: paramSettings.values(for: workload),
-                        interpreter: interpreter, threads: n, placement: .unpinned, allocator: .system,
-                        env: env, seed: 20261127))
-                }
-            }
-        }
+        var request = RunRequest()
+        request.selectors = selectors
+        request.interpreters = try InterpreterSelection.resolve(pythons)
+        request.threads = try threads.map(parseThreadList) ?? defaultThreadCounts(cpus: topology.onlineCPUs.count)
+        request.placements = RunRequest.splitPlacements(placement)
+        request.env = try envSettings.map(EnvSetting.parse)
+        request.params = params
+        let plan = try RunPlan.make(request, catalog: catalog, topology: topology)
+        for warning in Set(plan.warnings).sorted() { warn(warning) }
 
         let outputPath = output ?? defaultOutputPath()
         let suiteRev = RunIdentity.suiteRevision(of: catalog.builtinDirectory)
-        var identity = RunIdentity.current(suiteRev: suiteRev)
+        var identity = RunIdentity.current(suiteRev: suiteRev, topology: topology)
         var completed = Set<String>()
         if resume, FileManager.default.fileExists(atPath: outputPath) {
             let existing = try ResultReader(path: outputPath)
@@ -126,7 +124,7 @@ struct RunCommand: AsyncParsableCommand {
         let runner = SuiteRunner(
             harnessScript: catalog.harnessScript, launcher: executablePath(), repetition: repetition,
             timeoutSeconds: timeout, logDirectory: logDirectory)
-        let units = SuiteRunner.schedule(configurations, processes: repetition.processes)
+        let units = SuiteRunner.schedule(plan.configurations, processes: repetition.processes)
         InterruptHandler.install()
         let suite = Suite(runner: runner, rowMaker: RowMaker(identity: identity))
         let report = try await suite.run(units, completed: completed, writer: writer, progress: Progress(quiet: quiet))

@@ -21,7 +21,8 @@ public struct PlacementChoice: Sendable, Equatable {
     /// `local`, `bind` or `interleave`.
     public var memoryPolicy: String
     public var memNodes: [Int]
-    /// Arguments that make `ftlab _launch` apply this before exec (empty: start directly).
+    /// Arguments that make `ftlab _launch` apply this before exec, ending in `--` (empty: start
+    /// the interpreter directly).
     public var launcherArguments: [String]
     public var warnings: [String]
 

@@ -93,7 +93,7 @@ public struct SuiteRunner: Sendable {
         if c.placement.launcherArguments.isEmpty {
             return (c.interpreter.path, harness)
         }
-        return (launcher, c.placement.launcherArguments + ["--", c.interpreter.path] + harness)
+        return (launcher, c.placement.launcherArguments + [c.interpreter.path] + harness)
     }
 
     /// The interpreter's environment: the user's `--env`, the allocator's settings, and every

@@ -137,35 +137,6 @@ public struct RowMaker: Sendable {
 }
 
 extension RunIdentity {
-    /// Identity for a run starting now on this machine; `suiteRev` names the corpus revision.
-    public static func current(suiteRev: String) -> RunIdentity {
-        let (id, started) = newRunID()
-        return RunIdentity(
-            runID: id, startedUTC: started, host: hostName(), cpuModel: cpuModel(), kernel: kernelRelease(),
-            numaNodes: numaNodeCount(), cpusOnline: ProcessInfo.processInfo.activeProcessorCount,
-            smt: smtActive(), suiteRev: suiteRev)
-    }
-
-    static func cpuModel(root: String = "/") -> String {
-        guard let text = try? String(contentsOfFile: root + "proc/cpuinfo", encoding: .utf8) else { return "" }
-        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
-            if let colon = line.firstIndex(of: ":") {
-                return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            }
-        }
-        return ""
-    }
-
-    static func numaNodeCount(root: String = "/") -> Int {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: root + "sys/devices/system/node")) ?? []
-        return max(1, entries.filter { $0.hasPrefix("node") && Int($0.dropFirst(4)) != nil }.count)
-    }
-
-    static func smtActive(root: String = "/") -> Bool {
-        (try? String(contentsOfFile: root + "sys/devices/system/cpu/smt/active", encoding: .utf8))?
-            .trimmingCharacters(in: .whitespacesAndNewlines) == "1"
-    }
-
     /// `git describe`-like revision of the folder holding the corpus (`unknown` outside git).
     public static func suiteRevision(of directory: String) -> String {
         func git(_ args: [String]) -> String? {

@@ -1,0 +1,70 @@
+/// What the user asked `ftlab run` for, before it is resolved against the machine.
+public struct RunRequest: Sendable {
+    public var selectors: [String] = []
+    public var interpreters: [InterpreterChoice] = []
+    public var threads: [Int] = [1]
+    /// Placement policies as written (`compact`, `none`, `node:1`, `cpus:0-3`).
+    public var placements: [String] = ["compact"]
+    public var allocators: [AllocatorChoice] = [.system]
+    public var env: [EnvSetting] = []
+    /// `KEY=VALUE` or `WORKLOAD.KEY=VALUE` settings.
+    public var params: [String] = []
+    /// Seeds every workload's input generator: the same input on every interpreter.
+    public var seed = 20261127
+
+    public init() {}
+
+    /// Splits a `--placement` sweep on commas, keeping the commas inside a `cpus:` list:
+    /// `compact,cpus:0,2,none` -> [compact, cpus:0,2, none].
+    public static func splitPlacements(_ text: String) -> [String] {
+        var result: [String] = []
+        for token in text.split(separator: ",", omittingEmptySubsequences: false).map(String.init) {
+            let startsPolicy = ["none", "compact", "spread"].contains(token) || token.hasPrefix("node:") || token.hasPrefix("cpus:")
+            if !startsPolicy, let last = result.last, last.hasPrefix("cpus:") {
+                result[result.count - 1] = last + "," + token
+            } else {
+                result.append(token)
+            }
+        }
+        return result
+    }
+}
+
+/// The matrix of configurations a run will measure, with the warnings its placements raise.
+public struct RunPlan: Sendable {
+    public var configurations: [RunConfiguration]
+    public var warnings: [String]
+
+    /// Resolves `request` against the workload catalog and the machine's topology. Fails (exit 2)
+    /// on unknown workloads, variants, parameters, placements, or CPUs the machine lacks.
+    public static func make(_ request: RunRequest, catalog: WorkloadCatalog, topology: Topology) throws -> RunPlan {
+        let selection = try catalog.select(request.selectors)
+        let params = try ParameterSettings.parse(request.params, catalog: catalog, selection: selection.map(\.workload))
+        let policies = try request.placements.map { text throws(PlacementError) in try PlacementPolicy(parsing: text) }
+        var placements: [Int: [PlacementChoice]] = [:]
+        var warnings: [String] = []
+        for n in request.threads {
+            for policy in policies {
+                let plan = try Planner.plan(threads: n, policy: policy, topology: topology)
+                warnings += plan.warnings.map { "placement \(plan.policy), \(n) threads: \($0)" }
+                placements[n, default: []].append(PlacementChoice(plan: plan))
+            }
+        }
+        var configurations: [RunConfiguration] = []
+        for (workload, variant) in selection {
+            for n in request.threads {
+                for interpreter in request.interpreters {
+                    for placement in placements[n] ?? [] {
+                        for allocator in request.allocators {
+                            configurations.append(RunConfiguration(
+                                workload: workload, variant: variant, params: params.values(for: workload),
+                                interpreter: interpreter, threads: n, placement: placement, allocator: allocator,
+                                env: request.env, seed: request.seed))
+                        }
+                    }
+                }
+            }
+        }
+        return RunPlan(configurations: configurations, warnings: warnings)
+    }
+}
