@@ -29,10 +29,8 @@ public struct ProcessOutcome: Sendable {
     public var verdict: Verdict
     /// Measured (non-warmup) samples, in order.
     public var measuredSamples: [HarnessSample] { transcript.samples.filter { !$0.warmup } }
-    /// The union of CPUs each worker thread was seen on.
-    public var observedCPUs: [Int] {
-        Array(Set(transcript.bye?.threadCPUs.flatMap { $0 } ?? [])).sorted()
-    }
+    /// The CPUs each worker thread was seen on, in thread order.
+    public var observedCPUs: [[Int]] { transcript.bye?.threadCPUs.map { $0.sorted() } ?? [] }
 }
 
 /// Runs work units one process at a time and judges each.
