@@ -15,7 +15,7 @@ struct Table {
 
     /// Aligned text; `style(i)` may colour the whole line of row `i`.
     func text(style: (Int) -> TerminalStyle? = { _ in nil }) -> String {
-        let lines = render(Simple.self, escape: { $0 }).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = render(Simple.self, escape: { $0 }).split(separator: "\n")
         return lines.enumerated().map { index, line in
             let trimmed = String(line.reversed().drop(while: { $0 == " " }).reversed())
             // Lines 0 and 1 are the header and its rule.

@@ -5,6 +5,8 @@ public struct Configuration: Sendable {
     public let key: String
     /// The first row seen; its configuration columns describe the configuration.
     public let first: ResultRow
+    /// The configuration columns left out of the key.
+    public let ignored: Set<String>
     /// The rows with status ok, the only ones that enter figures.
     public private(set) var ok: [ResultRow] = []
     /// The rows with status failed or timeout.
@@ -21,6 +23,18 @@ public struct Configuration: Sendable {
         ok.compactMap(metric).filter(\.isFinite)
     }
 
+    /// The key's columns and their values, in `ResultRow.configurationColumns` order.
+    public var columns: [(name: String, value: String)] {
+        ResultRow.configurationColumns.filter { !ignored.contains($0) }.map { ($0, first.value(of: $0) ?? "") }
+    }
+
+    /// A readable name: "workload/variant" and then the other key columns that have a value.
+    public var label: String {
+        let name = [first.workload, first.variant].filter { !$0.isEmpty }.joined(separator: "/")
+        let rest = columns.filter { !["workload", "variant"].contains($0.name) && !$0.value.isEmpty }
+        return ([name] + rest.map { "\($0.name)=\($0.value)" }).joined(separator: " ")
+    }
+
     /// Groups `rows` into configurations, in order of first appearance; columns in
     /// `ignoring` are left out of the key, so rows differing only there are pooled.
     public static func group(_ rows: [ResultRow], ignoring: Set<String> = []) -> [Configuration] {
@@ -30,7 +44,7 @@ public struct Configuration: Sendable {
             let key = row.configurationKey(ignoring: ignoring)
             if byKey[key] == nil {
                 order.append(key)
-                byKey[key] = Configuration(key: key, first: row)
+                byKey[key] = Configuration(key: key, first: row, ignored: ignoring)
             }
             if row.status == .ok {
                 byKey[key]!.ok.append(row)
