@@ -68,21 +68,26 @@ public struct Bootstrap: Sendable {
         var hits = [Int](repeating: 0, count: n)
         var medians: [Double] = []
         medians.reserveCapacity(resamples)
-        for _ in 0..<resamples {
-            for i in 0..<n { hits[i] = 0 }
-            for _ in 0..<n { hits[Int(generator.next(upperBound: UInt64(n)))] += 1 }
-            var index = 0
-            var seen = hits[0]
-            while seen <= lowRank {
-                index += 1
-                seen += hits[index]
+        hits.withUnsafeMutableBufferPointer { hits in
+            for _ in 0..<resamples {
+                hits.update(repeating: 0)
+                for _ in 0..<n {
+                    // Multiply-shift maps 64 random bits onto 0..<n (bias below n / 2^64).
+                    hits[Int(generator.next().multipliedFullWidth(by: UInt64(n)).high)] += 1
+                }
+                var index = 0
+                var seen = hits[0]
+                while seen <= lowRank {
+                    index += 1
+                    seen += hits[index]
+                }
+                let low = sorted[index]
+                while seen <= highRank {
+                    index += 1
+                    seen += hits[index]
+                }
+                medians.append((low + sorted[index]) / 2)
             }
-            let low = sorted[index]
-            while seen <= highRank {
-                index += 1
-                seen += hits[index]
-            }
-            medians.append((low + sorted[index]) / 2)
         }
         return medians
     }
