@@ -62,7 +62,9 @@ import Testing
     @Test func notAResultsFile() {
         #expect(throws: ResultsError.self) { try ResultReader(text: "a,b\n1,2\n", path: "x.csv") }
         #expect(throws: ResultsError.self) { try ResultReader(text: "{\"json\": true}\n", path: "x.json") }
-        #expect(throws: ResultsError.self) { try ResultReader(text: "", path: "empty.csv") }
+        #expect(throws: ResultsError.cannotRead(path: "empty.csv", reason: "the file is empty")) {
+            try ResultReader(text: "", path: "empty.csv")
+        }
         #expect(throws: ResultsError.cannotRead(path: "/nonexistent/x.csv", reason: "no such file")) {
             try ResultReader(path: "/nonexistent/x.csv")
         }

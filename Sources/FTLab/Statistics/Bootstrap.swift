@@ -18,17 +18,17 @@ public struct Interval: Sendable, Equatable, Codable {
 ///
 /// Deterministic: the same data and seed always give the same interval. Each resample's
 /// median is found by counting how often each order statistic was drawn, so one interval
-/// costs O(resamples x n) with no sorting of resamples; thousands of configurations take a
-/// fraction of a second.
+/// costs O(resamples x n) with no sorting of resamples: with the default 2000 resamples, a
+/// sample of 60 takes well under a millisecond in a release build.
 public struct Bootstrap: Sendable {
-    /// How many resamples to draw (per side, for a ratio).
+    /// How many resamples to draw (per side, for a ratio); 2000 is ample for a 95% interval.
     public var resamples: Int
     /// The coverage of the interval (0.95 for a 95% interval).
     public var level: Double
     /// The seed of the resampling generator.
     public var seed: UInt64
 
-    public init(resamples: Int = 4000, level: Double = 0.95, seed: UInt64 = 0x5EED) {
+    public init(resamples: Int = 2000, level: Double = 0.95, seed: UInt64 = 0x5EED) {
         precondition(resamples > 0 && level > 0 && level < 1)
         self.resamples = resamples
         self.level = level
