@@ -85,23 +85,17 @@ public struct Comparison: Sendable, Codable {
         let newByKey = Dictionary(uniqueKeysWithValues: newConfigurations.map { ($0.key, $0) })
         let baseKeys = Set(baseConfigurations.map(\.key))
         let paired = baseConfigurations.compactMap { base in newByKey[base.key].map { (base, $0) } }
+        ignored = ResultRow.configurationColumns.filter(options.ignoring.contains)
         guard !paired.isEmpty else {
-            throw .noCommonConfigurations(base: baseFile, new: newFile, ignored: options.ignoring.sorted())
+            throw .noCommonConfigurations(base: baseFile, new: newFile, ignored: ignored)
         }
-        var results: [MetricComparison] = []
-        for (base, new) in paired {
-            for metric in options.metrics {
-                let baseValues = base.values(metric.value(in:))
-                let newValues = new.values(metric.value(in:))
-                if let result = Self.compare(base, baseValues, newValues, metric, options) { results.append(result) }
-            }
+        results = paired.flatMap { base, new in
+            options.metrics.compactMap { Self.compare(base, new, $0, options) }
         }
         self.baseFile = baseFile
         self.newFile = newFile
         threshold = options.threshold
         confidenceLevel = options.bootstrap.level
-        ignored = ResultRow.configurationColumns.filter(options.ignoring.contains)
-        self.results = results
         onlyInBase = baseConfigurations.filter { newByKey[$0.key] == nil }.map(\.label)
         onlyInNew = newConfigurations.filter { !baseKeys.contains($0.key) }.map(\.label)
         notOK = Self.notOK(baseConfigurations, file: baseFile) + Self.notOK(newConfigurations, file: newFile)
@@ -109,15 +103,18 @@ public struct Comparison: Sendable, Codable {
         warnings = Self.pooled(baseConfigurations, file: baseFile) + Self.pooled(newConfigurations, file: newFile)
     }
 
-    private static func compare(_ configuration: Configuration, _ base: [Double], _ new: [Double],
+    /// The comparison of one metric of a configuration; nil unless both sides record it.
+    private static func compare(_ baseConfiguration: Configuration, _ newConfiguration: Configuration,
                                 _ metric: Metric, _ options: ComparisonOptions) -> MetricComparison? {
+        let base = baseConfiguration.values(metric.value(in:))
+        let new = newConfiguration.values(metric.value(in:))
         guard let baseSummary = Summary(base, bootstrap: options.bootstrap),
               let newSummary = Summary(new, bootstrap: options.bootstrap) else { return nil }
         let ratio = newSummary.median / baseSummary.median
         let interval = options.bootstrap.ratioOfMediansInterval(base: base, new: new)
         return MetricComparison(
-            configuration: Dictionary(uniqueKeysWithValues: configuration.columns.map { ($0.name, $0.value) }),
-            label: configuration.label, metric: metric, base: baseSummary, new: newSummary,
+            configuration: Dictionary(uniqueKeysWithValues: baseConfiguration.columns.map { ($0.name, $0.value) }),
+            label: baseConfiguration.label, metric: metric, base: baseSummary, new: newSummary,
             ratio: ratio, ratioInterval: interval, pValue: MannWhitneyU(base, new).p,
             verdict: Verdict(ratio: ratio, interval: interval, threshold: options.threshold,
                              higherIsBetter: metric.higherIsBetter))
