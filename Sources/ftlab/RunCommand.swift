@@ -130,7 +130,7 @@ struct RunCommand: AsyncParsableCommand {
         let report = try await suite.run(units, completed: completed, writer: writer, progress: Progress(quiet: quiet))
 
         let allRows = try ResultReader(path: outputPath).rows
-        print(ScalingSummary(rows: allRows).text(color: Terminal.colorEnabled))
+        print(ScalingSummary(rows: allRows).text(color: TerminalStyle.colorEnabled()))
         print("results: \(outputPath) (\(allRows.count) rows; per-process logs in \(logDirectory))")
         if report.interrupted { throw ExitCode(130) }
         if report.processesFailed > 0 || allRows.contains(where: { $0.status != .ok }) { throw ExitCode(1) }

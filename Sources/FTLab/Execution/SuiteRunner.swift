@@ -8,7 +8,7 @@ public struct WorkUnit: Sendable, Equatable {
 }
 
 /// How a process went, judged from its exit, its protocol transcript and the evidence it sent.
-public enum Verdict: Sendable, Equatable {
+public enum ProcessVerdict: Sendable, Equatable {
     case ok
     case failed(String)
     case timeout(String)
@@ -26,7 +26,7 @@ public struct ProcessOutcome: Sendable {
     public var unit: WorkUnit
     public var result: ProcessResult
     public var transcript: HarnessTranscript
-    public var verdict: Verdict
+    public var verdict: ProcessVerdict
     /// Measured (non-warmup) samples, in order.
     public var measuredSamples: [HarnessSample] { transcript.samples.filter { !$0.warmup } }
     /// The CPUs each worker thread was seen on, in thread order.
@@ -126,7 +126,7 @@ public struct SuiteRunner: Sendable {
 
     /// Decides whether a process's figures can be published.
     static func judge(unit: WorkUnit, result: ProcessResult, transcript: HarnessTranscript,
-                      protocolError: ProtocolError?, timeoutSeconds: Double) -> Verdict {
+                      protocolError: ProtocolError?, timeoutSeconds: Double) -> ProcessVerdict {
         let tail = result.stderrTail.isEmpty ? "" : "; stderr: \(result.stderrTail)"
         switch result.ending {
         case .timedOut:

@@ -19,6 +19,7 @@ public struct ResultReader {
 
     /// Parses CSV `text`; `path` only names the source in messages.
     public init(text: String, path: String = "<input>") throws(ResultsError) {
+        guard !text.isEmpty else { throw .cannotRead(path: path, reason: "the file is empty") }
         var text = text
         warnings = []
         if !text.isEmpty, !text.hasSuffix("\n") {

@@ -99,8 +99,9 @@ public struct ResultRow: Sendable, Equatable {
 
     /// The configuration key: the configuration columns joined, minus any in `ignoring`.
     public func configurationKey(ignoring: Set<String> = []) -> String {
-        Self.configurationColumns.filter { !ignoring.contains($0) }
-            .map { "\($0)=\(value(of: $0) ?? "")" }.joined(separator: "|")
+        let fields = self.fields
+        return Self.configurationColumns.filter { !ignoring.contains($0) }
+            .map { "\($0)=\(fields[Self.columns.firstIndex(of: $0)!])" }.joined(separator: "|")
     }
 
     static func format(_ value: Double) -> String {

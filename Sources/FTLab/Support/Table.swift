@@ -1,12 +1,49 @@
+import Foundation
 import TextTable
+
+/// A table of strings rendered with TextTable: aligned plain text, or a markdown pipe table.
+struct Table {
+    let header: [String]
+    /// Which columns are right-aligned (numbers).
+    let rightAligned: Set<Int>
+    var rows: [[String]] = []
+
+    init(header: [String], rightAligned: Set<Int> = []) {
+        self.header = header
+        self.rightAligned = rightAligned
+    }
+
+    /// Aligned text; `style(i)` may colour the whole line of row `i`.
+    func text(style: (Int) -> TerminalStyle? = { _ in nil }) -> String {
+        let lines = render(Simple.self, escape: { $0 }).split(separator: "\n")
+        return lines.enumerated().map { index, line in
+            let trimmed = String(line.reversed().drop(while: { $0 == " " }).reversed())
+            // Lines 0 and 1 are the header and its rule.
+            guard index >= 2, let style = style(index - 2) else { return trimmed }
+            return style.apply(trimmed)
+        }.joined(separator: "\n")
+    }
+
+    /// A GitHub-flavoured markdown table.
+    func markdown() -> String {
+        render(Pipe.self, escape: { $0.replacingOccurrences(of: "|", with: "\\|") })
+            .trimmingCharacters(in: .newlines)
+    }
+
+    private func render(_ style: TextTableStyle.Type, escape: @escaping (String) -> String) -> String {
+        let table = TextTable<[String]> { cells in
+            cells.enumerated().map { index, cell in
+                Column(title: escape(header[index]), value: escape(cell),
+                       align: rightAligned.contains(index) ? .right : .left)
+            }
+        }
+        return table.string(for: rows, style: style) ?? ""
+    }
+}
 
 /// Renders rows of strings as a plain aligned table with a dashed rule under the header.
 func renderTable(header: [String], rows: [[String]]) -> String {
-    let table = TextTable<[String]> { row in
-        zip(header, row).map { Column(title: $0, value: $1) }
-    }
-    let text = table.string(for: rows) ?? header.joined(separator: " ") + "\n"
-    return text.split(separator: "\n", omittingEmptySubsequences: false)
-        .map { line in String(line.reversed().drop(while: { $0 == " " }).reversed()) }
-        .joined(separator: "\n")
+    var table = Table(header: header)
+    table.rows = rows
+    return table.text()
 }

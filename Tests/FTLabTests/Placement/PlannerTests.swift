@@ -148,7 +148,6 @@ import Testing
             ------ --- ---- ------- ---- --------
             0      0   0    0       0    0,16
             1      16  0    0       0    0,16
-
             process CPUs: 0,16
             memory: local
             warning: SMT siblings used: CPUs 0,16 share physical cores

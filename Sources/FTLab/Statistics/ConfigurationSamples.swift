@@ -1,0 +1,57 @@
+/// The rows of one configuration: every sample measured with equal configuration columns
+/// (`ResultRow.configurationColumns`, less any ignored ones).
+public struct ConfigurationSamples: Sendable {
+    /// `ResultRow.configurationKey(ignoring:)` of every row here.
+    public let key: String
+    /// The first row seen; its configuration columns describe the configuration.
+    public let first: ResultRow
+    /// The configuration columns left out of the key.
+    public let ignored: Set<String>
+    /// The rows with status ok, the only ones that enter figures.
+    public private(set) var ok: [ResultRow] = []
+    /// The rows with status failed or timeout.
+    public private(set) var notOK: [ResultRow] = []
+
+    /// How many processes (distinct run and process number) ended with `status`.
+    public func processCount(_ status: RowStatus) -> Int {
+        let rows = status == .ok ? ok : notOK.filter { $0.status == status }
+        return Set(rows.map { "\($0.runID)/\($0.process)" }).count
+    }
+
+    /// The finite values of `metric` over the ok rows (rows where it is nil are skipped).
+    public func values(_ metric: (ResultRow) -> Double?) -> [Double] {
+        ok.compactMap(metric).filter(\.isFinite)
+    }
+
+    /// The key's columns and their values, in `ResultRow.configurationColumns` order.
+    public var columns: [(name: String, value: String)] {
+        ResultRow.configurationColumns.filter { !ignored.contains($0) }.map { ($0, first.value(of: $0) ?? "") }
+    }
+
+    /// A readable name: "workload/variant" and then the other key columns that have a value.
+    public var label: String {
+        let name = [first.workload, first.variant].filter { !$0.isEmpty }.joined(separator: "/")
+        let rest = columns.filter { !["workload", "variant"].contains($0.name) && !$0.value.isEmpty }
+        return ([name] + rest.map { "\($0.name)=\($0.value)" }).joined(separator: " ")
+    }
+
+    /// Groups `rows` into configurations, in order of first appearance; columns in
+    /// `ignoring` are left out of the key, so rows differing only there are pooled.
+    public static func group(_ rows: [ResultRow], ignoring: Set<String> = []) -> [ConfigurationSamples] {
+        var order: [String] = []
+        var byKey: [String: ConfigurationSamples] = [:]
+        for row in rows {
+            let key = row.configurationKey(ignoring: ignoring)
+            if byKey[key] == nil {
+                order.append(key)
+                byKey[key] = ConfigurationSamples(key: key, first: row, ignored: ignoring)
+            }
+            if row.status == .ok {
+                byKey[key]!.ok.append(row)
+            } else {
+                byKey[key]!.notOK.append(row)
+            }
+        }
+        return order.map { byKey[$0]! }
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import FTLab
+import Foundation
+
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare two results files configuration by configuration; fail on a real regression.",
+        discussion: """
+            Configurations are paired by their configuration columns (\(ResultRow.configurationColumns.joined(separator: ", "))), \
+            not by row order. For throughput (higher is better) and the latency percentiles \
+            (lower is better, where both files record them) it reports the medians, their ratio \
+            NEW/BASE with a bootstrap 95% confidence interval, and a Mann-Whitney U p-value. \
+            A change is significant only when the interval excludes 1 and the change reaches \
+            the threshold.
+
+            Text output is coloured only on a terminal, and never when NO_COLOR is set.
+
+            Exit codes: 0 no significant regression, 1 a significant regression, 2 bad input.
+            """
+    )
+
+    @Argument(help: "The baseline results CSV.")
+    var base: String
+
+    @Argument(help: "The results CSV to judge against the baseline.")
+    var new: String
+
+    @Option(help: "Smallest change called significant: a percentage (5%) or a fraction (0.05). A bare number of 1 or more is refused as ambiguous.")
+    var threshold = "5%"
+
+    @Option(help: "Comma-separated configuration columns to leave out when pairing, e.g. interpreter,python_version to compare 3.13t with 3.14t.")
+    var ignore: String?
+
+    @Option(help: "Comma-separated metrics to compare: \(Metric.allCases.map(\.rawValue).joined(separator: ", ")) (default: all that both files record).")
+    var metric: String?
+
+    @Option(help: "Output format.")
+    var format: ComparisonFormat = .text
+
+    func run() throws {
+        let options = try ComparisonOptions(threshold: threshold, ignore: ignore, metrics: metric)
+        let baseFile = try ResultReader(path: base)
+        let newFile = try ResultReader(path: new)
+        for warning in baseFile.warnings + newFile.warnings {
+            FileHandle.standardError.write(Data("ftlab: warning: \(warning)\n".utf8))
+        }
+        let comparison = try Comparison(base: baseFile.rows, new: newFile.rows, baseFile: base, newFile: new,
+                                        options: options)
+        print(comparison.rendered(as: format, color: TerminalStyle.colorEnabled()), terminator: "")
+        if comparison.exitCode != 0 { throw ExitCode(comparison.exitCode) }
+    }
+}
+
+extension ComparisonFormat: ExpressibleByArgument {}

@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+@testable import FTLab
+
+@Suite struct CompareTests {
+    /// Six configurations (two builds x 1, 2, 4 threads), `count` samples each, with
+    /// throughput scaled by `factor` and p99 latency divided by it.
+    static func run(seed: UInt64, factor: Double = 1, cv: Double = 0.015, count: Int = 18,
+                    interpreterSuffix: String = "") -> [ResultRow] {
+        var noise = Noise(seed: seed)
+        return [Setup.gil, Setup.freeThreaded].flatMap { setup in
+            [1, 2, 4].flatMap { threads in
+                let mean = 1000.0 * Double(threads)
+                return setup.with { $0.threads = threads; $0.interpreter += interpreterSuffix }.rows(
+                    throughput: noise.sample(count: count, mean: mean * factor, cv: cv),
+                    latencyP99: noise.sample(count: count, mean: 200 / factor, cv: cv))
+            }
+        }
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func aaComparisonIsClean(seed: UInt64) throws {
+        let comparison = try Comparison(base: Self.run(seed: seed), new: Self.run(seed: seed + 100),
+                                        baseFile: "a.csv", newFile: "b.csv")
+        #expect(comparison.results.count == 12)
+        #expect(comparison.results.allSatisfy { $0.verdict == .same })
+        #expect(comparison.exitCode == 0)
+    }
+
+    /// With no threshold the CI alone decides: an A/A comparison should then call about 5%
+    /// of comparisons significant, and certainly not most of them.
+    @Test func aaFalsePositivesWithoutThresholdAreRare() throws {
+        var flagged = 0, total = 0
+        for seed: UInt64 in 1...5 {
+            let comparison = try Comparison(base: Self.run(seed: seed), new: Self.run(seed: seed + 100),
+                                            baseFile: "a", newFile: "b", options: ComparisonOptions(threshold: 0))
+            flagged += comparison.results.filter { $0.verdict != .same }.count
+            total += comparison.results.count
+        }
+        #expect(Double(flagged) / Double(total) <= 0.15, "\(flagged)/\(total)")
+    }
+
+    /// A true 5% slowdown sits on a 5% threshold, so its point estimate falls either side by
+    /// chance; a threshold below the real change catches it every time.
+    @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func fivePercentSlowdownIsCaught(seed: UInt64) throws {
+        let comparison = try Comparison(base: Self.run(seed: seed), new: Self.run(seed: seed + 100, factor: 0.95),
+                                        baseFile: "a", newFile: "b", options: ComparisonOptions(threshold: 0.03))
+        #expect(comparison.results.allSatisfy { $0.verdict == .slower })
+        #expect(comparison.results.allSatisfy { $0.pValue < 0.01 })
+        #expect(comparison.exitCode == 1)
+    }
+
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func eightPercentSlowdownIsCaughtAtTheDefaultThreshold(seed: UInt64) throws {
+        let comparison = try Comparison(base: Self.run(seed: seed), new: Self.run(seed: seed + 100, factor: 0.92),
+                                        baseFile: "a", newFile: "b")
+        #expect(comparison.results.allSatisfy { $0.verdict == .slower })
+        #expect(comparison.exitCode == 1)
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func threePercentSlowdownIsBelowAFivePercentThreshold(seed: UInt64) throws {
+        let comparison = try Comparison(base: Self.run(seed: seed), new: Self.run(seed: seed + 100, factor: 0.97),
+                                        baseFile: "a", newFile: "b")
+        #expect(comparison.results.allSatisfy { $0.verdict == .same })
+        #expect(comparison.exitCode == 0)
+        // The change is real: without a threshold the intervals exclude 1.
+        let strict = try Comparison(base: Self.run(seed: seed), new: Self.run(seed: seed + 100, factor: 0.97),
+                                    baseFile: "a", newFile: "b", options: ComparisonOptions(threshold: 0))
+        #expect(strict.results.allSatisfy { $0.verdict == .slower })
+    }
+
+    @Test func speedupIsFasterAndNotARegression() throws {
+        let comparison = try Comparison(base: Self.run(seed: 1), new: Self.run(seed: 2, factor: 1.1),
+                                        baseFile: "a", newFile: "b")
+        #expect(comparison.results.allSatisfy { $0.verdict == .faster })
+        #expect(comparison.exitCode == 0)
+    }
+
+    @Test func latencyIsBetterLower() throws {
+        var noise = Noise(seed: 9)
+        let base = Setup.gil.rows(throughput: noise.sample(count: 18, mean: 1000, cv: 0.01),
+                                  latencyP99: noise.sample(count: 18, mean: 200, cv: 0.01))
+        let new = Setup.gil.rows(throughput: noise.sample(count: 18, mean: 1000, cv: 0.01),
+                                 latencyP99: noise.sample(count: 18, mean: 220, cv: 0.01))
+        let comparison = try Comparison(base: base, new: new, baseFile: "a", newFile: "b")
+        #expect(comparison.results.map(\.metric) == [.throughput, .latencyP99])
+        #expect(comparison.results.map(\.verdict) == [.same, .slower])
+        #expect(comparison.exitCode == 1)
+        let throughputOnly = try Comparison(base: base, new: new, baseFile: "a", newFile: "b",
+                                            options: ComparisonOptions(metrics: [.throughput]))
+        #expect(throughputOnly.exitCode == 0)
+    }
+
+    @Test func ignorePairsAcrossInterpreterLabels() throws {
+        let base = Self.run(seed: 1)
+        let new = Self.run(seed: 2, interpreterSuffix: "-rebuilt")
+        #expect(throws: CompareError.noCommonConfigurations(base: "a", new: "b", ignored: [])) {
+            try Comparison(base: base, new: new, baseFile: "a", newFile: "b")
+        }
+        let comparison = try Comparison(base: base, new: new, baseFile: "a", newFile: "b",
+                                        options: ComparisonOptions(ignoring: ["interpreter"]))
+        #expect(comparison.results.count == 12)
+        #expect(comparison.ignored == ["interpreter"])
+        #expect(comparison.results.allSatisfy { $0.configuration["interpreter"] == nil })
+        #expect(comparison.warnings.isEmpty)
+    }
+
+    @Test func ignoringAColumnThatSeparatesConfigurationsWarns() throws {
+        let base = Self.run(seed: 1)
+        let comparison = try Comparison(base: base, new: Self.run(seed: 2), baseFile: "a", newFile: "b",
+                                        options: ComparisonOptions(ignoring: ["threads"]))
+        #expect(comparison.results.count == 4)
+        #expect(comparison.warnings.count == 4)
+        #expect(comparison.warnings[0].contains("pool 3 configurations"))
+    }
+
+    @Test func configurationsInOneFileAndProcessesNotOK() throws {
+        var noise = Noise(seed: 4)
+        let two = Setup.gil.with { $0.threads = 2 }
+        let four = Setup.gil.with { $0.threads = 4 }
+        let base = Setup.gil.rows(throughput: noise.sample(count: 9, mean: 100, cv: 0.01))
+            + two.rows(throughput: noise.sample(count: 9, mean: 190, cv: 0.01))
+        let new = Setup.gil.rows(throughput: noise.sample(count: 9, mean: 100, cv: 0.01))
+            + four.rows(throughput: noise.sample(count: 9, mean: 350, cv: 0.01))
+            + [Setup.gil.notOK(.failed, process: 7, message: "Traceback, line 3"),
+               Setup.gil.notOK(.timeout, process: 8, message: ""),
+               Setup.gil.notOK(.timeout, process: 9, message: "")]
+        let comparison = try Comparison(base: base, new: new, baseFile: "a.csv", newFile: "b.csv")
+        #expect(comparison.results.count == 1)
+        #expect(comparison.onlyInBase.count == 1 && comparison.onlyInBase[0].contains("threads=2"))
+        #expect(comparison.onlyInNew.count == 1 && comparison.onlyInNew[0].contains("threads=4"))
+        #expect(comparison.notOK.map(\.status) == ["failed", "timeout"])
+        #expect(comparison.notOK.map(\.processes) == [1, 2])
+        #expect(comparison.notOK[0].message == "Traceback, line 3")
+        let text = comparison.text()
+        #expect(text.contains("Only in a.csv:") && text.contains("Only in b.csv:"))
+        #expect(text.contains("b.csv: log-processing/regex") && text.contains("2 process(es) timeout"))
+    }
+
+    @Test func geometricMeanPerWorkload() throws {
+        var noise = Noise(seed: 6)
+        let two = Setup.gil.with { $0.threads = 2 }
+        let base = Setup.gil.rows(throughput: noise.sample(count: 9, mean: 100, cv: 0.0001))
+            + two.rows(throughput: noise.sample(count: 9, mean: 100, cv: 0.0001))
+        let new = Setup.gil.rows(throughput: noise.sample(count: 9, mean: 90, cv: 0.0001))
+            + two.rows(throughput: noise.sample(count: 9, mean: 110, cv: 0.0001))
+        let comparison = try Comparison(base: base, new: new, baseFile: "a", newFile: "b")
+        #expect(comparison.geometricMeans.count == 1)
+        #expect(comparison.geometricMeans[0].configurations == 2)
+        #expect(abs(comparison.geometricMeans[0].ratio - 0.99.squareRoot()) < 0.001)
+    }
+
+    @Test func formats() throws {
+        let comparison = try Comparison(base: Self.run(seed: 1), new: Self.run(seed: 2, factor: 0.9),
+                                        baseFile: "a.csv", newFile: "b.csv")
+        let csv = comparison.csv().split(separator: "\n")
+        #expect(csv.count == 13)
+        #expect(csv[0].hasPrefix("workload,variant,params,interpreter,python_version,build,env,threads"))
+        #expect(csv[1].hasSuffix(",slower"))
+
+        let json = try JSONSerialization.jsonObject(with: Data(comparison.json().utf8)) as! [String: Any]
+        #expect((json["results"] as! [Any]).count == 12)
+        #expect(json["threshold"] as? Double == 0.05)
+
+        let markdown = comparison.markdown()
+        #expect(markdown.hasPrefix("### a.csv -> b.csv"))
+        #expect(markdown.contains("| slower"))
+        #expect(markdown.contains("significant regression: exit 1"))
+
+        #expect(!comparison.text().contains("\u{1B}"))
+        #expect(comparison.text(color: true).contains("\u{1B}[31m"))
+        #expect(comparison.rendered(as: .csv) == comparison.csv())
+    }
+}
