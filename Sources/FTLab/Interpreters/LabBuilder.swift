@@ -77,11 +77,8 @@ struct LabBuilder {
     func fetchSource() async throws(LabError) -> String {
         let source = options.source
         let log = BuildLog(path: "\(cache.logs)/download.log")
-        let aptList: String? = if case .debian(_, let suite, _, _) = source {
-            try LabPythons.aptSourcesList(suite: suite)
-        } else { nil }
         let tarball = try await reporter.phase("source", "download") { () async throws(LabError) in
-            try await source.fetch(into: cache, aptSourcesList: aptList, log: log)
+            try await source.fetch(into: cache, log: log)
         }
         try await reporter.phase("source", "verify") { () async throws(LabError) in
             try await LabSource.verify(tarball, sha256: source.sha256)

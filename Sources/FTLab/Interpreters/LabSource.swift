@@ -48,8 +48,7 @@ public enum LabSource: Sendable, Equatable {
     }
 
     /// Puts the tarball into `cache.sources` unless it is already there; returns its path.
-    /// `aptSourcesList` is required for a Debian source.
-    func fetch(into cache: LabCache, aptSourcesList: String?, log: BuildLog) async throws(LabError) -> String {
+    func fetch(into cache: LabCache, log: BuildLog) async throws(LabError) -> String {
         let target = "\(cache.sources)/\(fileName)"
         if FileManager.default.fileExists(atPath: target) {
             log.write("\(target) is already downloaded")
@@ -58,9 +57,7 @@ public enum LabSource: Sendable, Equatable {
         try? FileManager.default.createDirectory(atPath: cache.sources, withIntermediateDirectories: true)
         switch self {
         case .debian(let package, let suite, let file, _):
-            guard let list = aptSourcesList else {
-                throw .aptSourcesNotFound(file: "lab/apt/\(suite)-src.list", searched: [])
-            }
+            let list = try LabPythons.aptSourcesList(suite: suite)
             try? FileManager.default.createDirectory(atPath: cache.aptLists + "/partial", withIntermediateDirectories: true)
             let options = [
                 "-o", "Dir::Etc::SourceList=\(list)", "-o", "Dir::Etc::SourceParts=/dev/null",
