@@ -16,7 +16,10 @@ struct FTLabCommand: AsyncParsableCommand {
             Exit codes: 0 success, 1 regression found by compare or a failed measurement,
             2 bad input, 130 interrupted.
             """,
-        subcommands: [ListCommand.self, RunCommand.self, CompareCommand.self, EnvCommand.self, PlanCommand.self, LaunchCommand.self]
+        subcommands: [
+            RunCommand.self, ListCommand.self, CompareCommand.self, EnvCommand.self, PlanCommand.self,
+            LabCommand.self, LaunchCommand.self,
+        ]
     )
 
     /// Maps errors to the exit-code contract: usage and input errors exit 2, not 64.

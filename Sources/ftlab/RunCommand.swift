@@ -86,7 +86,7 @@ struct RunCommand: AsyncParsableCommand {
         guard timeout > 0 else { throw ValidationError("bad --timeout \(timeout); expected seconds > 0") }
         var request = RunRequest()
         request.selectors = selectors
-        request.interpreters = try InterpreterSelection.resolve(pythons)
+        request.interpreters = try await InterpreterChoice.resolve(pythons)
         request.threads = try threads.map(parseThreadList) ?? defaultThreadCounts(cpus: topology.onlineCPUs.count)
         request.placements = RunRequest.splitPlacements(placement)
         request.env = try envSettings.map(EnvSetting.parse)

@@ -1,12 +1,32 @@
 import Foundation
 
-/// An interpreter as the runner needs it: a label for the CSV and the executable.
+/// An interpreter as the runner needs it: a label for the CSV, the executable, and its build
+/// (which decides how an allocator can be swapped in).
 public struct InterpreterChoice: Sendable, Equatable {
     public var label: String
     public var path: String
-    public init(label: String, path: String) {
+    public var build: Interpreter.Build
+
+    public init(label: String, path: String, build: Interpreter.Build = .gil) {
         self.label = label
         self.path = path
+        self.build = build
+    }
+
+    public init(_ interpreter: Interpreter) {
+        self.init(label: interpreter.label, path: interpreter.path, build: interpreter.build)
+    }
+
+    /// Resolves `--python` values (paths, lab labels, `lab`); none means the lab pair.
+    /// Duplicates (same executable) are dropped.
+    public static func resolve(_ specs: [String]) async throws(InterpreterError) -> [InterpreterChoice] {
+        var chosen: [InterpreterChoice] = []
+        for spec in specs.isEmpty ? ["lab"] : specs {
+            for interpreter in try await InterpreterResolver.resolve(spec) where !chosen.contains(where: { $0.path == interpreter.path }) {
+                chosen.append(InterpreterChoice(interpreter))
+            }
+        }
+        return chosen
     }
 }
 

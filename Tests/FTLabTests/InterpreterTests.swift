@@ -1,0 +1,197 @@
+import Foundation
+import Testing
+
+@testable import FTLab
+
+/// A fresh directory under the system temp dir, removed by the caller.
+private func temporaryDirectory() throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("ftlab-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Writes `text` to `path` with the given permissions.
+private func write(_ text: String, to path: String, permissions: Int) throws {
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: path)
+}
+
+/// A shell script that answers the probe like an interpreter of the given kind.
+private func fakePython(in directory: String, implementation: String, version: [Int]) throws -> String {
+    let path = "\(directory)/fake-python"
+    let answer = """
+        {"version": \(version), "implementation": "\(implementation)", "gil_disabled": false, \
+        "gil_enabled": true, "sys_version": "fake", "config_args": "", "compiler": "GCC"}
+        """
+    try write("#!/bin/sh\necho '\(answer)'\n", to: path, permissions: 0o755)
+    return path
+}
+
+@Suite("The lab pair (needs `ftlab lab pythons` to have run)")
+struct LabPairTests {
+    @Test func pairProbesAsGILAndFreeThreaded() async throws {
+        // Throws notBuilt, naming the missing executable and `ftlab lab pythons`, when the pair is missing.
+        let pair = try await InterpreterResolver.resolve("lab")
+        try #require(pair.count == 2)
+        let (gil, freethreaded) = (pair[0], pair[1])
+        #expect(gil.label == "cpython-3.13.5")
+        #expect(gil.version == "3.13.5")
+        #expect(gil.implementation == "cpython")
+        #expect(gil.build == .gil)
+        #expect(gil.gilEnabledByDefault)
+        #expect(freethreaded.label == "cpython-3.13.5t")
+        #expect(freethreaded.version == "3.13.5")
+        #expect(freethreaded.build == .freethreaded)
+        #expect(!freethreaded.gilEnabledByDefault)
+        #expect(freethreaded.path.hasSuffix("/pythons/cpython-3.13.5t/bin/python3.13t"))
+        #expect(freethreaded.configureArgs.contains("--disable-gil"))
+        #expect(!gil.configureArgs.contains("--disable-gil"))
+        for interpreter in pair {
+            #expect(interpreter.sourceSHA256 == LabPythons.pinnedSource.sha256)
+        }
+        #expect(await LabPythons.installedPair() == pair)
+    }
+
+    @Test func labLabelsAndPathsResolveToTheSameBuild() async throws {
+        let byLabel = try await InterpreterResolver.resolve("cpython-3.13.5t")
+        let byPath = try await InterpreterResolver.resolve(try #require(byLabel.first).path)
+        #expect(byPath == byLabel)
+    }
+
+    @Test func manifestRecordsTheBuild() throws {
+        let manifests = LabPythons.builds()
+        for label in LabPythons.pinnedLabels {
+            let manifest = try #require(manifests.first { $0.label == label }, "\(label) has no manifest")
+            #expect(manifest.source.sha256 == LabPythons.pinnedSource.sha256)
+            #expect(manifest.sysVersion.hasPrefix("3.13.5"))
+            #expect(manifest.configureFlags.contains("--disable-gil") == label.hasSuffix("t"))
+        }
+    }
+}
+
+@Suite("Interpreter specs that are refused")
+struct InterpreterRefusalTests {
+    @Test func missingPath() async {
+        await #expect(throws: InterpreterError.noSuchFile(path: "/nonexistent/python3")) {
+            try await InterpreterResolver.resolve("/nonexistent/python3")
+        }
+    }
+
+    @Test func notExecutable() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try write("print(1)\n", to: "\(directory)/python", permissions: 0o644)
+        await #expect(throws: InterpreterError.notExecutable(path: "\(directory)/python")) {
+            try await InterpreterResolver.resolve("\(directory)/python")
+        }
+        await #expect(throws: InterpreterError.notExecutable(path: directory)) {
+            try await InterpreterResolver.resolve(directory + "/")
+        }
+    }
+
+    @Test func notPython() async throws {
+        let error = await #expect(throws: InterpreterError.self) {
+            try await InterpreterResolver.resolve("/bin/true")
+        }
+        guard case .notPython(let path, _) = error else {
+            Issue.record("expected notPython, got \(String(describing: error))")
+            return
+        }
+        #expect(path == "/bin/true")
+    }
+
+    @Test func notCPythonAndTooOld() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let pypy = try fakePython(in: directory, implementation: "pypy", version: [3, 11, 0])
+        await #expect(throws: InterpreterError.notCPython(path: pypy, implementation: "pypy")) {
+            try await InterpreterResolver.resolve(pypy)
+        }
+        let old = try fakePython(in: directory, implementation: "cpython", version: [3, 9, 18])
+        await #expect(throws: InterpreterError.tooOld(path: old, version: "3.9.18")) {
+            try await InterpreterResolver.resolve(old)
+        }
+        let fine = try fakePython(in: directory, implementation: "cpython", version: [3, 10, 0])
+        #expect(try await InterpreterResolver.resolve(fine).first?.label == fine)
+    }
+
+    @Test func unknownLabelListsTheKnownOnes() async throws {
+        let cache = LabCache(root: try temporaryDirectory())
+        defer { try? FileManager.default.removeItem(atPath: cache.root) }
+        let error = await #expect(throws: InterpreterError.self) {
+            try await InterpreterResolver.resolve("no-such-python-anywhere", cache: cache)
+        }
+        #expect(error == .unknownLabel("no-such-python-anywhere", known: ["cpython-3.13.5", "cpython-3.13.5t", "lab"]))
+        #expect(error?.description.contains("ftlab lab pythons") == true)
+        #expect(error?.exitCode == 2)
+    }
+
+    @Test func labLabelNotBuilt() async throws {
+        let cache = LabCache(root: try temporaryDirectory())
+        defer { try? FileManager.default.removeItem(atPath: cache.root) }
+        await #expect(throws: InterpreterError.notBuilt(
+            label: "cpython-3.13.5t", executable: "\(cache.root)/pythons/cpython-3.13.5t/bin/python3.13t")
+        ) {
+            try await InterpreterResolver.resolve("cpython-3.13.5t", cache: cache)
+        }
+        await #expect(throws: InterpreterError.notBuilt(
+            label: "cpython-3.13.5", executable: "\(cache.root)/pythons/cpython-3.13.5/bin/python3.13")
+        ) {
+            try await InterpreterResolver.resolve("lab", cache: cache)
+        }
+        let error = await #expect(throws: InterpreterError.self) {
+            try await InterpreterResolver.resolve("cpython-3.14.0t", cache: cache)
+        }
+        #expect(error?.description.contains("--version 3.14.0 --source-url URL --sha256 HEX") == true)
+    }
+}
+
+@Suite("Lab sources and options")
+struct LabSourceTests {
+    @Test func checksumMismatchIsRefused() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = "\(directory)/source.tar.xz"
+        try write("hello\n", to: file, permissions: 0o644)
+        let actual = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
+        let wrong = String(repeating: "0", count: 64)
+        await #expect(throws: LabError.checksumMismatch(file: file, expected: wrong, actual: actual)) {
+            try await LabSource.verify(file, sha256: wrong)
+        }
+        try await LabSource.verify(file, sha256: actual.uppercased())
+    }
+
+    @Test func optionsAreChecked() throws {
+        #expect(throws: LabError.self) { try LabBuildOptions(version: "3.12.0") }
+        #expect(throws: LabError.incompleteSource) { try LabBuildOptions(sourceURL: "https://example.org/Python-3.14.0.tar.xz") }
+        #expect(throws: LabError.badChecksum("abc")) {
+            try LabBuildOptions(sourceURL: "https://example.org/Python-3.14.0.tar.xz", sha256: "abc")
+        }
+        #expect(throws: LabError.versionNotInURL("https://example.org/cpython.tar.xz")) {
+            try LabBuildOptions(sourceURL: "https://example.org/cpython.tar.xz", sha256: String(repeating: "a", count: 64))
+        }
+        let pinned = try LabBuildOptions()
+        #expect(pinned.version == "3.13.5" && pinned.source == LabPythons.pinnedSource && pinned.jobs >= 1)
+        let custom = try LabBuildOptions(
+            sourceURL: "https://www.python.org/ftp/python/3.14.0/Python-3.14.0.tar.xz",
+            sha256: String(repeating: "a", count: 64))
+        #expect(custom.version == "3.14.0")
+        #expect(LabTarget.pair(custom.version).map(\.label) == ["cpython-3.14.0", "cpython-3.14.0t"])
+        #expect(LabTarget.pair(custom.version).map(\.executable) == ["bin/python3.14", "bin/python3.14t"])
+    }
+
+    @Test func cacheRootFollowsTheEnvironment() {
+        #expect(LabCache(environment: ["FTLAB_CACHE": "/c", "HOME": "/h"]).root == "/c")
+        #expect(LabCache(environment: ["XDG_CACHE_HOME": "/x", "HOME": "/h"]).root == "/x/ftlab")
+        #expect(LabCache(environment: ["HOME": "/h"]).root == "/h/.cache/ftlab")
+        #expect(LabCache(root: "/c").executable(LabTarget(version: "3.13.5", build: .freethreaded))
+            == "/c/pythons/cpython-3.13.5t/bin/python3.13t")
+    }
+
+    @Test func labelsParse() {
+        #expect(LabTarget(label: "cpython-3.13.5t") == LabTarget(version: "3.13.5", build: .freethreaded))
+        #expect(LabTarget(label: "cpython-3.13.5") == LabTarget(version: "3.13.5", build: .gil))
+        #expect(LabTarget(label: "cpython-3.13") == nil)
+        #expect(LabTarget(label: "python3.13t") == nil)
+    }
+}
