@@ -29,7 +29,7 @@ public struct WorkloadManifest: Sendable, Equatable, Decodable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
         description = try c.decode(String.self, forKey: .description)
-        question = try c.decodeIfPresent(String.self, forKey: .question) ?? ""
+        question = try c.decode(String.self, forKey: .question)
         unit = try c.decode(String.self, forKey: .unit)
         variants = try c.decode([Variant].self, forKey: .variants)
         params = try c.decodeIfPresent([Parameter].self, forKey: .params) ?? []

@@ -4,7 +4,7 @@ import Testing
 @testable import FTLab
 
 /// A fresh directory under the system temp dir, removed by the caller.
-private func temporaryDirectory() throws -> String {
+private func interpreterScratchDirectory() throws -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("ftlab-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
@@ -78,7 +78,7 @@ struct InterpreterRefusalTests {
     }
 
     @Test func notExecutable() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try interpreterScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try write("print(1)\n", to: "\(directory)/python", permissions: 0o644)
         await #expect(throws: InterpreterError.notExecutable(path: "\(directory)/python")) {
@@ -101,7 +101,7 @@ struct InterpreterRefusalTests {
     }
 
     @Test func notCPythonAndTooOld() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try interpreterScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let pypy = try fakePython(in: directory, implementation: "pypy", version: [3, 11, 0])
         await #expect(throws: InterpreterError.notCPython(path: pypy, implementation: "pypy")) {
@@ -116,7 +116,7 @@ struct InterpreterRefusalTests {
     }
 
     @Test func unknownLabelListsTheKnownOnes() async throws {
-        let cache = LabCache(root: try temporaryDirectory())
+        let cache = LabCache(root: try interpreterScratchDirectory())
         defer { try? FileManager.default.removeItem(atPath: cache.root) }
         let error = await #expect(throws: InterpreterError.self) {
             try await InterpreterResolver.resolve("no-such-python-anywhere", cache: cache)
@@ -127,7 +127,7 @@ struct InterpreterRefusalTests {
     }
 
     @Test func labLabelNotBuilt() async throws {
-        let cache = LabCache(root: try temporaryDirectory())
+        let cache = LabCache(root: try interpreterScratchDirectory())
         defer { try? FileManager.default.removeItem(atPath: cache.root) }
         await #expect(throws: InterpreterError.notBuilt(
             label: "cpython-3.13.5t", executable: "\(cache.root)/pythons/cpython-3.13.5t/bin/python3.13t")
@@ -149,7 +149,7 @@ struct InterpreterRefusalTests {
 @Suite("Lab sources and options")
 struct LabSourceTests {
     @Test func checksumMismatchIsRefused() async throws {
-        let directory = try temporaryDirectory()
+        let directory = try interpreterScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let file = "\(directory)/source.tar.xz"
         try write("hello\n", to: file, permissions: 0o644)

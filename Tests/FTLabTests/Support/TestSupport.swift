@@ -4,17 +4,15 @@ import Foundation
 /// Paths the tests need: fixtures, the repository, a scratch folder.
 enum TestPaths {
     static var fixtures: String { Bundle.module.resourcePath! + "/Fixtures" }
-    /// The repository root (this file is Tests/FTLabTests/TestSupport.swift).
+    /// The repository root (this file is Tests/FTLabTests/Support/TestSupport.swift).
     static var repository: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path
+            .deletingLastPathComponent().deletingLastPathComponent().path
     }
     static var builtinWorkloads: String { repository + "/Workloads" }
     /// The ftlab executable built beside the tests.
     static var ftlab: String {
-        let candidates = [".build/debug/ftlab", ".build/release/ftlab"].map { repository + "/" + $0 }
-        let bundleDir = URL(fileURLWithPath: Bundle.module.bundlePath).deletingLastPathComponent().path
-        return ([bundleDir + "/ftlab"] + candidates).first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+        Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("ftlab").path
     }
 
     static func scratch(_ name: String = #function) -> String {
