@@ -49,6 +49,7 @@ struct HarnessProtocolTests {
         let manifest = try! WorkloadManifest.parse("""
             name = "w"
             description = "d"
+            question = "q"
             unit = "lines"
             [[variants]]
             name = "v"

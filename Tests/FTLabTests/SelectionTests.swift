@@ -54,7 +54,7 @@ struct SelectionTests {
     @Test("a manifest missing a field names the file and the field")
     func badManifest() {
         #expect(throws: WorkloadError.badManifest(path: "m.toml", reason: "missing field `unit`")) {
-            try WorkloadManifest.parse("name = \"x\"\ndescription = \"d\"\n[[variants]]\nname = \"v\"\nquestion = \"q\"\n", path: "m.toml")
+            try WorkloadManifest.parse("name = \"x\"\ndescription = \"d\"\nquestion = \"q\"\n[[variants]]\nname = \"v\"\nquestion = \"q\"\n", path: "m.toml")
         }
     }
 
