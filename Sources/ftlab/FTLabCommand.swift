@@ -9,12 +9,13 @@ struct FTLabCommand: AsyncParsableCommand {
         abstract: "Measure how Python workloads scale on free-threaded CPython against the GIL build.",
         discussion: """
             Typical session:
-              ftlab lab pythons                     build the pinned GIL + free-threaded pair
-              ftlab run log-processing --quick -o results/quick.csv
-              ftlab compare base.csv new.csv        fail a CI job on a real regression
+              ftlab lab pythons       build the pinned GIL + free-threaded pair
+              ftlab run --quick       measure every workload, print the scaling table
+              ftlab compare a.csv b.csv
+                                      fail a CI job on a real regression
 
-            Exit codes: 0 success, 1 regression found by compare or a failed measurement,
-            2 bad input, 130 interrupted.
+            Exit codes: 0 success; 1 a measurement failed, or compare found a
+            regression; 2 bad input; 130 interrupted.
             """,
         subcommands: [
             RunCommand.self, ListCommand.self, CompareCommand.self, EnvCommand.self, PlanCommand.self,

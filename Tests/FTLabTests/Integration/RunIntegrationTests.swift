@@ -176,3 +176,16 @@ func processes(commandLineContaining text: String) -> [Int32] {
         return cmdline.contains(text) && !cmdline.contains("ftlab run")
     }
 }
+
+@Suite("The README's example workload", .serialized)
+struct ExampleWorkloadTests {
+    @Test("Workloads/examples/json-roundtrip runs and verifies on both builds")
+    func example() throws {
+        let csv = TestPaths.scratch() + "/example.csv"
+        let run = try ftlab(["run", "json-roundtrip", "--workloads-dir", TestPaths.builtinWorkloads + "/examples",
+                             "--threads", "2", "-o", csv] + RunIntegrationTests.tiny)
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let rows = try ResultReader(path: csv).rows
+        #expect(rows.count == 4 && rows.allSatisfy { $0.status == .ok && $0.unit == "documents" })
+    }
+}
