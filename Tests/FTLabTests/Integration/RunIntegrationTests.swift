@@ -38,6 +38,20 @@ struct RunIntegrationTests {
         #expect(run.stdout.contains("ft/gil"))
     }
 
+    @Test("compact and cpus:1,0 at 2 threads: every thread ran only on its planned CPU")
+    func placementHolds() throws {
+        let csv = TestPaths.scratch() + "/placement.csv"
+        let run = try ftlab(["run", "log-processing/partitioned", "--python", "cpython-3.13.5t", "--threads", "2",
+                             "--placement", "compact,cpus:1,0,none", "-o", csv] + Self.tiny)
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let rows = try rows(csv)
+        let byPlacement = Dictionary(grouping: rows, by: \.placement)
+        #expect(byPlacement["compact"]?.allSatisfy { $0.cpus == "0 1" && $0.observedCPUs == "0 1" } == true)
+        #expect(byPlacement["cpus:1,0"]?.allSatisfy { $0.cpus == "1 0" && $0.observedCPUs == "1 0" } == true)
+        // Unpinned threads have no plan; where they ran is still recorded, one entry per thread.
+        #expect(byPlacement["none"]?.allSatisfy { $0.cpus.isEmpty && $0.observedCPUs.split(separator: " ").count == 2 } == true)
+    }
+
     @Test("every log-processing variant verifies its totals on the free-threaded build",
           arguments: ["partitioned", "shared-lock", "pipeline"])
     func variants(variant: String) throws {
