@@ -1,3 +1,5 @@
+import Foundation
+
 /// One known allocator as `ftlab env` lists it: installed (where, which version) or not.
 public struct AllocatorStatus: Sendable, Equatable, Codable {
     public var name: String
@@ -34,6 +36,6 @@ public struct AllocatorStatus: Sendable, Equatable, Codable {
                 guard status.installed else { return [status.name, "not installed", "-"] }
                 let version = (status.version ?? "-") + (status.package.map { " (\($0))" } ?? "")
                 return [status.name, status.path ?? "(C library malloc)", version]
-            })
+            }).trimmingCharacters(in: .newlines)
     }
 }

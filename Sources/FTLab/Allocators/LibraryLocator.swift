@@ -46,7 +46,7 @@ struct LibraryLocator: Sendable {
     static func parseCache(_ text: String) -> [CacheEntry] {
         text.split(separator: "\n").compactMap { line in
             guard let arrow = line.range(of: " => "),
-                  let name = line[..<arrow.lowerBound].split(separator: " ").first else { return nil }
+                  let name = line[..<arrow.lowerBound].split(whereSeparator: \.isWhitespace).first else { return nil }
             let path = line[arrow.upperBound...].trimmingCharacters(in: .whitespaces)
             return path.hasPrefix("/") ? CacheEntry(name: String(name), path: path) : nil
         }

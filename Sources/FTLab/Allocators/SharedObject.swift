@@ -3,7 +3,7 @@ import Foundation
 import Glibc
 #endif
 
-/// Checks that a file is a shared library this machine can load, without keeping it loaded.
+/// Checks that a file is a shared library the dynamic loader can preload on this machine.
 enum SharedObject {
     /// The file `path` names with every symlink resolved (what `/proc/self/maps` shows), or nil
     /// when it does not exist.
@@ -13,8 +13,11 @@ enum SharedObject {
         return String(cString: resolved)
     }
 
-    /// Why `path` cannot be preloaded, or nil when it is an ELF shared object that
-    /// `dlopen(RTLD_LAZY | RTLD_LOCAL)` accepts (it is closed again at once).
+    /// Why `path` cannot be preloaded, or nil when it is an ELF shared object the dynamic
+    /// loader accepts in `LD_PRELOAD`. The loader is asked in a child (`/bin/true` with the
+    /// library preloaded), not through `dlopen` here: a library with initial-exec TLS such as
+    /// jemalloc can be preloaded but not `dlopen`ed into a running process ("cannot allocate
+    /// memory in static TLS block"), and an allocator's constructors have no business in ftlab.
     static func problem(at path: String) -> String? {
         guard let real = realPath(path) else { return "no such file" }
         var isDirectory: ObjCBool = false
@@ -26,11 +29,18 @@ enum SharedObject {
         guard header.type == ELFHeader.sharedObjectType else {
             return "an ELF \(header.typeName), not a shared object"
         }
-        guard let handle = dlopen(real, RTLD_LAZY | RTLD_LOCAL) else {
-            return "dlopen refused it: " + (dlerror().map { String(cString: $0) } ?? "unknown error")
-        }
-        dlclose(handle)
-        return nil
+        return preloadRefusal(real)
+    }
+
+    /// The loader's reason for refusing to preload `path` into a trivial program, if it does
+    /// (`ERROR: ld.so: object '...' from LD_PRELOAD cannot be preloaded (REASON): ignored.`).
+    private static func preloadRefusal(_ path: String) -> String? {
+        guard let program = ["/bin/true", "/usr/bin/true"].first(where: FileManager.default.isExecutableFile),
+              let output = runTool(program, [], environment: ["LD_PRELOAD": path]),
+              let refused = output.stderr.range(of: "cannot be preloaded (") else { return nil }
+        let line = output.stderr[refused.upperBound...].prefix { $0 != "\n" }
+        let ending = "): ignored."
+        return "the dynamic loader refused to preload it: " + (line.hasSuffix(ending) ? line.dropLast(ending.count) : line)
     }
 
     /// Whether `path` is an ELF file of this process's class and machine (a library of

@@ -1,19 +1,36 @@
 import Foundation
 
-/// Runs a short-lived host tool (`ldconfig -p`, `dpkg-query`) and returns its stdout, or nil
-/// when the tool is missing or fails. Not for interpreters: those go through `ProcessRunner`.
-func commandOutput(_ executable: String, _ arguments: [String]) -> String? {
+/// What a short-lived host tool printed.
+struct ToolOutput {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs a short-lived host tool (`ldconfig -p`, `dpkg-query`, `/bin/true`) to completion;
+/// nil when it cannot be started. `environment` nil inherits ftlab's. Its output must be small
+/// enough for stderr to sit in a pipe while stdout is read. Not for interpreters: those go
+/// through `ProcessRunner`.
+func runTool(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) -> ToolOutput? {
     guard FileManager.default.isExecutableFile(atPath: executable) else { return nil }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
+    if let environment { process.environment = environment }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
     process.standardInput = FileHandle.nullDevice
     do { try process.run() } catch { return nil }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    guard process.terminationStatus == 0 else { return nil }
-    return String(decoding: data, as: UTF8.self)
+    return ToolOutput(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+}
+
+/// The stdout of a host tool that succeeded, else nil.
+func commandOutput(_ executable: String, _ arguments: [String]) -> String? {
+    guard let output = runTool(executable, arguments), output.status == 0 else { return nil }
+    return output.stdout
 }
