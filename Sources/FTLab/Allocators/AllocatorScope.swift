@@ -6,7 +6,7 @@ import Foundation
 /// mem and object (pymalloc on a GIL build by default; always the bundled mimalloc on a
 /// free-threaded build). `LD_PRELOAD` replaces `malloc` itself, so it reaches the mem and
 /// object domains only where `PYTHONMALLOC` routes them to `malloc`.
-public enum AllocatorScope: String, Sendable, Codable {
+public enum AllocatorScope: String, Sendable {
     /// Every Python allocation: a GIL build with the library preloaded and
     /// `PYTHONMALLOC=malloc` (or `malloc_debug`).
     case all
