@@ -4,16 +4,23 @@ import FTLab
 struct EnvCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "env",
-        abstract: "Show the machine: CPUs, NUMA nodes and memory, distances, SMT siblings, allowed CPUs.")
+        abstract: "Show the machine: CPUs, NUMA nodes and memory, distances, SMT siblings, allowed CPUs, allocators.")
 
-    @Flag(help: "Print JSON ({\"topology\": ...}) instead of text.")
+    @Flag(help: "Print JSON ({\"topology\": ..., \"allocators\": [...]}) instead of text.")
     var json = false
 
     @Option(help: "Read a captured tree holding sys/devices/system/{cpu,node} instead of this machine.")
     var sysfsRoot = "/"
 
+    /// What `--json` prints.
+    struct Report: Encodable {
+        var topology: Topology
+        var allocators: [AllocatorStatus]
+    }
+
     func run() throws {
-        let topology = try Topology.read(root: sysfsRoot)
-        print(json ? try JSONOutput.string(["topology": topology]) : topology.summaryText)
+        let report = Report(topology: try Topology.read(root: sysfsRoot), allocators: AllocatorRegistry.installed())
+        print(json ? try JSONOutput.string(report)
+                   : report.topology.summaryText + "\n\n" + AllocatorStatus.summaryText(report.allocators))
     }
 }

@@ -4,6 +4,12 @@ import Testing
 
 /// `ftlab env` and `ftlab plan` on a captured tree, through the built binary.
 @Suite struct EnvAndPlanCommandTests {
+    /// What `ftlab env --json` prints.
+    struct EnvReport: Decodable {
+        var topology: Topology
+        var allocators: [AllocatorStatus]
+    }
+
     @Test func planAndEnvReadACapturedTree() throws {
         let root = SysfsFixture.twoSocket.root
         let plan = try ftlab("plan", "--threads", "4", "--placement", "spread", "--sysfs-root", root, "--json")
@@ -12,10 +18,12 @@ import Testing
         #expect(decoded.threadCPUs == [0, 8, 1, 9])
         let env = try ftlab("env", "--json", "--sysfs-root", root)
         #expect(env.status == 0)
-        let topology = try JSONDecoder().decode([String: Topology].self, from: Data(env.stdout.utf8))["topology"]
-        #expect(topology == (try SysfsFixture.twoSocket.topology()))
+        let report = try JSONDecoder().decode(EnvReport.self, from: Data(env.stdout.utf8))
+        #expect(report.topology == (try SysfsFixture.twoSocket.topology()))
+        #expect(report.allocators.map(\.name) == AllocatorRegistry.knownNames)
         let text = try ftlab("env", "--sysfs-root", root)
         #expect(text.stdout.contains("SMT siblings: 0,16 1,17"))
+        #expect(text.stdout.contains("\nallocators:\nname "))
     }
 
     @Test func planBadInputExits2NamingTheValue() throws {
