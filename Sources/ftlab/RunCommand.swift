@@ -38,6 +38,11 @@ struct RunCommand: AsyncParsableCommand {
         valueName: "LIST"))
     var placement: String = "compact"
 
+    @Option(help: ArgumentHelp(
+        "Allocators: system|jemalloc|mimalloc|tcmalloc|PATH.so, comma-separated to sweep (default: system).",
+        valueName: "LIST"))
+    var allocator: String = "system"
+
     @Option(name: .customLong("env"), help: ArgumentHelp("Environment for the interpreter, e.g. PYTHON_GIL=1. Repeatable.", valueName: "KEY=VALUE"))
     var envSettings: [String] = []
 
@@ -89,6 +94,8 @@ struct RunCommand: AsyncParsableCommand {
         request.interpreters = try await InterpreterChoice.resolve(pythons)
         request.threads = try threads.map(parseThreadList) ?? defaultThreadCounts(cpus: topology.onlineCPUs.count)
         request.placements = RunRequest.splitPlacements(placement)
+        request.allocators = try allocator.split(separator: ",", omittingEmptySubsequences: false)
+            .map { try AllocatorRegistry.resolve(String($0)) }
         request.env = try envSettings.map(EnvSetting.parse)
         request.params = params
         let plan = try RunPlan.make(request, catalog: catalog, topology: topology)

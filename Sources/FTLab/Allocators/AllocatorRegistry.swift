@@ -62,7 +62,7 @@ public enum AllocatorRegistry {
     ///   `PYTHONMALLOC=malloc`), scope `raw`: objects stay on the bundled mimalloc;
     /// - `system`: no environment, scope `none` (pymalloc, or mimalloc when free-threaded).
     /// `expectedLibrary` is the resolved path, which must show up in the process's mapped libraries.
-    public static func choice(for allocator: Allocator, build: InterpreterBuild) -> AllocatorChoice {
+    public static func choice(for allocator: Allocator, build: Interpreter.Build) -> AllocatorChoice {
         guard let path = allocator.path else { return AllocatorChoice(name: allocator.name, scope: AllocatorScope.none.rawValue) }
         var environment = ["LD_PRELOAD": path]
         if build == .gil { environment["PYTHONMALLOC"] = "malloc" }

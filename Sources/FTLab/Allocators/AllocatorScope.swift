@@ -29,7 +29,7 @@ public enum AllocatorScope: String, Sendable {
     /// `PYTHONMALLOC=malloc`, `malloc_debug` and `pymalloc` at start-up ("unknown allocator"), so
     /// such a process fails whatever the scope says. `-E`/`-I` would make Python ignore
     /// `PYTHONMALLOC`; ftlab does not pass them.
-    public static func effective(environment: [String: String], build: InterpreterBuild, library: String?) -> AllocatorScope {
+    public static func effective(environment: [String: String], build: Interpreter.Build, library: String?) -> AllocatorScope {
         guard let library, preloads(environment["LD_PRELOAD"] ?? "", library) else { return .none }
         switch build {
         case .freethreaded:

@@ -159,10 +159,9 @@ public struct SuiteRunner: Sendable {
         }
         if measured == 0 { return .failed("no measured samples") }
         if let problem = placementProblem(plan: unit.configuration.placement, bye: bye) { return .failed(problem) }
-        if let library = unit.configuration.allocator.expectedLibrary,
-           !(transcript.hello?.mappedLibraries.contains(where: { $0.hasSuffix(library) || $0 == library }) ?? false) {
-            return .failed("allocator \(unit.configuration.allocator.name) did not take effect: \(library) is not mapped in the process")
-        }
+        let evidence = AllocatorEvidence.check(unit.configuration.allocator, mappedLibraries: transcript.hello?.mappedLibraries ?? [],
+                                               allocatorStats: bye.allocatorStats)
+        if !evidence.verified { return .failed(evidence.message) }
         return .ok
     }
 

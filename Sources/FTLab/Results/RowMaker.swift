@@ -80,7 +80,8 @@ public struct RowMaker: Sendable {
 
     /// True when the allocator the configuration asked for is the one the process used.
     static func allocatorVerified(_ outcome: ProcessOutcome) -> Bool {
-        guard let library = outcome.unit.configuration.allocator.expectedLibrary else { return true }
-        return outcome.transcript.hello?.mappedLibraries.contains(where: { $0.hasSuffix(library) || $0 == library }) ?? false
+        AllocatorEvidence.check(outcome.unit.configuration.allocator,
+                                mappedLibraries: outcome.transcript.hello?.mappedLibraries ?? [],
+                                allocatorStats: outcome.transcript.bye?.allocatorStats ?? [:]).verified
     }
 }

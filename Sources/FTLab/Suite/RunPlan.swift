@@ -5,7 +5,7 @@ public struct RunRequest: Sendable {
     public var threads: [Int] = [1]
     /// Placement policies as written (`compact`, `none`, `node:1`, `cpus:0-3`).
     public var placements: [String] = ["compact"]
-    public var allocators: [AllocatorChoice] = [.system]
+    public var allocators: [Allocator] = [.system]
     public var env: [EnvSetting] = []
     /// `KEY=VALUE` or `WORKLOAD.KEY=VALUE` settings.
     public var params: [String] = []
@@ -58,7 +58,8 @@ public struct RunPlan: Sendable {
                         for allocator in request.allocators {
                             configurations.append(RunConfiguration(
                                 workload: workload, variant: variant, params: params.values(for: workload),
-                                interpreter: interpreter, threads: n, placement: placement, allocator: allocator,
+                                interpreter: interpreter, threads: n, placement: placement,
+                                allocator: allocatorChoice(allocator, build: interpreter.build, env: request.env),
                                 env: request.env, seed: request.seed))
                         }
                     }
@@ -66,5 +67,16 @@ public struct RunPlan: Sendable {
             }
         }
         return RunPlan(configurations: configurations, warnings: warnings)
+    }
+
+    /// How `allocator` is swapped in on `build`, with the scope the final environment really
+    /// gives once the user's `--env` settings have won (e.g. `--env PYTHONMALLOC=pymalloc`
+    /// narrows a GIL build's `all` to `raw`).
+    static func allocatorChoice(_ allocator: Allocator, build: Interpreter.Build, env: [EnvSetting]) -> AllocatorChoice {
+        var choice = AllocatorRegistry.choice(for: allocator, build: build)
+        var final = choice.environment
+        for setting in env { final[setting.key] = setting.value }
+        choice.scope = AllocatorScope.effective(environment: final, build: build, library: allocator.path).rawValue
+        return choice
     }
 }

@@ -27,7 +27,7 @@ import Testing
     static let rawBytes = 16.0 * 1_048_576
 
     /// The lab's interpreter of `build`; a missing one fails the test (CI builds both).
-    static func interpreter(_ build: InterpreterBuild) throws -> String {
+    static func interpreter(_ build: Interpreter.Build) throws -> String {
         let environment = ProcessInfo.processInfo.environment
         let cache = environment["XDG_CACHE_HOME"] ?? (environment["HOME"] ?? "/root") + "/.cache"
         let path = build == .gil ? "\(cache)/ftlab/pythons/cpython-3.13.5/bin/python3.13"
@@ -38,20 +38,20 @@ import Testing
     }
 
     /// Runs the snippet with exactly `environment` (nothing inherited).
-    static func run(_ build: InterpreterBuild, environment: [String: String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func run(_ build: Interpreter.Build, environment: [String: String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let settings = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         return try runProgram("/usr/bin/env", ["-i"] + settings + [try interpreter(build), "-c", snippet,
                                                                     TestPaths.repository + "/Workloads/_harness"])
     }
 
-    static func seen(_ build: InterpreterBuild, environment: [String: String]) throws -> Seen {
+    static func seen(_ build: Interpreter.Build, environment: [String: String]) throws -> Seen {
         let result = try run(build, environment: environment)
         try #require(result.status == 0, "\(build) interpreter failed: \(result.stderr)")
         return try JSONDecoder().decode(Seen.self, from: Data(result.stdout.utf8))
     }
 
-    @Test(arguments: ["jemalloc", "mimalloc", "tcmalloc"], [InterpreterBuild.gil, .freethreaded])
-    func theChosenLibraryIsMapped(name: String, build: InterpreterBuild) throws {
+    @Test(arguments: ["jemalloc", "mimalloc", "tcmalloc"], [Interpreter.Build.gil, .freethreaded])
+    func theChosenLibraryIsMapped(name: String, build: Interpreter.Build) throws {
         let choice = AllocatorRegistry.choice(for: try AllocatorRegistry.resolve(name), build: build)
         let seen = try Self.seen(build, environment: choice.environment)
         let evidence = AllocatorEvidence.check(choice, mappedLibraries: seen.mappedLibraries, allocatorStats: seen.allocatorStats)

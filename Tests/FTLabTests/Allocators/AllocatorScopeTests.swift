@@ -7,7 +7,7 @@ import Testing
     static let jemalloc = Allocator(name: "jemalloc", path: library, version: "5.3.0-1")
 
     @Test func choicePerBuild() {
-        let table: [(Allocator, InterpreterBuild, String, [String: String], String?)] = [
+        let table: [(Allocator, Interpreter.Build, String, [String: String], String?)] = [
             (.system, .gil, "none", [:], nil),
             (.system, .freethreaded, "none", [:], nil),
             (Self.jemalloc, .gil, "all", ["LD_PRELOAD": Self.library, "PYTHONMALLOC": "malloc"], Self.library),
@@ -22,7 +22,7 @@ import Testing
 
     @Test(arguments: [
         // GIL build: only PYTHONMALLOC=malloc(_debug) sends objects to the preloaded library.
-        (InterpreterBuild.gil, ["LD_PRELOAD": library, "PYTHONMALLOC": "malloc"], AllocatorScope.all),
+        (Interpreter.Build.gil, ["LD_PRELOAD": library, "PYTHONMALLOC": "malloc"], AllocatorScope.all),
         (.gil, ["LD_PRELOAD": library, "PYTHONMALLOC": "malloc_debug"], .all),
         (.gil, ["LD_PRELOAD": library], .raw),
         (.gil, ["LD_PRELOAD": library, "PYTHONMALLOC": "pymalloc"], .raw),
@@ -41,7 +41,7 @@ import Testing
         (.freethreaded, ["LD_PRELOAD": library, "PYTHONMALLOC": "mimalloc"], .raw),
         (.freethreaded, [:], .none),
     ])
-    func effectiveScope(build: InterpreterBuild, environment: [String: String], scope: AllocatorScope) {
+    func effectiveScope(build: Interpreter.Build, environment: [String: String], scope: AllocatorScope) {
         #expect(AllocatorScope.effective(environment: environment, build: build, library: Self.library) == scope)
     }
 

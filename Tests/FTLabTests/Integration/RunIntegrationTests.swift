@@ -52,6 +52,21 @@ struct RunIntegrationTests {
         #expect(byPlacement["none"]?.allSatisfy { $0.cpus.isEmpty && $0.observedCPUs.split(separator: " ").count == 2 } == true)
     }
 
+    @Test("each installed allocator on both builds: swap proven, scope all on GIL and raw on free-threaded")
+    func allocators() throws {
+        let csv = TestPaths.scratch() + "/alloc.csv"
+        let run = try ftlab(["run", "log-processing/partitioned", "--threads", "1", "--param", "lines=2000",
+                             "--allocator", "system,jemalloc,mimalloc,tcmalloc", "-o", csv] + Self.tiny)
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let rows = try rows(csv)
+        #expect(rows.count == 2 * 4 * 2)
+        for row in rows {
+            #expect(row.status == .ok && row.allocatorVerified, "\(row.interpreter) \(row.allocator): \(row.message)")
+            let expected = row.allocator == "system" ? "none" : row.build == "gil" ? "all" : "raw"
+            #expect(row.allocatorScope == expected, "\(row.interpreter) \(row.allocator)")
+        }
+    }
+
     @Test("every log-processing variant verifies its totals on the free-threaded build",
           arguments: ["partitioned", "shared-lock", "pipeline"])
     func variants(variant: String) throws {
@@ -106,6 +121,8 @@ struct RunIntegrationTests {
         (["run", "--env", "NOEQUALS"], "NOEQUALS"),
         (["run", "log-processing", "--param", "bogus=1"], "bogus"),
         (["run", "--samples", "0"], "--samples 0"),
+        (["run", "--allocator", "hoard"], "hoard"),
+        (["run", "--allocator", "/etc/hostname"], "/etc/hostname"),
     ])
     func badInput(arguments: [String], named: String) throws {
         let run = try ftlab(arguments + ["-o", TestPaths.scratch("bad") + "/x.csv"])
