@@ -1,0 +1,85 @@
+import Testing
+@testable import FTLab
+
+/// The load generator against the in-process canned server over real loopback sockets.
+/// Tiny durations; no timing assertions.
+@Suite("Load generator", .serialized)
+struct LoadGeneratorTests {
+    @Test("closed loop over keep-alive: many requests, one connection each, verified bodies, percentiles")
+    func keepAlive() throws {
+        let server = try CannedServer()
+        defer { server.stop() }
+        let load = try LoadGenerator(port: server.port, mix: server.mix, options: LoadOptions(connections: 3, verifyEvery: 1))
+        let first = try load.sample(seconds: 0.1)
+        let second = try load.sample(seconds: 0.1)
+        load.close()
+        for sample in [first, second] {
+            #expect(sample.errors.total == 0, "\(sample.errors.summary)")
+            #expect(sample.responses > 3 && sample.wallSeconds >= 0.1)
+            let p50 = try #require(sample.latencyMicroseconds(50))
+            let p999 = try #require(sample.latencyMicroseconds(99.9))
+            #expect(p50 > 0 && p999 >= p50)
+            #expect(sample.clientCPUSeconds > 0)
+        }
+        #expect(server.accepted == 3, "the connections were kept alive across requests and samples")
+        #expect(load.responses == first.responses + second.responses)
+        #expect(server.served == load.responses && load.abandoned == 0)
+    }
+
+    @Test("a wrong body or status is counted as such")
+    func wrongAnswers() throws {
+        let server = try CannedServer()
+        defer { server.stop() }
+        var mix = server.mix
+        mix[0].crc32 ^= 1
+        let badCRC = try LoadGenerator(port: server.port, mix: mix, options: LoadOptions(connections: 1, verifyEvery: 1))
+        let crcSample = try badCRC.sample(seconds: 0.05)
+        badCRC.close()
+        #expect(crcSample.errors.badBody == crcSample.responses && crcSample.responses > 0)
+        #expect(crcSample.firstBadBody?.contains("CRC-32") == true)
+        mix = server.mix
+        mix[0].status = 201
+        let badStatus = try LoadGenerator(port: server.port, mix: mix, options: LoadOptions(connections: 1))
+        let statusSample = try badStatus.sample(seconds: 0.05)
+        badStatus.close()
+        #expect(statusSample.errors.badStatus == statusSample.responses && statusSample.errors.badBody == 0)
+    }
+
+    @Test("nobody listening: connect errors are counted, the sample ends on time")
+    func refused() throws {
+        let server = try CannedServer()
+        let port = server.port
+        server.stop()
+        let load = try LoadGenerator(port: port, mix: server.mix, options: LoadOptions(connections: 2))
+        let sample = try load.sample(seconds: 0.05)
+        load.close()
+        #expect(sample.responses == 0 && sample.errors.connect > 0)
+        #expect(sample.latencyMicroseconds(50) == nil)
+    }
+
+    @Test("open loop at a fixed rate sends about that many requests")
+    func openLoop() throws {
+        let server = try CannedServer()
+        defer { server.stop() }
+        let load = try LoadGenerator(port: server.port, mix: server.mix, options: LoadOptions(connections: 2, rate: 200))
+        let sample = try load.sample(seconds: 0.2)
+        load.close()
+        #expect(sample.errors.total == 0)
+        #expect((10...41).contains(sample.responses), "200/s for 0.2 s: at most 40 intended sends, got \(sample.responses)")
+    }
+
+    @Test("load parameters: defaults, closed loop at rate 0, bad values exit 2")
+    func options() throws {
+        #expect(try LoadOptions.parse(params: [:]) == LoadOptions())
+        let parsed = try LoadOptions.parse(params: ["connections": "16", "rate": "0", "products": "10"])
+        #expect(parsed.connections == 16 && parsed.rate == nil)
+        #expect(try LoadOptions.parse(params: ["rate": "2500"]).rate == 2500)
+        #expect(throws: LoadGenError.badParameter(name: "connections", value: "0", expected: "an integer from 1 to 4096")) {
+            try LoadOptions.parse(params: ["connections": "0"])
+        }
+        #expect((try? LoadOptions.parse(params: ["rate": "fast"])) == nil)
+        #expect(LoadGenError.badParameter(name: "rate", value: "x", expected: "").exitCode == 2)
+        #expect(LoadOptions(connections: 8, clientCPUs: [1]).threads == 1)
+        #expect(LoadOptions(connections: 1, clientCPUs: [2, 3]).threads == 1)
+    }
+}
