@@ -7,7 +7,7 @@ strings (basic or literal), integers, floats, booleans or one-line arrays of tho
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 try:
     import tomllib
@@ -19,12 +19,17 @@ class ManifestError(Exception):
     """The manifest cannot be read or does not have the expected shape."""
 
 
+KINDS = ("batch", "server")
+
+
 @dataclass
 class Manifest:
     name: str
     unit: str
     variants: list  # variant names, in file order
     params: dict  # parameter name -> default value (a string)
+    kind: str = "batch"  # "batch" or "server"
+    max_threads: dict = field(default_factory=dict)  # variant name -> the most threads it runs (absent: no limit)
 
 
 def load_manifest(path):
@@ -50,19 +55,28 @@ def _check(data, path):
     variants = data.get("variants")
     if not isinstance(variants, list) or not variants:
         raise ManifestError(f"{path}: needs at least one [[variants]] table")
+    kind = data.get("kind", "batch")
+    if kind not in KINDS:
+        raise ManifestError(f"{path}: `kind` must be one of {', '.join(KINDS)}, not {kind!r}")
     names = []
+    max_threads = {}
     for i, variant in enumerate(variants):
         name = need(variant, "name", f"[[variants]] #{i + 1}")
         need(variant, "question", f"variant {name!r}")
         if name in names:
             raise ManifestError(f"{path}: variant {name!r} is declared twice")
         names.append(name)
+        if "max_threads" in variant:
+            limit = variant["max_threads"]
+            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+                raise ManifestError(f"{path}: variant {name!r}: `max_threads` must be an integer >= 1")
+            max_threads[name] = limit
     params = {}
     for i, param in enumerate(data.get("params", [])):
         name = need(param, "name", f"[[params]] #{i + 1}")
         params[name] = need(param, "default", f"param {name!r}")
         need(param, "description", f"param {name!r}")
-    return Manifest(data["name"], data["unit"], names, params)
+    return Manifest(data["name"], data["unit"], names, params, kind, max_threads)
 
 
 _HEADER = re.compile(r"(\[\[?)\s*([A-Za-z0-9_-]+)\s*(\]\]?)\s*(?:#.*)?")

@@ -17,6 +17,7 @@ import traceback
 
 from _ftlab_manifest import load_manifest
 from _ftlab_proc import allocator_stats, current_cpu, mapped_libraries
+from _ftlab_server import serve
 
 PROTOCOL_VERSION = 1
 FIRST_CALIBRATION_BATCH = 1
@@ -89,6 +90,7 @@ def parse_args(argv):
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--cpus", default="")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args(argv)
 
     if args.threads < 1:
@@ -101,6 +103,8 @@ def parse_args(argv):
         raise UsageError("--batch must be at least 1")
     if not args.target_seconds > 0:
         raise UsageError("--target-seconds must be positive")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be 0 (any free port) or a port number, not {args.port}")
     try:
         args.cpus = [int(cpu) for cpu in args.cpus.split(",")] if args.cpus.strip() else []
     except ValueError:
@@ -130,6 +134,10 @@ def load_workload(directory, args):
             f"unknown variant {args.variant!r} for {manifest.name}; "
             f"variants: {', '.join(manifest.variants)}"
         )
+    limit = manifest.max_threads.get(args.variant)
+    if limit is not None and args.threads > limit:
+        raise UsageError(f"{manifest.name}/{args.variant} runs at most {limit} thread"
+                         f"{'' if limit == 1 else 's'} (max_threads), not {args.threads}")
     unknown = sorted(set(args.param) - set(manifest.params))
     if unknown:
         raise UsageError(
@@ -314,6 +322,10 @@ def main(argv):
             "pythonmalloc": os.environ.get("PYTHONMALLOC", ""),
             "ld_preload": os.environ.get("LD_PRELOAD", ""),
         })
+
+        if manifest.kind == "server":
+            threading.excepthook = lambda hook: fail(hook.exc_value)
+            return serve(channel, args, instance, UsageError)
 
         pool = Pool(instance, args.threads, args.cpus, fail)
         sampler = Sampler(pool, channel)

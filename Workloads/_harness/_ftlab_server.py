@@ -1,0 +1,149 @@
+"""Server mode of the harness: start a server workload, report its port, then answer the
+runner's commands on stdin until `stop` (PROTOCOL.md, "Server workloads").
+
+The runner, not the harness, sends the requests; the harness only counts what was served,
+takes the process's rusage when asked, and checks its count against the client's at the end.
+"""
+
+import os
+import resource
+import sys
+import threading
+import zlib
+
+from _ftlab_proc import allocator_stats, current_cpu, mapped_libraries
+
+HOST = "127.0.0.1"
+
+
+class Counter:
+    """Requests answered by one server thread; only that thread writes it."""
+
+    __slots__ = ("served",)
+
+    def __init__(self):
+        self.served = 0
+
+
+class WorkerSlots:
+    """The N planned worker threads of a server. A server thread calls `enter(i)` when it
+    starts working for slot i: it is pinned to the slot's CPU and gets its own counter."""
+
+    def __init__(self, count, cpus):
+        self.count = count
+        self.cpus = cpus
+        self.lock = threading.Lock()
+        self.members = []  # (slot, native thread id, Counter)
+        self.seen = [set() for _ in range(count)]
+        self.allowed = [[] for _ in range(count)]
+
+    def enter(self, slot):
+        """Pin the calling thread to slot `slot`'s CPU (when pinning) and return its counter."""
+        if not 0 <= slot < self.count:
+            raise ValueError(f"worker slot {slot} out of range 0..{self.count - 1}")
+        if self.cpus:
+            try:
+                os.sched_setaffinity(0, {self.cpus[slot]})
+            except OSError as exc:
+                raise OSError(exc.errno, f"cannot pin a thread of worker {slot} to CPU "
+                                         f"{self.cpus[slot]}: {exc.strerror}") from None
+        counter = Counter()
+        with self.lock:
+            self.members.append((slot, threading.get_native_id(), counter))
+            self.allowed[slot] = sorted(set(self.allowed[slot]) | os.sched_getaffinity(0))
+        return counter
+
+    def served(self):
+        """Requests answered so far, per slot."""
+        per_slot = [0] * self.count
+        with self.lock:
+            members = list(self.members)
+        for slot, _, counter in members:
+            per_slot[slot] += counter.served
+        return per_slot
+
+    def observe(self):
+        """Record the CPU each live server thread last ran on."""
+        with self.lock:
+            members = list(self.members)
+        for slot, native_id, _ in members:
+            try:
+                self.seen[slot].add(current_cpu(native_id))
+            except OSError:  # the thread has ended
+                pass
+
+
+def request_mix(instance):
+    """What the load generator sends and checks: each target with its expected body's
+    length and CRC-32, computed by the workload apart from the serving path."""
+    mix = []
+    for target in instance.requests():
+        body = instance.expected(target)
+        mix.append({"target": target, "status": 200, "length": len(body),
+                    "crc32": zlib.crc32(body)})
+    return mix
+
+
+def usage(slots):
+    """The `usage` reply: cumulative served counts and process rusage."""
+    slots.observe()
+    served = slots.served()
+    now = resource.getrusage(resource.RUSAGE_SELF)
+    return {"type": "usage", "served": sum(served), "per_thread_served": served,
+            "cpu_user_s": round(now.ru_utime, 6), "cpu_sys_s": round(now.ru_stime, 6),
+            "ctx_voluntary": now.ru_nvcsw, "ctx_involuntary": now.ru_nivcsw}
+
+
+def read_commands(channel, slots, usage_error):
+    """Answer `usage` until `stop [RESPONSES ABANDONED]` or end of input; returns the client's
+    (responses, abandoned) when it sent them, else None."""
+    while True:
+        line = sys.stdin.buffer.readline()
+        words = line.decode("ascii", "replace").split()
+        if not words:
+            if not line:
+                return None  # end of input: the runner is gone
+            continue
+        if words == ["usage"]:
+            channel.send(usage(slots))
+        elif words[0] == "stop" and len(words) in (1, 3):
+            if len(words) == 1:
+                return None
+            try:
+                responses, abandoned = int(words[1]), int(words[2])
+            except ValueError:
+                raise usage_error(f"bad stop command {line!r}") from None
+            return responses, abandoned
+        else:
+            raise usage_error(f"unknown command {line!r}; expected `usage` or `stop`")
+
+
+def serve(channel, args, instance, usage_error):
+    """Run a server workload to the end of its conversation; returns the exit status."""
+    slots = WorkerSlots(args.threads, args.cpus)
+    mix = request_mix(instance)
+    port = instance.start(HOST, args.port, slots)
+    channel.send({"type": "listening", "host": HOST, "port": port, "requests": mix})
+    client = read_commands(channel, slots, usage_error)
+    slots.observe()
+    instance.stop()
+    served = sum(slots.served())
+    ok, checksum, expected = instance.verify()
+    message = "" if ok else "the workload's own check failed (see stderr)"
+    if ok:
+        checksum = f"{served} served"
+        expected = ""
+        if client is not None:
+            responses, abandoned = client
+            ok = responses <= served <= responses + abandoned
+            expected = f"{responses} answered" + (f" + up to {abandoned} abandoned" if abandoned else "")
+            if not ok:
+                message = (f"the server counted {served} requests served but the client received "
+                           f"{responses} responses and abandoned {abandoned} requests")
+    channel.send({
+        "type": "bye", "verified": bool(ok), "checksum": str(checksum), "expected": str(expected),
+        "message": message, "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "thread_cpus": [sorted(cpus) for cpus in slots.seen], "thread_allowed": slots.allowed,
+        "allocator_stats": allocator_stats(mapped_libraries()),
+    })
+    return 0 if ok else 3
