@@ -100,6 +100,7 @@ struct RunCommand: AsyncParsableCommand {
         request.params = params
         let plan = try RunPlan.make(request, catalog: catalog, topology: topology)
         for warning in Set(plan.warnings).sorted() { warn(warning) }
+        for reason in plan.skipped { FileHandle.standardError.write(Data("ftlab: skipped \(reason)\n".utf8)) }
 
         let outputPath = output ?? defaultOutputPath()
         let suiteRev = RunIdentity.suiteRevision(of: catalog.builtinDirectory)
@@ -138,6 +139,8 @@ struct RunCommand: AsyncParsableCommand {
 
         let allRows = try ResultReader(path: outputPath).rows
         print(ScalingSummary(rows: allRows).text(color: TerminalStyle.colorEnabled()))
+        let servers = ServerSummary(rows: allRows)
+        if !servers.isEmpty { print(servers.text()) }
         print("results: \(outputPath) (\(allRows.count) rows; per-process logs in \(logDirectory))")
         if report.interrupted { throw ExitCode(130) }
         if report.processesFailed > 0 || allRows.contains(where: { $0.status != .ok }) { throw ExitCode(1) }

@@ -62,6 +62,30 @@ public struct HarnessBye: Sendable, Equatable, Decodable {
     }
 }
 
+/// A server workload is listening: where, and the requests its answers are checked against.
+public struct HarnessListening: Sendable, Equatable, Decodable {
+    public var host: String
+    public var port: Int
+    /// The request mix: each target with the status, length and CRC-32 its answer must have.
+    public var requests: [RequestCheck]
+}
+
+/// A server's cumulative counters since it started, sent in answer to `usage`.
+public struct HarnessUsage: Sendable, Equatable, Decodable {
+    public var served: Int
+    /// Requests answered per worker slot, in slot order.
+    public var perThreadServed: [Int]
+    public var cpuUserSeconds: Double
+    public var cpuSysSeconds: Double
+    public var ctxVoluntary: Int
+    public var ctxInvoluntary: Int
+
+    enum CodingKeys: String, CodingKey {
+        case served, perThreadServed = "per_thread_served", cpuUserSeconds = "cpu_user_s", cpuSysSeconds = "cpu_sys_s"
+        case ctxVoluntary = "ctx_voluntary", ctxInvoluntary = "ctx_involuntary"
+    }
+}
+
 /// A failure the harness caught and reported before exiting.
 public struct HarnessFailure: Sendable, Equatable, Decodable {
     public var message: String
@@ -75,6 +99,8 @@ public enum HarnessMessage: Sendable, Equatable {
     case sample(HarnessSample)
     case bye(HarnessBye)
     case error(HarnessFailure)
+    case listening(HarnessListening)
+    case usage(HarnessUsage)
 
     /// Decodes one protocol line strictly: anything but a known, complete message is an error
     /// that quotes the line.
@@ -91,6 +117,8 @@ public enum HarnessMessage: Sendable, Equatable {
             case "sample": return .sample(try decoder.decode(HarnessSample.self, from: data))
             case "bye": return .bye(try decoder.decode(HarnessBye.self, from: data))
             case "error": return .error(try decoder.decode(HarnessFailure.self, from: data))
+            case "listening": return .listening(try decoder.decode(HarnessListening.self, from: data))
+            case "usage": return .usage(try decoder.decode(HarnessUsage.self, from: data))
             default: throw ProtocolError.malformed(line: line, reason: "unknown message type \"\(envelope.type)\"")
             }
         } catch let error as ProtocolError {
@@ -115,6 +143,8 @@ public struct HarnessTranscript: Sendable, Equatable {
     public var samples: [HarnessSample] = []
     public var bye: HarnessBye?
     public var failure: HarnessFailure?
+    /// Server workloads: where the server listens.
+    public var listening: HarnessListening?
 
     public init() {}
 
@@ -152,6 +182,12 @@ public struct HarnessTranscript: Sendable, Equatable {
             self.bye = bye
         case .error(let failure):
             self.failure = failure
+        case .listening(let listening):
+            guard hello != nil, self.listening == nil else { throw .outOfOrder(line: line, reason: "listening before hello or twice") }
+            guard (1...65535).contains(listening.port) else { throw .malformed(line: line, reason: "port \(listening.port)") }
+            self.listening = listening
+        case .usage:
+            guard listening != nil else { throw .outOfOrder(line: line, reason: "usage before listening") }
         }
     }
 }

@@ -47,18 +47,8 @@ public struct ProcessResult: Sendable {
 public enum ProcessRunner {
     /// Runs `spec` to completion (or timeout) and returns its protocol output and stderr tail.
     public static func run(_ spec: ProcessSpec) async throws(ExecutionError) -> ProcessResult {
-        let logFD: FileDescriptor
-        do {
-            logFD = try FileDescriptor.open(
-                FilePath(spec.stderrLogPath), .writeOnly,
-                options: [.create, .truncate], permissions: [.ownerReadWrite, .groupRead, .otherRead])
-        } catch {
-            throw .cannotSpawn(program: spec.executable, reason: "cannot open log \(spec.stderrLogPath): \(error)")
-        }
-        var options = PlatformOptions()
-        options.processGroupID = 0  // a group of its own: killing it takes any children too
-        var env: [Environment.Key: String?] = [:]
-        for (key, value) in spec.environment { env[Environment.Key(stringLiteral: key)] = value }
+        let logFD = try openLog(spec)
+        let (options, env) = launchSettings(spec)
         let start = ContinuousClock.now
         let watchdog = Watchdog()
         let outcome: ExecutionResult<Void, StringOutput<UTF8>, FileDescriptorOutput>
@@ -83,22 +73,44 @@ public enum ProcessRunner {
         }
         watchdog.disarm()
         LiveProcesses.shared.remove(outcome.processIdentifier.value)
-        let elapsed = start.duration(to: .now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let ending: ProcessResult.Ending
-        if watchdog.fired {
-            ending = .timedOut
-        } else if LiveProcesses.shared.interrupted {
-            ending = .interrupted
-        } else {
-            switch outcome.terminationStatus {
-            case .exited(let code): ending = .exited(code)
-            case .signaled(let signal): ending = .signaled(signal)
-            }
-        }
         return ProcessResult(
-            ending: ending, protocolOutput: outcome.standardOutput,
-            stderrTail: tail(ofFile: spec.stderrLogPath, lines: 20), elapsedSeconds: seconds)
+            ending: ending(outcome.terminationStatus, watchdog: watchdog), protocolOutput: outcome.standardOutput,
+            stderrTail: tail(ofFile: spec.stderrLogPath, lines: 20), elapsedSeconds: seconds(since: start))
+    }
+
+    /// Opens (truncating) the file that receives the process's stderr.
+    static func openLog(_ spec: ProcessSpec) throws(ExecutionError) -> FileDescriptor {
+        do {
+            return try FileDescriptor.open(
+                FilePath(spec.stderrLogPath), .writeOnly,
+                options: [.create, .truncate], permissions: [.ownerReadWrite, .groupRead, .otherRead])
+        } catch {
+            throw .cannotSpawn(program: spec.executable, reason: "cannot open log \(spec.stderrLogPath): \(error)")
+        }
+    }
+
+    /// A process group of its own (killing it takes any children too) and the environment changes.
+    static func launchSettings(_ spec: ProcessSpec) -> (PlatformOptions, [Environment.Key: String?]) {
+        var options = PlatformOptions()
+        options.processGroupID = 0
+        var env: [Environment.Key: String?] = [:]
+        for (key, value) in spec.environment { env[Environment.Key(stringLiteral: key)] = value }
+        return (options, env)
+    }
+
+    /// How the process ended, as the runner reports it: the watchdog and Ctrl-C come first.
+    static func ending(_ status: TerminationStatus, watchdog: Watchdog) -> ProcessResult.Ending {
+        if watchdog.fired { return .timedOut }
+        if LiveProcesses.shared.interrupted { return .interrupted }
+        switch status {
+        case .exited(let code): return .exited(code)
+        case .signaled(let signal): return .signaled(signal)
+        }
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = start.duration(to: .now)
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     /// The last `lines` lines of a text file (empty when unreadable).

@@ -45,9 +45,12 @@ public struct PlacementChoice: Sendable, Equatable {
     /// the interpreter directly).
     public var launcherArguments: [String]
     public var warnings: [String]
+    /// Server workloads: the CPUs of the load generator's threads, away from the server's
+    /// where the machine allows (empty: unpinned).
+    public var clientCPUs: [Int]
 
     public init(policy: String, threadCPUs: [Int] = [], processCPUs: [Int] = [], memoryPolicy: String = "local",
-                memNodes: [Int] = [], launcherArguments: [String] = [], warnings: [String] = []) {
+                memNodes: [Int] = [], launcherArguments: [String] = [], warnings: [String] = [], clientCPUs: [Int] = []) {
         self.policy = policy
         self.threadCPUs = threadCPUs
         self.processCPUs = processCPUs
@@ -55,6 +58,7 @@ public struct PlacementChoice: Sendable, Equatable {
         self.memNodes = memNodes
         self.launcherArguments = launcherArguments
         self.warnings = warnings
+        self.clientCPUs = clientCPUs
     }
 
     /// No pinning at all.

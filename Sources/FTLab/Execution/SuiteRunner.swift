@@ -5,6 +5,11 @@ public struct WorkUnit: Sendable, Equatable {
     public var configuration: RunConfiguration
     /// 1-based repetition index (the CSV's `process` column).
     public var process: Int
+
+    public init(configuration: RunConfiguration, process: Int) {
+        self.configuration = configuration
+        self.process = process
+    }
 }
 
 /// How a process went, judged from its exit, its protocol transcript and the evidence it sent.
@@ -31,6 +36,8 @@ public struct ProcessOutcome: Sendable {
     public var measuredSamples: [HarnessSample] { transcript.samples.filter { !$0.warmup } }
     /// The CPUs each worker thread was seen on, in thread order.
     public var observedCPUs: [[Int]] { transcript.bye?.threadCPUs.map { $0.sorted() } ?? [] }
+    /// Server workloads: the load generator's view of each measured sample, in order.
+    public var load: [LoadSample] = []
 }
 
 /// Runs work units one process at a time and judges each.
@@ -94,6 +101,18 @@ public struct SuiteRunner: Sendable {
         return (launcher, c.placement.launcherArguments + [c.interpreter.path] + harness)
     }
 
+    /// What to start for `unit`, with its stderr log in the log folder.
+    func spec(for unit: WorkUnit) -> ProcessSpec {
+        let (executable, arguments) = command(for: unit)
+        let logName = "\(unit.configuration.name)-p\(unit.process)"
+            .map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" }
+        return ProcessSpec(
+            executable: executable, arguments: arguments,
+            environment: environment(for: unit.configuration),
+            timeoutSeconds: timeoutSeconds,
+            stderrLogPath: (logDirectory as NSString).appendingPathComponent(String(logName) + ".log"))
+    }
+
     /// The interpreter's environment: the user's `--env`, the allocator's settings, and every
     /// other `PYTHON*` variable of ftlab's own environment removed so runs are reproducible.
     public func environment(for configuration: RunConfiguration) -> [String: String?] {
@@ -109,15 +128,8 @@ public struct SuiteRunner: Sendable {
 
     /// Runs one unit and judges it.
     public func run(_ unit: WorkUnit) async throws(ExecutionError) -> ProcessOutcome {
-        let (executable, arguments) = command(for: unit)
-        let logName = "\(unit.configuration.name)-p\(unit.process)"
-            .map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" }
-        let spec = ProcessSpec(
-            executable: executable, arguments: arguments,
-            environment: environment(for: unit.configuration),
-            timeoutSeconds: timeoutSeconds,
-            stderrLogPath: (logDirectory as NSString).appendingPathComponent(String(logName) + ".log"))
-        let result = try await ProcessRunner.run(spec)
+        if unit.configuration.workload.manifest.kind == .server { return try await runServer(unit) }
+        let result = try await ProcessRunner.run(spec(for: unit))
         let (transcript, protocolError) = HarnessTranscript.parse(result.protocolOutput)
         let verdict = Self.judge(unit: unit, result: result, transcript: transcript, protocolError: protocolError,
                                  timeoutSeconds: timeoutSeconds)

@@ -51,6 +51,12 @@ public struct ResultRow: Sendable, Equatable {
     public var errors: Int = 0
     public var status: RowStatus = .ok
     public var message: String = ""
+    /// Server workloads: the CPUs the load generator's threads were pinned to (`unpinned`
+    /// when they were not); empty for batch workloads.
+    public var clientCPUs: String = ""
+    /// Server workloads: the load generator's CPU time over the time its threads had (1: the
+    /// client was saturated, so the figure measures the client, not the server).
+    public var clientCPUUtil: Double? = nil
 
     public static let schemaVersion = 1
 
@@ -66,7 +72,12 @@ public struct ResultRow: Sendable, Equatable {
         "process", "sample", "ops", "unit", "wall_s", "throughput", "cpu_user_s", "cpu_sys_s",
         "cpu_util", "ctx_voluntary", "ctx_involuntary", "max_rss_kib", "latency_p50_us",
         "latency_p99_us", "latency_p999_us", "errors", "status", "message",
+        "client_cpus", "client_cpu_util",
     ]
+
+    /// Columns appended after schema v1's first release: files written before them lack them
+    /// and still read (as empty).
+    public static let laterColumns: Set<String> = ["client_cpus", "client_cpu_util"]
 
     /// The columns that name a configuration: two rows with equal values here measured the
     /// same thing and are samples of one distribution.
@@ -88,6 +99,7 @@ public struct ResultRow: Sendable, Equatable {
             Self.format(cpuUtil), String(ctxVoluntary), String(ctxInvoluntary), String(maxRSSKiB),
             latencyP50us.map(Self.format) ?? "", latencyP99us.map(Self.format) ?? "",
             latencyP999us.map(Self.format) ?? "", String(errors), status.rawValue, message,
+            clientCPUs, clientCPUUtil.map(Self.format) ?? "",
         ]
     }
 

@@ -33,6 +33,10 @@ public struct RowMaker: Sendable {
         row.allocator = configuration.allocator.name
         row.allocatorScope = configuration.allocator.scope
         row.unit = configuration.workload.manifest.unit
+        if configuration.workload.manifest.kind == .server {
+            let client = configuration.placement.clientCPUs
+            row.clientCPUs = client.isEmpty ? "unpinned" : client.map(String.init).joined(separator: " ")
+        }
         return row
     }
 
@@ -74,8 +78,20 @@ public struct RowMaker: Sendable {
             row.cpuUtil = row.wallSeconds > 0 ? (sample.cpuUserSeconds + sample.cpuSysSeconds) / row.wallSeconds : 0
             row.ctxVoluntary = sample.ctxVoluntary
             row.ctxInvoluntary = sample.ctxInvoluntary
+            if index < outcome.load.count { Self.addLoad(outcome.load[index], to: &row) }
             return row
         }
+    }
+
+    /// The client's figures for a server sample: latency percentiles, errors (named in
+    /// `message` on an ok row) and the client's CPU utilisation.
+    static func addLoad(_ load: LoadSample, to row: inout ResultRow) {
+        row.latencyP50us = load.latencyMicroseconds(50)
+        row.latencyP99us = load.latencyMicroseconds(99)
+        row.latencyP999us = load.latencyMicroseconds(99.9)
+        row.errors = load.errors.total
+        if row.status == .ok, load.errors.total > 0 { row.message = "errors: \(load.errors.summary)" }
+        row.clientCPUUtil = load.clientUtilisation
     }
 
     /// True when the allocator the configuration asked for is the one the process used.

@@ -34,6 +34,8 @@ public struct RunRequest: Sendable {
 public struct RunPlan: Sendable {
     public var configurations: [RunConfiguration]
     public var warnings: [String]
+    /// Configurations not run, each with the reason (e.g. a variant's `max_threads`).
+    public var skipped: [String] = []
 
     /// Resolves `request` against the workload catalog and the machine's topology. Fails (exit 2)
     /// on unknown workloads, variants, parameters, placements, or CPUs the machine lacks.
@@ -47,12 +49,28 @@ public struct RunPlan: Sendable {
             for policy in policies {
                 let plan = try Planner.plan(threads: n, policy: policy, topology: topology)
                 warnings += plan.warnings.map { "placement \(plan.policy), \(n) threads: \($0)" }
-                placements[n, default: []].append(PlacementChoice(plan: plan))
+                var choice = PlacementChoice(plan: plan)
+                choice.clientCPUs = Planner.clientCPUs(besides: plan, allowed: topology.allowedCPUs)
+                placements[n, default: []].append(choice)
             }
         }
         var configurations: [RunConfiguration] = []
+        var skipped: [String] = []
         for (workload, variant) in selection {
+            if workload.manifest.kind == .server { _ = try LoadOptions.parse(params: params.values(for: workload)) }
+            let maxThreads = workload.manifest.variants.first { $0.name == variant }?.maxThreads
             for n in request.threads {
+                if let maxThreads, n > maxThreads {
+                    skipped.append("\(workload.name)/\(variant) at \(n) threads: the variant runs at most \(maxThreads) "
+                        + "thread\(maxThreads == 1 ? "" : "s") (max_threads in its workload.toml)")
+                    continue
+                }
+                if workload.manifest.kind == .server {
+                    for choice in placements[n] ?? [] where choice.clientCPUs.contains(where: choice.processCPUs.contains) {
+                        warnings.append("placement \(choice.policy), \(n) threads: no CPU is left for the load generator; "
+                            + "it shares CPU \(choice.clientCPUs.map(String.init).joined(separator: ",")) with the server")
+                    }
+                }
                 for interpreter in request.interpreters {
                     for placement in placements[n] ?? [] {
                         for allocator in request.allocators {
@@ -66,7 +84,7 @@ public struct RunPlan: Sendable {
                 }
             }
         }
-        return RunPlan(configurations: configurations, warnings: warnings)
+        return RunPlan(configurations: configurations, warnings: warnings, skipped: skipped)
     }
 
     /// How `allocator` is swapped in on `build`, with the scope the final environment really

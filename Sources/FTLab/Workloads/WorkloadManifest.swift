@@ -9,11 +9,23 @@ public struct WorkloadManifest: Sendable, Equatable, Decodable {
     public var unit: String
     public var variants: [Variant]
     public var params: [Parameter]
+    /// `batch` (the harness runs batches of work) or `server` (the harness starts a server and
+    /// ftlab's load generator drives it); `batch` when the manifest does not say.
+    public var kind: Kind
+
+    /// How a workload is measured (Workloads/_harness/PROTOCOL.md).
+    public enum Kind: String, Sendable, Equatable {
+        case batch, server
+    }
 
     /// One way of running the workload; each answers its own question.
     public struct Variant: Sendable, Equatable, Decodable {
         public var name: String
         public var question: String
+        /// The most worker threads the variant runs (nil: no limit); larger counts are skipped.
+        public var maxThreads: Int?
+
+        enum CodingKeys: String, CodingKey { case name, question, maxThreads = "max_threads" }
     }
 
     /// A tunable input with its default (values are passed to the harness as strings).
@@ -23,7 +35,7 @@ public struct WorkloadManifest: Sendable, Equatable, Decodable {
         public var description: String
     }
 
-    enum CodingKeys: String, CodingKey { case name, description, question, unit, variants, params }
+    enum CodingKeys: String, CodingKey { case name, description, question, unit, variants, params, kind }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -33,6 +45,11 @@ public struct WorkloadManifest: Sendable, Equatable, Decodable {
         unit = try c.decode(String.self, forKey: .unit)
         variants = try c.decode([Variant].self, forKey: .variants)
         params = try c.decodeIfPresent([Parameter].self, forKey: .params) ?? []
+        let kindText = try c.decodeIfPresent(String.self, forKey: .kind) ?? Kind.batch.rawValue
+        guard let kind = Kind(rawValue: kindText) else {
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "`kind` must be batch or server, not \"\(kindText)\"")
+        }
+        self.kind = kind
     }
 
     /// Parses manifest text; `path` names the file in errors.
@@ -47,6 +64,8 @@ public struct WorkloadManifest: Sendable, Equatable, Decodable {
             if where_.last == key.stringValue { where_.removeLast() }
             let at = where_.joined(separator: ".")
             throw .badManifest(path: path, reason: "missing field `\(key.stringValue)`\(at.isEmpty ? "" : " in \(at)")")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw .badManifest(path: path, reason: context.debugDescription)
         } catch let DecodingError.typeMismatch(_, context) {
             let at = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw .badManifest(path: path, reason: "wrong type for `\(at)`: \(context.debugDescription)")
@@ -55,6 +74,9 @@ public struct WorkloadManifest: Sendable, Equatable, Decodable {
         }
         if manifest.variants.isEmpty {
             throw .badManifest(path: path, reason: "no [[variants]]: a workload needs at least one")
+        }
+        if let bad = manifest.variants.first(where: { ($0.maxThreads ?? 1) < 1 }) {
+            throw .badManifest(path: path, reason: "variant \(bad.name): max_threads must be at least 1")
         }
         return manifest
     }

@@ -1,0 +1,132 @@
+import ArgumentParser
+import FTLab
+import Foundation
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Start a server workload alone and print its URL, for wrk, ab, curl or your own client.",
+        discussion: """
+            The server runs as in `ftlab run` (same harness, placement and allocator), but nothing
+            sends it load: point your own client at the URL, ideally pinned to the CPUs printed
+            for the client. Ctrl-C stops the server cleanly and prints how many requests it served.
+
+            Examples:
+              ftlab serve http-handling/thread-pool --threads 2
+              ftlab serve http-handling/asyncio --python cpython-3.13.5 --port 8080
+              taskset -c 1 wrk -t1 -c8 -d10s http://127.0.0.1:8080/item/7
+
+            Exit codes: 0 stopped cleanly; 1 the server failed to start or died; 2 bad input.
+            """)
+
+    @Argument(help: "WORKLOAD or WORKLOAD/VARIANT of a server workload (default variant: the first).")
+    var selector: String = "http-handling"
+
+    @Option(help: "Worker threads of the server.")
+    var threads: Int = 1
+
+    @Option(help: "Port on 127.0.0.1 (default: any free port).")
+    var port: Int = 0
+
+    @Option(help: ArgumentHelp("Interpreter: a path or a lab label (default: the lab's free-threaded build).",
+                               valueName: "PATH|LABEL"))
+    var python: String?
+
+    @Option(help: ArgumentHelp("Placement: none|compact|spread|node:N|cpus:LIST.", valueName: "POLICY"))
+    var placement: String = "compact"
+
+    @Option(help: ArgumentHelp("Allocator: system|jemalloc|mimalloc|tcmalloc|PATH.so.", valueName: "NAME"))
+    var allocator: String = "system"
+
+    @Option(name: .customLong("env"), help: ArgumentHelp("Environment for the interpreter. Repeatable.", valueName: "KEY=VALUE"))
+    var envSettings: [String] = []
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("Workload parameter. Repeatable.", valueName: "KEY=VALUE"))
+    var params: [String] = []
+
+    @Option(name: .customLong("workloads-dir"), help: ArgumentHelp("A folder with your own workloads. Repeatable.", valueName: "DIR"))
+    var workloadsDirs: [String] = []
+
+    func run() async throws {
+        guard (0...65535).contains(port) else {
+            throw ValidationError("bad --port \(port); expected 0 (any free port) or a port number up to 65535")
+        }
+        let catalog = try WorkloadCatalog.load(extra: workloadsDirs)
+        let topology = try Topology.read()
+        var chosen = try catalog.select([selector])
+        guard let workload = chosen.first?.workload, workload.manifest.kind == .server else {
+            let servers = catalog.workloads.filter { $0.manifest.kind == .server }.map(\.name)
+            throw ValidationError("\(selector) is not a server workload; server workloads: \(servers.joined(separator: ", "))")
+        }
+        chosen = Array(chosen.prefix(1))
+        var request = RunRequest()
+        request.selectors = ["\(workload.name)/\(chosen[0].variant)"]
+        request.interpreters = [try await interpreter()]
+        request.threads = try parseThreadList(String(threads))
+        request.placements = [placement]
+        request.allocators = [try AllocatorRegistry.resolve(allocator)]
+        request.env = try envSettings.map(EnvSetting.parse)
+        request.params = params
+        let plan = try RunPlan.make(request, catalog: catalog, topology: topology)
+        guard let configuration = plan.configurations.first else {
+            throw ValidationError("cannot serve \(plan.skipped.first ?? request.selectors[0])")
+        }
+        for warning in Set(plan.warnings).sorted() { warn(warning) }
+
+        let logDirectory = NSTemporaryDirectory() + "ftlab-serve-\(getpid())"
+        try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
+        let runner = SuiteRunner(harnessScript: catalog.harnessScript, launcher: executablePath(), repetition: .quick,
+                                 timeoutSeconds: 365 * 86_400, logDirectory: logDirectory)
+        let stop = GracefulStop.install()
+        let session = ServeSession(unit: WorkUnit(configuration: configuration, process: 1), runner: runner, port: port)
+        let outcome = try await session.run(shouldStop: { stop.requested }) { hello, listening in
+            FileHandle.standardOutput.write(Data((Self.banner(configuration, hello: hello, listening: listening) + "\n").utf8))
+        }
+        switch outcome {
+        case .stopped(let bye):
+            FileHandle.standardOutput.write(Data("stopped: \(bye.checksum)\(bye.verified ? "" : "; \(bye.message)")\n".utf8))
+            if !bye.verified { throw ExitCode(1) }
+        case .failed(let reason):
+            FileHandle.standardError.write(Data("ftlab: error: \(reason)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// The interpreter: the one named, or the lab pair's free-threaded build.
+    func interpreter() async throws -> InterpreterChoice {
+        let found = try await InterpreterChoice.resolve(python.map { [$0] } ?? [])
+        if python == nil, let freethreaded = found.first(where: { $0.build == .freethreaded }) { return freethreaded }
+        guard found.count == 1 else {
+            throw ValidationError("--python \(python ?? "lab") names \(found.count) interpreters; serve runs one")
+        }
+        return found[0]
+    }
+
+    /// What is serving where, the URL, a few routes, and where to pin a client.
+    static func banner(_ configuration: RunConfiguration, hello: HarnessHello, listening: HarnessListening) -> String {
+        let base = "http://\(listening.host):\(listening.port)"
+        let cpus = configuration.placement.threadCPUs
+        let client = configuration.placement.clientCPUs
+        var lines = [
+            "serving \(configuration.workload.name)/\(configuration.variant) on \(configuration.interpreter.label) "
+                + "(\(hello.build), GIL \(hello.gilEnabled ? "on" : "off")), \(configuration.threads) thread"
+                + "\(configuration.threads == 1 ? "" : "s")"
+                + (cpus.isEmpty ? ", unpinned" : " on CPU \(cpus.map(String.init).joined(separator: ","))"),
+            "url: \(base)/",
+        ]
+        // One example per route (targets differ by their first path segment).
+        var seen = Set<Substring>()
+        let examples = listening.requests.filter { seen.insert($0.target.split { $0 == "/" || $0 == "?" }.first ?? "").inserted }
+        lines += examples.map { "  \(base)\($0.target)" }
+        if let first = examples.first {
+            let pin = client.isEmpty ? "" : "taskset -c \(client.map(String.init).joined(separator: ",")) "
+            lines.append("e.g.: \(pin)wrk -t1 -c8 -d10s '\(base)\(first.target)'")
+        }
+        lines.append("Ctrl-C stops the server.")
+        return lines.joined(separator: "\n")
+    }
+
+    func warn(_ text: String) {
+        FileHandle.standardError.write(Data("ftlab: warning: \(text)\n".utf8))
+    }
+}
