@@ -6,12 +6,13 @@ extension WorkloadCatalog {
         var out: [String] = []
         for w in workloads {
             let m = w.manifest
-            out.append("\(m.name)  [\(m.unit)/s]  \(m.description)")
+            out.append("\(m.name)  [\(m.unit)/s\(m.kind == .server ? ", server" : "")]  \(m.description)")
             if !m.question.isEmpty { out.append("  asks: \(m.question)") }
             out.append("  variants:")
             let width = m.variants.map(\.name.count).max() ?? 0
             for v in m.variants {
-                out.append("    \(m.name)/\(v.name)\(String(repeating: " ", count: width - v.name.count))  \(v.question)")
+                let limit = v.maxThreads.map { " [at most \($0) thread\($0 == 1 ? "" : "s")]" } ?? ""
+                out.append("    \(m.name)/\(v.name)\(String(repeating: " ", count: width - v.name.count))  \(v.question)\(limit)")
             }
             if !m.params.isEmpty {
                 out.append("  parameters (--param NAME=VALUE):")
@@ -26,13 +27,13 @@ extension WorkloadCatalog {
     /// The `ftlab list --json` document.
     public func json() throws -> String {
         struct Entry: Encodable {
-            var name, description, question, unit, directory: String
+            var name, description, question, unit, kind, directory: String
             var variants: [[String: String]]
             var params: [[String: String]]
         }
         let entries = workloads.map { w in
             Entry(name: w.name, description: w.manifest.description, question: w.manifest.question,
-                  unit: w.manifest.unit, directory: w.directory,
+                  unit: w.manifest.unit, kind: w.manifest.kind.rawValue, directory: w.directory,
                   variants: w.manifest.variants.map { ["name": $0.name, "question": $0.question] },
                   params: w.manifest.params.map { ["name": $0.name, "default": $0.default, "description": $0.description] })
         }
