@@ -16,6 +16,7 @@ public final class CannedServer: @unchecked Sendable {
     private var stopping = false
     private var _served = 0
     private var _accepted = 0
+    private var _cpuSeconds = 0.0
     private let finished = DispatchSemaphore(value: 0)
 
     /// Listens on an ephemeral port of 127.0.0.1 and serves on a thread pinned to `cpu` (nil:
@@ -64,6 +65,8 @@ public final class CannedServer: @unchecked Sendable {
     public var served: Int { lock.withLock { _served } }
     /// Connections accepted so far.
     public var accepted: Int { lock.withLock { _accepted } }
+    /// CPU time of the serving thread so far (user + system).
+    public var cpuSeconds: Double { lock.withLock { _cpuSeconds } }
 
     /// Stops serving, closes every connection and the listening socket.
     public func stop() {
@@ -77,7 +80,10 @@ public final class CannedServer: @unchecked Sendable {
         while !lock.withLock({ stopping }) {
             var fds = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
                 + connections.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
-            guard poll(&fds, nfds_t(fds.count), 100) > 0 else { continue }
+            let ready = poll(&fds, nfds_t(fds.count), 100)
+            let cpu = threadCPUSeconds()
+            lock.withLock { _cpuSeconds = cpu }
+            guard ready > 0 else { continue }
             var closed = Set<Int32>()
             for (k, entry) in fds.enumerated().dropFirst() where entry.revents != 0 {
                 let n = buffer.withUnsafeMutableBytes { recv(entry.fd, $0.baseAddress, $0.count, 0) }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// What the load generator needs from one response's head.
 public struct ResponseHead: Sendable, Equatable {
     public var status: Int
@@ -102,36 +100,68 @@ public struct ResponseReader: Sendable {
         return found
     }
 
-    /// Parses a head (status line, headers, blank line).
-    static func parseHead(_ bytes: ArraySlice<UInt8>) throws(ResponseError) -> ResponseHead {
-        let text = String(decoding: bytes, as: UTF8.self)
-        var lines = text.split(separator: "\r\n", omittingEmptySubsequences: true).makeIterator()
-        let statusLine = lines.next().map(String.init) ?? ""
-        let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), parts[1].count == 3,
-              let status = Int(parts[1]), status >= 100 else {
-            throw .malformedStatusLine(String(statusLine.prefix(120)))
-        }
-        var contentLength: Int?
-        var connection = ""
-        while let line = lines.next() {
-            guard let colon = line.firstIndex(of: ":") else { throw .malformedHeader(String(line.prefix(120))) }
-            let name = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            switch name {
-            case "content-length":
-                guard let n = Int(value), n >= 0 else { throw .malformedHeader(String(line.prefix(120))) }
-                contentLength = n
-            case "connection":
-                connection = value.lowercased()
-            case "transfer-encoding" where value.lowercased() != "identity":
-                throw .unsupportedTransferEncoding(value)
-            default:
-                break
+    /// Parses a head (status line, headers, blank line), byte by byte: no allocation unless it
+    /// is malformed.
+    static func parseHead(_ head: ArraySlice<UInt8>) throws(ResponseError) -> ResponseHead {
+        try head.withUnsafeBufferPointer { (bytes) throws(ResponseError) -> ResponseHead in
+            func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]).prefix(120), as: UTF8.self) }
+            func lineEnd(from start: Int) -> Int {
+                var i = start
+                while i + 1 < bytes.count, !(bytes[i] == 13 && bytes[i + 1] == 10) { i += 1 }
+                return i + 1 < bytes.count ? i : bytes.count
             }
+            let statusEnd = lineEnd(from: 0)
+            let digits = 9..<12
+            guard statusEnd >= 12, matches(bytes, 0, "HTTP/1."), bytes[8] == 32, statusEnd == 12 || bytes[12] == 32,
+                  digits.allSatisfy({ (48...57).contains(bytes[$0]) }) else {
+                throw .malformedStatusLine(text(0..<statusEnd))
+            }
+            let status = digits.reduce(0) { $0 * 10 + Int(bytes[$1] - 48) }
+            guard status >= 100 else { throw .malformedStatusLine(text(0..<statusEnd)) }
+            var contentLength: Int?
+            var connection: Connection = .unspecified
+            var start = statusEnd + 2
+            while start < bytes.count {
+                let end = lineEnd(from: start)
+                if end == start { break }  // the blank line
+                guard let colon = (start..<end).first(where: { bytes[$0] == 58 }) else { throw .malformedHeader(text(start..<end)) }
+                var valueStart = colon + 1, valueEnd = end
+                while valueStart < valueEnd, bytes[valueStart] == 32 || bytes[valueStart] == 9 { valueStart += 1 }
+                while valueEnd > valueStart, bytes[valueEnd - 1] == 32 || bytes[valueEnd - 1] == 9 { valueEnd -= 1 }
+                let name = start..<colon, value = valueStart..<valueEnd
+                if equalsLowercased(bytes, name, "content-length") {
+                    guard !value.isEmpty, value.count <= 18, value.allSatisfy({ (48...57).contains(bytes[$0]) }) else {
+                        throw .malformedHeader(text(start..<end))
+                    }
+                    contentLength = value.reduce(0) { $0 * 10 + Int(bytes[$1] - 48) }
+                } else if equalsLowercased(bytes, name, "connection") {
+                    connection = equalsLowercased(bytes, value, "close") ? .close
+                        : equalsLowercased(bytes, value, "keep-alive") ? .keepAlive : .unspecified
+                } else if equalsLowercased(bytes, name, "transfer-encoding"), !equalsLowercased(bytes, value, "identity") {
+                    throw .unsupportedTransferEncoding(text(value))
+                }
+                start = end + 2
+            }
+            guard let contentLength else { throw .missingContentLength }
+            let closes = bytes[7] == 48 ? connection != .keepAlive : connection == .close  // HTTP/1.0 closes by default
+            return ResponseHead(status: status, length: bytes.count, contentLength: contentLength, closes: closes)
         }
-        guard let contentLength else { throw .missingContentLength }
-        let closes = parts[0] == "HTTP/1.0" ? connection != "keep-alive" : connection == "close"
-        return ResponseHead(status: status, length: bytes.count, contentLength: contentLength, closes: closes)
+    }
+
+    private enum Connection { case unspecified, close, keepAlive }
+
+    /// True when `bytes` holds `literal` at `offset`.
+    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int, _ literal: StaticString) -> Bool {
+        guard offset + literal.utf8CodeUnitCount <= bytes.count else { return false }
+        return (0..<literal.utf8CodeUnitCount).allSatisfy { bytes[offset + $0] == literal.utf8Start[$0] }
+    }
+
+    /// True when `bytes[range]`, ASCII-lowercased, is `literal` (lowercase).
+    private static func equalsLowercased(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ literal: StaticString) -> Bool {
+        guard range.count == literal.utf8CodeUnitCount else { return false }
+        return (0..<range.count).allSatisfy { i in
+            let byte = bytes[range.lowerBound + i]
+            return ((65...90).contains(byte) ? byte + 32 : byte) == literal.utf8Start[i]
+        }
     }
 }
