@@ -82,4 +82,20 @@ struct LoadGeneratorTests {
         #expect(LoadOptions(connections: 8, clientCPUs: [1]).threads == 1)
         #expect(LoadOptions(connections: 1, clientCPUs: [2, 3]).threads == 1)
     }
+
+    @Test("wrk's report is read: requests/s, socket errors and non-2xx answers")
+    func wrkReport() {
+        let report = """
+            Running 2s test @ http://127.0.0.1:41583/
+              1 threads and 8 connections
+              19883 requests in 2.00s, 1.23MB read
+              Socket errors: connect 0, read 1, write 0, timeout 2
+              Non-2xx or 3xx responses: 5
+            Requests/sec:   9883.12
+            Transfer/sec:    615.22KB
+            """
+        #expect(ClientCapacity.requestsPerSecond(wrkOutput: report) == 9883.12)
+        #expect(ClientCapacity.errors(wrkOutput: report) == 8)
+        #expect(ClientCapacity.requestsPerSecond(wrkOutput: "nothing") == nil)
+    }
 }
