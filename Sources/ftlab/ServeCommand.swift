@@ -53,14 +53,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let catalog = try WorkloadCatalog.load(extra: workloadsDirs)
         let topology = try Topology.read()
-        var chosen = try catalog.select([selector])
-        guard let workload = chosen.first?.workload, workload.manifest.kind == .server else {
+        guard let (workload, variant) = try catalog.select([selector]).first, workload.manifest.kind == .server else {
             let servers = catalog.workloads.filter { $0.manifest.kind == .server }.map(\.name)
             throw ValidationError("\(selector) is not a server workload; server workloads: \(servers.joined(separator: ", "))")
         }
-        chosen = Array(chosen.prefix(1))
         var request = RunRequest()
-        request.selectors = ["\(workload.name)/\(chosen[0].variant)"]
+        request.selectors = ["\(workload.name)/\(variant)"]
         request.interpreters = [try await interpreter()]
         request.threads = try parseThreadList(String(threads))
         request.placements = [placement]
@@ -78,9 +76,12 @@ struct ServeCommand: AsyncParsableCommand {
         let runner = SuiteRunner(harnessScript: catalog.harnessScript, launcher: executablePath(), repetition: .quick,
                                  timeoutSeconds: 365 * 86_400, logDirectory: logDirectory)
         let stop = GracefulStop.install()
-        let session = ServeSession(unit: WorkUnit(configuration: configuration, process: 1), runner: runner, port: port)
+        let unit = WorkUnit(configuration: configuration, process: 1)
+        let session = ServeSession(unit: unit, runner: runner, port: port)
+        let log = runner.spec(for: unit).stderrLogPath
         let outcome = try await session.run(shouldStop: { stop.requested }) { hello, listening in
-            FileHandle.standardOutput.write(Data((Self.banner(configuration, hello: hello, listening: listening) + "\n").utf8))
+            let banner = Self.banner(configuration, hello: hello, listening: listening) + "\nserver stderr: \(log)\n"
+            FileHandle.standardOutput.write(Data(banner.utf8))
         }
         switch outcome {
         case .stopped(let bye):

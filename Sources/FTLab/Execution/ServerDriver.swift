@@ -37,7 +37,10 @@ struct ServerDriver: Sendable {
         } catch let problem as ServerConversation.Problem {
             load?.close()
             switch problem {
-            case .ended, .failed: break  // the transcript and the exit tell
+            case .ended, .failed:
+                // The transcript and the exit tell; let the process exit on its own before the
+                // group is killed, so its exit status is its own.
+                _ = pipe.waitForEnd(within: replySeconds)
             case .silent(let what): outcome.problem = what
             case .violation(let violation): outcome.protocolError = violation
             }

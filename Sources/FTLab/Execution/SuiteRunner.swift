@@ -102,7 +102,7 @@ public struct SuiteRunner: Sendable {
     }
 
     /// What to start for `unit`, with its stderr log in the log folder.
-    func spec(for unit: WorkUnit) -> ProcessSpec {
+    public func spec(for unit: WorkUnit) -> ProcessSpec {
         let (executable, arguments) = command(for: unit)
         let logName = "\(unit.configuration.name)-p\(unit.process)"
             .map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" }

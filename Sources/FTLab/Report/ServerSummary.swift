@@ -11,6 +11,8 @@ public struct ServerSummary: Sendable {
         public var p99: Double
         public var p999: Double
         public var errors: Int
+        /// The server's CPU time over the sample's wall time (below its threads: it was starved).
+        public var serverUtilisation: Double
         public var clientCPUs: String
         public var clientUtilisation: Double
     }
@@ -37,7 +39,7 @@ public struct ServerSummary: Sendable {
             return Line(configuration: name, throughput: median(group.map(\.throughput)),
                         p50: median(group.map(\.latencyP50us)), p99: median(group.map(\.latencyP99us)),
                         p999: median(group.map(\.latencyP999us)), errors: group.reduce(0) { $0 + $1.errors },
-                        clientCPUs: first.clientCPUs, clientUtilisation: median(group.map(\.clientCPUUtil)))
+                        serverUtilisation: median(group.map(\.cpuUtil)), clientCPUs: first.clientCPUs, clientUtilisation: median(group.map(\.clientCPUUtil)))
         }
     }
 
@@ -48,11 +50,12 @@ public struct ServerSummary: Sendable {
 
     /// The table and the saturation warnings.
     public func text() -> String {
-        var table = Table(header: ["server configuration", "req/s", "p50 us", "p99 us", "p99.9 us", "errors",
-                                   "client cpus", "client cpu"], rightAligned: [1, 2, 3, 4, 5, 7])
+        var table = Table(header: ["server configuration", "req/s", "p50 us", "p99 us", "p99.9 us", "errors", "server cpu",
+                                   "client cpus", "client cpu"], rightAligned: [1, 2, 3, 4, 5, 6, 8])
         table.rows = lines.map { line in
             [line.configuration, NumberFormat.si(line.throughput), NumberFormat.si(line.p50), NumberFormat.si(line.p99),
-             NumberFormat.si(line.p999), String(line.errors), line.clientCPUs, NumberFormat.percent(line.clientUtilisation, digits: 0)]
+             NumberFormat.si(line.p999), String(line.errors), NumberFormat.percent(line.serverUtilisation, digits: 0),
+             line.clientCPUs, NumberFormat.percent(line.clientUtilisation, digits: 0)]
         }
         var out = ["Server workloads, as the load generator saw them (medians):", table.text()]
         for line in saturated {
