@@ -19,7 +19,9 @@ extension LineChart {
         drawAxes(&svg, x: x, y: y)
         svg.open("g", [("class", "data"), ("clip-path", "url(#\(id)-clip)")])
         for guide in guides { drawGuide(&svg, guide, x: x, y: y) }
-        for line in lines { drawLine(&svg, line, x: x, y: y) }
+        for (index, line) in lines.enumerated() {
+            drawLine(&svg, line, x: x, y: y, dodge: Self.dodge(index, of: lines.count))
+        }
         svg.close("g")
         for guide in guides {
             guard let label = guide.label, let end = guide.labelAtLeft ? guide.points.first : guide.points.last,
@@ -27,11 +29,11 @@ extension LineChart {
             let position: [(String, String)] = guide.labelAtLeft
                 ? [("x", n(area.left + 4)), ("y", n(y.position(end.y) + 13)), ("text-anchor", "start")]
                 : [("x", n(area.right - 4)), ("y", n(y.position(end.y) - 4)), ("text-anchor", "end")]
-            svg.text("text", [("class", "guide-label")] + position + [("font-size", "11"), ("fill", guide.color)], label)
+            svg.text("text", [("class", "guide-label")] + position + [("font-size", "11"), ("fill", guide.color)] + Self.halo, label)
         }
         if let note {
             svg.text("text", [("class", "note"), ("x", n(area.right - 4)), ("y", n(area.top + 12)),
-                              ("text-anchor", "end"), ("font-size", "11"), ("fill", "#333")], note)
+                              ("text-anchor", "end"), ("font-size", "11"), ("fill", "#333")] + Self.halo, note)
         }
         svg.close("svg")
         return svg.markup
@@ -69,7 +71,7 @@ extension LineChart {
             svg.leaf("line", [("class", "cpu-mark"), ("x1", n(px)), ("x2", n(px)), ("y1", n(area.top)),
                               ("y2", n(area.bottom)), ("stroke", "#999"), ("stroke-dasharray", "2 4")])
             svg.text("text", [("class", "cpu-mark-label"), ("x", n(px + 4)), ("y", n(area.top + 12)),
-                              ("font-size", "11"), ("fill", "#666")], "\(cpus) CPUs online")
+                              ("font-size", "11"), ("fill", "#666")] + Self.halo, "\(cpus) CPUs online")
         }
         svg.close("g")
     }
@@ -82,19 +84,29 @@ extension LineChart {
                               ("stroke-opacity", "0.7")])
     }
 
-    private func drawLine(_ svg: inout SVGWriter, _ line: Line, x: Scale, y: Scale) {
+    /// A white outline behind text drawn over the data, so it stays legible.
+    private static let halo = [("stroke", "#fff"), ("stroke-width", "3"), ("paint-order", "stroke")]
+
+    /// Curves are nudged sideways by a few pixels each, so whiskers at one thread count do not
+    /// hide one another.
+    private static func dodge(_ index: Int, of count: Int) -> Double {
+        let step = min(3, 18 / Double(max(1, count - 1)))
+        return (Double(index) - Double(count - 1) / 2) * step
+    }
+
+    private func drawLine(_ svg: inout SVGWriter, _ line: Line, x: Scale, y: Scale, dodge: Double) {
         let points = line.points.filter { !logarithmic || $0.y > 0 }
         svg.open("g", [("class", "series"), ("data-label", line.label)])
         svg.text("title", [], line.label)
         var path: [(String, String)] = [
-            ("points", points.map { "\(n(x.position($0.x))),\(n(y.position($0.y)))" }.joined(separator: " ")),
+            ("points", points.map { "\(n(x.position($0.x) + dodge)),\(n(y.position($0.y)))" }.joined(separator: " ")),
             ("fill", "none"), ("stroke", line.style.color), ("stroke-width", line.bold ? "3" : "2"),
             ("stroke-linejoin", "round"),
         ]
         if !line.style.dash.isEmpty { path.append(("stroke-dasharray", line.style.dash)) }
         svg.leaf("polyline", path)
         for point in points {
-            let px = x.position(point.x), py = y.position(point.y)
+            let px = x.position(point.x) + dodge, py = y.position(point.y)
             if let low = point.low, let high = point.high, low.isFinite, high.isFinite, !logarithmic || low > 0 {
                 let top = y.position(high), bottom = y.position(low)
                 svg.open("g", [("class", "whisker"), ("stroke", line.style.color), ("stroke-width", "1.5")])

@@ -35,8 +35,12 @@ enum SectionCharts {
             chart.note = "\(ReportSeries.nativeInterpreter) ceiling above the chart: up to \(NumberFormat.si(native)) \(unit)/s"
         }
         chart.lines = lines
+        // One ideal line per interpreter (and run), from its first curve that has a 1-thread point.
+        var seen = Set<String>()
         chart.guides = section.series.filter { !$0.isNative }.compactMap { series in
-            guard let base = series.point(threads: 1)?.figures.throughput?.median, let last = series.points.last else { return nil }
+            guard let base = series.point(threads: 1)?.figures.throughput?.median, let last = series.points.last,
+                  seen.insert(series.describing.runID + "|" + series.describing.interpreter).inserted
+            else { return nil }
             let top = Double(max(1, min(series.cpusOnline, last.threads)))
             var points = [(x: 1.0, y: base), (x: top, y: base * top)]
             if last.threads > series.cpusOnline { points.append((Double(last.threads), base * top)) }
@@ -83,7 +87,7 @@ enum SectionCharts {
                             label: "PEP 779 bar at 1 thread (−15%)", labelAtLeft: true, cssClass: "guide pep779"),
         ]
         return LineChart(id: "ft-gil-\(section.anchor)", kind: "ft-gil", title: "Free-threaded / GIL throughput",
-                         yLabel: "free-threaded / GIL", format: .ratio,
+                         yLabel: "ft / GIL", format: .ratio,
                          lines: section.freeThreadedOverGIL.map { ratioLine($0, versus: "the GIL build") },
                          guides: guides, cpuMarks: cpuMarks(section), yIncludes: [1, pep779Ratio])
     }
@@ -92,7 +96,7 @@ enum SectionCharts {
         let baseline = "\(factor.column)=\(factor.baseline)"
         return LineChart(id: "\(factor.column)-\(section.anchor)", kind: factor.column,
                          title: "\(factor.column.capitalized): throughput relative to \(baseline)",
-                         yLabel: "throughput / \(baseline)", format: .ratio,
+                         yLabel: "ratio to \(factor.baseline)", format: .ratio,
                          lines: factor.series.map { ratioLine($0, versus: baseline) },
                          guides: [LineChart.Guide(points: span(section, y: 1), color: "#555", label: baseline,
                                                   cssClass: "guide parity")],

@@ -21,9 +21,9 @@ enum ValueFormat {
                 largest >= 1e9 ? (1e9, "G") : largest >= 1e6 ? (1e6, "M") : largest >= 1e3 ? (1e3, "k") : (1, "")
             return scale.ticks.map { $0 == 0 ? "0" : Self.fixed($0 / divisor, step: step / divisor) + suffix }
         case .percent:
-            return scale.ticks.map { Self.fixed($0 * 100, step: step * 100) + "%" }
+            return scale.ticks.map { $0 == 0 ? "0%" : Self.fixed($0 * 100, step: step * 100) + "%" }
         case .ratio:
-            return scale.ticks.map { Self.fixed($0, step: step) + "x" }
+            return scale.ticks.map { $0 == 0 ? "0x" : Self.fixed($0, step: step) + "x" }
         case .microseconds:
             return scale.ticks.map(Self.duration)
         }

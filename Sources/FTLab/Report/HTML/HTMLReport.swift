@@ -57,19 +57,25 @@ public enum HTMLReport {
         return .section(
             .class("run"), .id("run-\(index + 1)"),
             .h2(.escaped("Run \(id.runID)")),
-            .dl(.class("machine"), .group(machine.map { name, value in
-                .group(.dt(.escaped(name)), .dd(.escaped(value)))
-            })),
-            .table(
-                .class("interpreters"),
-                .thead(.tr(.th("interpreter"), .th("Python"), .th("build"), .th("GIL observed"), .th("--env"))),
-                .tbody(.group(run.interpreters.map { interpreter in
-                    .tr(.td(.escaped(interpreter.label)), .td(.escaped(interpreter.pythonVersion)),
-                        .td(.escaped(interpreter.build)), .td(.escaped(interpreter.gil)),
-                        .td(.escaped(interpreter.env.joined(separator: "; "))))
-                }))
-            ),
-            .p(.escaped("Processes: \(processes)"))
+            .div(
+                .class("run-body"),
+                .dl(.class("machine"), .group(machine.map { name, value in
+                    .group(.dt(.escaped(name)), .dd(.escaped(value)))
+                })),
+                .div(interpreters(run), .p(.escaped("Processes: \(processes)")))
+            )
+        )
+    }
+
+    private static func interpreters(_ run: ReportRun) -> Node<HTML.BodyContext> {
+        .table(
+            .class("interpreters"),
+            .thead(.tr(.th("interpreter"), .th("Python"), .th("build"), .th("GIL observed"), .th("--env"))),
+            .tbody(.group(run.interpreters.map { interpreter in
+                .tr(.td(.escaped(interpreter.label)), .td(.escaped(interpreter.pythonVersion)),
+                    .td(.escaped(interpreter.build)), .td(.escaped(interpreter.gil)),
+                    .td(.escaped(interpreter.env.joined(separator: "; "))))
+            }))
         )
     }
 

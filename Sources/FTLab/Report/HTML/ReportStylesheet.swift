@@ -12,12 +12,15 @@ enum ReportStylesheet {
         .sources, .lead { color: #555; margin: 0 0 14px; }
         .runs { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 14px; margin: 14px 0; }
         .run { border: 1px solid #d9d9de; border-radius: 8px; padding: 12px 14px; background: #fafafc; }
+        .run-body { display: flex; flex-wrap: wrap; gap: 4px 40px; align-items: flex-start; }
+        .run-body table { margin-top: 0; }
         .machine { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 0 0 10px; }
         .machine dt { color: #666; }
         .machine dd { margin: 0; }
         nav.toc { margin: 10px 0 18px; }
         nav.toc ul { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 6px 16px; }
         table { border-collapse: collapse; font-size: 13px; margin: 6px 0 10px; }
+        table.figures { margin-top: 14px; }
         th, td { padding: 3px 9px; border-bottom: 1px solid #e6e6ea; text-align: left; vertical-align: top; }
         th { background: #f1f1f4; font-weight: 600; }
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }

@@ -36,7 +36,7 @@ enum SectionHTML {
                     .escaped(series.isNative ? "\(series.label) (native ceiling)" : series.label))
             }),
             .li(.raw(swatch(SeriesStyle(color: "#555", dash: "3 4"), bold: false, marker: false)),
-                .escaped("ideal: linear up to \(cpus) CPUs, flat beyond"))
+                .escaped("ideal, per interpreter: linear from 1 thread up to \(cpus) CPUs, flat beyond"))
         )
     }
 
