@@ -5,7 +5,6 @@ public struct ReportRun: Sendable {
     /// The run's rows, in file order.
     public let rows: [ResultRow]
     public let interpreters: [InterpreterInfo]
-    public let configurations: [ConfigurationSamples]
     public let figures: [ScalingFigures]
     public let overheads: [BuildOverhead]
     /// Processes per status over all configurations.
@@ -31,7 +30,6 @@ public struct ReportRun: Sendable {
             kernel: first.kernel, numaNodes: first.numaNodes, cpusOnline: first.cpusOnline, smt: first.smt,
             suiteRev: first.suiteRev)
         let configurations = ConfigurationSamples.group(rows)
-        self.configurations = configurations
         figures = ScalingFigures.compute(configurations, bootstrap: bootstrap)
         overheads = BuildOverhead.perWorkload(BuildPair.pairs(configurations))
         processes = Dictionary(uniqueKeysWithValues: RowStatus.allCases.map { status in

@@ -21,7 +21,7 @@ public struct ScalingReport: Sendable {
             interpreters.append(row.interpreter)
         }
         let colors = Dictionary(uniqueKeysWithValues: interpreters.enumerated().map { index, label in
-            (label, SeriesStyle.color(interpreterIndex: index, native: false))
+            (label, SeriesStyle.color(interpreterIndex: index))
         })
 
         var sectionOrder: [String] = []

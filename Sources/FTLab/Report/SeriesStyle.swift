@@ -14,9 +14,9 @@ public struct SeriesStyle: Sendable, Equatable {
     static let nativeColor = "#222222"
     static let dashes = ["", "8 4", "2 3", "10 3 2 3", "5 2 1 2"]
 
-    /// The colour of the `index`th interpreter, or the native colour.
-    static func color(interpreterIndex index: Int, native: Bool) -> String {
-        native ? nativeColor : palette[index % palette.count]
+    /// The colour of the `index`th interpreter.
+    static func color(interpreterIndex index: Int) -> String {
+        palette[index % palette.count]
     }
 
     /// The dash of the `index`th combination of other settings.
