@@ -12,8 +12,8 @@ struct RunCommand: AsyncParsableCommand {
             its own output check is recorded as failed/timeout with the stderr tail, and the
             suite goes on. Ctrl-C kills the interpreter processes, keeps finished rows, exits 130.
 
-            With no workload named, this is the full suite: every workload and variant on both lab
-            builds, threads 1,2,4,... up to the online CPUs plus one oversubscribed point, compact
+            With no workload named, this is the full suite: every workload and variant on both lab \
+            builds, threads 1,2,4,... up to the online CPUs plus one oversubscribed point, compact \
             placement, the system allocator and jemalloc.
 
             Examples:
