@@ -54,7 +54,8 @@ public struct ReportSection: Sendable {
                                    dash: SeriesStyle.dash(combinations.firstIndex(of: combination)!)))
         }
         Self.relateToNative(&series)
-        self.series = series
+        // Python curves first, in order of appearance; the native ceiling last.
+        self.series = series.filter { !$0.isNative } + series.filter(\.isNative)
 
         // Ratios are paired within each run, never across runs.
         let byKey = Dictionary(uniqueKeysWithValues: series.map { ($0.key, $0) })

@@ -53,10 +53,9 @@ import Testing
                   yIncludes: includes)
     }
 
-    func line(_ points: [(Double, Double, Double?, Double?)], scaled: Bool = true) -> LineChart.Line {
+    func line(_ points: [(Double, Double, Double?, Double?)]) -> LineChart.Line {
         LineChart.Line(label: "l", style: SeriesStyle(color: "#000", dash: ""),
-                       points: points.map { LineChart.Point(x: $0.0, y: $0.1, low: $0.2, high: $0.3, tooltip: "") },
-                       scaled: scaled)
+                       points: points.map { LineChart.Point(x: $0.0, y: $0.1, low: $0.2, high: $0.3, tooltip: "") })
     }
 
     @Test func chartRangesCoverWhiskersAndGuidesButNotRunawayOnes() {
@@ -68,8 +67,6 @@ import Testing
         #expect(chart([data], guides: [ideal]).yScale.upper >= 200)
         let runaway = LineChart.Guide(points: [(1, 100), (64, 6400)], color: "#555", cssClass: "guide ideal")
         #expect(chart([data], guides: [runaway]).yScale.upper < 400, "a guide past twice the data is clipped")
-        let ceiling = line([(1, 5000, nil, nil)], scaled: false)
-        #expect(chart([data, ceiling]).yScale.upper < 400, "an unscaled line does not stretch the axis")
         let wild = chart([line([(1, 1.1, 0.01, 36), (2, 0.9, 0.8, 1.0)])], includes: [1])
         #expect(wild.yScale.upper < 2 && wild.yScale.lower > 0.5, "one wild interval is clipped, not scaled to")
         let single = chart([line([(4, 10, nil, nil)])])

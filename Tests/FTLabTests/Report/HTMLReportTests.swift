@@ -69,7 +69,21 @@ import Testing
         #expect(!empty.contains("class=\"workload\""))
     }
 
-    @Test func nativeCeilingOffTheChartIsNoted() {
+    @Test func nativeCeilingOnTheChartOrNoted() throws {
+        let far = ScalingReport(rows: ReportFixture.run(), bootstrap: Bootstrap(resamples: 100)).sections[0]
+        let farChart = SectionCharts.throughput(far)
+        #expect(farChart.lines.allSatisfy { !$0.bold }, "10x the Python curves: left off, not squashing them")
+        #expect(farChart.yScale.upper < 400)
+        let near = ScalingReport(rows: ReportFixture.run().map { row in
+            var row = row
+            if row.interpreter == ReportSeries.nativeInterpreter { row.throughput /= 8 }
+            return row
+        }, bootstrap: Bootstrap(resamples: 100)).sections[0]
+        let nearChart = SectionCharts.throughput(near)
+        #expect(nearChart.lines.filter { $0.bold }.count == 1 && nearChart.note == nil)
+        #expect(nearChart.yScale.upper >= 250)
+        #expect(near.series.last?.isNative == true, "the ceiling comes last in legends and tables")
+
         let html = page(ReportFixture.run())
         #expect(html.contains("native-swift ceiling above the chart: up to 2.0"))
         #expect(html.contains("native-swift · allocator=system (native ceiling)"))

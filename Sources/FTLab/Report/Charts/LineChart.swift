@@ -18,8 +18,6 @@ struct LineChart {
         var points: [Point]
         /// Drawn heavier (the native ceiling).
         var bold = false
-        /// Whether the y axis is stretched to show it; a line left out is clipped at the top.
-        var scaled = true
     }
 
     /// A thin reference line, drawn under the data.
@@ -46,7 +44,7 @@ struct LineChart {
     var cpuMarks: [Int] = []
     /// Values the y axis must show (0 for throughput, 1 for ratios).
     var yIncludes: [Double] = []
-    /// A line of text in the top-right corner of the plot.
+    /// A line of text above the plot's top-right corner.
     var note: String? = nil
 
     static let width = 600.0
@@ -69,8 +67,8 @@ struct LineChart {
     /// within the points' span again on either side (so one wild interval or a guide that climbs
     /// on is clipped rather than allowed to flatten the data).
     var yScale: Scale {
-        let points = lines.filter(\.scaled).flatMap { $0.points.map(\.y) }.filter(\.isFinite) + yIncludes
-        let extras = lines.filter(\.scaled).flatMap { $0.points.flatMap { [$0.low, $0.high].compactMap { $0 } } }
+        let points = lines.flatMap { $0.points.map(\.y) }.filter(\.isFinite) + yIncludes
+        let extras = lines.flatMap { $0.points.flatMap { [$0.low, $0.high].compactMap { $0 } } }
             + guides.flatMap { $0.points.map(\.y) }
         let low = points.min() ?? 0, high = points.max() ?? 1
         let pad = max(high - low, abs(high) * 0.5)

@@ -32,7 +32,7 @@ extension LineChart {
             svg.text("text", [("class", "guide-label")] + position + [("font-size", "11"), ("fill", guide.color)] + Self.halo, label)
         }
         if let note {
-            svg.text("text", [("class", "note"), ("x", n(area.right - 4)), ("y", n(area.top + 12)),
+            svg.text("text", [("class", "note"), ("x", n(area.right)), ("y", n(area.top - 8)),
                               ("text-anchor", "end"), ("font-size", "11"), ("fill", "#333")] + Self.halo, note)
         }
         svg.close("svg")

@@ -16,7 +16,7 @@ enum SectionCharts {
 
     static func throughput(_ section: ReportSection) -> LineChart {
         let unit = section.unit
-        var lines = section.series.map { series in
+        let lines = section.series.map { series in
             line(series, series.points.compactMap { point in
                 point.figures.throughput.map { t in
                     LineChart.Point(x: Double(point.threads), y: t.median, low: t.ciLow, high: t.ciHigh,
@@ -27,14 +27,15 @@ enum SectionCharts {
         }
         var chart = LineChart(id: "throughput-\(section.anchor)", kind: "throughput", title: "Throughput (\(unit)/s)",
                               yLabel: "\(unit)/s", format: .number, lines: [], yIncludes: [0])
-        // The native ceiling stays on the chart unless it would squash the Python curves.
+        // The native ceiling is drawn unless it would squash the Python curves; then it is named.
         let python = lines.filter { !$0.bold }.flatMap { $0.points.map { $0.high ?? $0.y } }.max() ?? 0
         let native = lines.filter(\.bold).flatMap { $0.points.map(\.y) }.max() ?? 0
         if python > 0, native > 2 * python {
-            for index in lines.indices where lines[index].bold { lines[index].scaled = false }
+            chart.lines = lines.filter { !$0.bold }
             chart.note = "\(ReportSeries.nativeInterpreter) ceiling above the chart: up to \(NumberFormat.si(native)) \(unit)/s"
+        } else {
+            chart.lines = lines
         }
-        chart.lines = lines
         // One ideal line per interpreter (and run), from its first curve that has a 1-thread point.
         var seen = Set<String>()
         chart.guides = section.series.filter { !$0.isNative }.compactMap { series in
