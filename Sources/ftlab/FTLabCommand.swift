@@ -20,7 +20,8 @@ struct FTLabCommand: AsyncParsableCommand {
             regression; 2 bad input; 130 interrupted.
             """,
         subcommands: [
-            RunCommand.self, ListCommand.self, CompareCommand.self, ReportCommand.self, EnvCommand.self, PlanCommand.self,
+            RunCommand.self, ListCommand.self, CompareCommand.self, MergeCommand.self, ReportCommand.self,
+            EnvCommand.self, PlanCommand.self,
             LabCommand.self, LaunchCommand.self,
         ]
     )
