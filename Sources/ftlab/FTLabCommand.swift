@@ -11,6 +11,8 @@ struct FTLabCommand: AsyncParsableCommand {
             Typical session:
               ftlab lab pythons       build the pinned GIL + free-threaded pair
               ftlab run --quick       measure every workload, print the scaling table
+              ftlab report run.csv -o report.html
+                                      scaling charts in one self-contained page
               ftlab compare a.csv b.csv
                                       fail a CI job on a real regression
 
@@ -18,7 +20,8 @@ struct FTLabCommand: AsyncParsableCommand {
             regression; 2 bad input; 130 interrupted.
             """,
         subcommands: [
-            RunCommand.self, ServeCommand.self, ListCommand.self, CompareCommand.self, EnvCommand.self, PlanCommand.self,
+            RunCommand.self, ServeCommand.self, ListCommand.self, CompareCommand.self, MergeCommand.self, ReportCommand.self,
+            EnvCommand.self, PlanCommand.self,
             LabCommand.self, LaunchCommand.self, LoadGenBenchCommand.self,
         ]
     )

@@ -12,7 +12,12 @@ struct RunCommand: AsyncParsableCommand {
             its own output check is recorded as failed/timeout with the stderr tail, and the
             suite goes on. Ctrl-C kills the interpreter processes, keeps finished rows, exits 130.
 
+            With no workload named, this is the full suite: every workload and variant on both lab \
+            builds, threads 1,2,4,... up to the online CPUs plus one oversubscribed point, compact \
+            placement, the system allocator and jemalloc.
+
             Examples:
+              ftlab run -o results/full.csv
               ftlab run --quick -o results/quick.csv
               ftlab run log-processing/partitioned --threads 1,2,4 --python lab
               ftlab run log-processing --python /usr/bin/python3.13 --env PYTHON_GIL=1
@@ -22,7 +27,7 @@ struct RunCommand: AsyncParsableCommand {
             2 bad input; 130 interrupted.
             """)
 
-    @Argument(help: "Workloads to run: NAME or NAME/VARIANT (default: every workload and variant).")
+    @Argument(help: "Workloads to run: NAME or NAME/VARIANT (default: the full suite, every workload and variant).")
     var selectors: [String] = []
 
     @Option(name: .customLong("python"), help: ArgumentHelp(
@@ -30,7 +35,9 @@ struct RunCommand: AsyncParsableCommand {
         valueName: "PATH|LABEL"))
     var pythons: [String] = []
 
-    @Option(help: ArgumentHelp("Thread counts, e.g. 1,2,4 (default: 1,2,4,... up to the online CPUs).", valueName: "LIST"))
+    @Option(help: ArgumentHelp(
+        "Thread counts, e.g. 1,2,4 (default: 1,2,4,... up to the online CPUs N, then N+1 oversubscribed).",
+        valueName: "LIST"))
     var threads: String?
 
     @Option(help: ArgumentHelp(
@@ -39,9 +46,10 @@ struct RunCommand: AsyncParsableCommand {
     var placement: String = "compact"
 
     @Option(help: ArgumentHelp(
-        "Allocators: system|jemalloc|mimalloc|tcmalloc|PATH.so, comma-separated to sweep (default: system).",
+        "Allocators: system|jemalloc|mimalloc|tcmalloc|PATH.so, comma-separated to sweep "
+            + "(default: system,jemalloc for the full suite, system when workloads are named).",
         valueName: "LIST"))
-    var allocator: String = "system"
+    var allocator: String?
 
     @Option(name: .customLong("env"), help: ArgumentHelp("Environment for the interpreter, e.g. PYTHON_GIL=1. Repeatable.", valueName: "KEY=VALUE"))
     var envSettings: [String] = []
@@ -94,8 +102,14 @@ struct RunCommand: AsyncParsableCommand {
         request.interpreters = try await InterpreterChoice.resolve(pythons)
         request.threads = try threads.map(parseThreadList) ?? defaultThreadCounts(cpus: topology.onlineCPUs.count)
         request.placements = RunRequest.splitPlacements(placement)
-        request.allocators = try allocator.split(separator: ",", omittingEmptySubsequences: false)
-            .map { try AllocatorRegistry.resolve(String($0)) }
+        if let allocator {
+            request.allocators = try allocator.split(separator: ",", omittingEmptySubsequences: false)
+                .map { try AllocatorRegistry.resolve(String($0)) }
+        } else {
+            let defaults = RunRequest.defaultAllocators(fullSuite: selectors.isEmpty)
+            request.allocators = defaults.allocators
+            defaults.warnings.forEach { warn($0) }
+        }
         request.env = try envSettings.map(EnvSetting.parse)
         request.params = params
         let plan = try RunPlan.make(request, catalog: catalog, topology: topology)

@@ -46,9 +46,9 @@ struct SelectionTests {
         #expect(try EnvSetting.parse("A=b=c") == EnvSetting(key: "A", value: "b=c"))
         #expect(throws: RunInputError.badEnv("=1")) { try EnvSetting.parse("=1") }
         #expect(throws: RunInputError.badEnv("NOEQ")) { try EnvSetting.parse("NOEQ") }
-        #expect(defaultThreadCounts(cpus: 2) == [1, 2])
-        #expect(defaultThreadCounts(cpus: 6) == [1, 2, 4, 6])
-        #expect(defaultThreadCounts(cpus: 1) == [1])
+        #expect(defaultThreadCounts(cpus: 2) == [1, 2, 3])
+        #expect(defaultThreadCounts(cpus: 6) == [1, 2, 4, 6, 7])
+        #expect(defaultThreadCounts(cpus: 1) == [1, 2])
     }
 
     @Test("a manifest missing a field names the file and the field")

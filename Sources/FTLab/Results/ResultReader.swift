@@ -10,9 +10,11 @@ public struct ResultReader {
 
     /// Reads and validates `path`. Unknown trailing columns are accepted and ignored.
     public init(path: String) throws(ResultsError) {
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        if isFolder.boolValue { throw .cannotRead(path: path, reason: "it is a folder, not a CSV file") }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw .cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path)
-                ? "permission denied" : "no such file")
+            throw .cannotRead(path: path, reason: exists ? "permission denied" : "no such file")
         }
         try self.init(text: String(decoding: data, as: UTF8.self), path: path)
     }

@@ -14,6 +14,21 @@ public struct RunRequest: Sendable {
 
     public init() {}
 
+    /// The allocators compared when `--allocator` is not given: the full suite (no selector)
+    /// sets the system allocator against jemalloc; a run of named workloads uses the system
+    /// one. Where jemalloc is not installed the full suite goes on without it and says so.
+    public static func defaultAllocators(
+        fullSuite: Bool, resolve: (String) throws(AllocatorError) -> Allocator = AllocatorRegistry.resolve
+    ) -> (allocators: [Allocator], warnings: [String]) {
+        guard fullSuite else { return ([.system], []) }
+        do {
+            return ([.system, try resolve("jemalloc")], [])
+        } catch {
+            return ([.system], ["the full suite compares the system allocator with jemalloc, but \(error.description); "
+                                + "running with the system allocator only (install libjemalloc2, or pass --allocator)"])
+        }
+    }
+
     /// Splits a `--placement` sweep on commas, keeping the commas inside a `cpus:` list:
     /// `compact,cpus:0,2,none` -> [compact, cpus:0,2, none].
     public static func splitPlacements(_ text: String) -> [String] {

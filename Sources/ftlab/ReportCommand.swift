@@ -1,0 +1,58 @@
+import ArgumentParser
+import FTLab
+import Foundation
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Turn results CSVs into a self-contained HTML page of scaling charts, or a markdown summary.",
+        discussion: """
+            Per workload/variant: throughput against threads for each interpreter (medians with \
+            bootstrap 95% CI whiskers, and the ideal line: linear up to the online CPUs), speedup, \
+            parallel efficiency, the free-threaded/GIL ratio, allocator and placement comparisons \
+            where the run swept them, latency percentiles where recorded, and the native ceiling \
+            where an interpreter is labelled native-swift. The header names each run's machine and \
+            interpreters. Several files are merged; different runs sit side by side, labelled by \
+            host and run id, and are never pooled.
+
+            The HTML page has inline CSS and SVG only: no scripts, nothing fetched.
+
+            Examples:
+              ftlab report results/run.csv -o report.html
+              ftlab report before.csv after.csv -o both.html
+              ftlab report results/run.csv --format markdown >> results/README.md
+
+            Exit codes: 0 written; 2 bad input (a missing file, not an ftlab CSV, an unwritable -o).
+            """)
+
+    @Argument(help: ArgumentHelp("Results files written by `ftlab run`.", valueName: "RUN.csv"))
+    var files: [String]
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write the report (default: standard output).", valueName: "FILE"))
+    var output: String?
+
+    @Option(help: "Output format.")
+    var format: ReportFormat = .html
+
+    func run() throws {
+        let input = try ReportInput(paths: files)
+        for warning in input.warnings {
+            FileHandle.standardError.write(Data("ftlab: warning: \(warning)\n".utf8))
+        }
+        let report = ScalingReport(rows: input.rows)
+        let text = switch format {
+        case .html: HTMLReport.render(report, files: input.paths)
+        case .markdown: MarkdownReport.render(report)
+        }
+        guard let output else {
+            print(text, terminator: "")
+            return
+        }
+        try ReportOutput.write(text, to: output)
+        FileHandle.standardError.write(Data("report: \(output) (\(report.sections.count) workload variants, \(report.runs.count) runs)\n".utf8))
+    }
+}
+
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case html, markdown
+}
