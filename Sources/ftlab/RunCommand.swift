@@ -86,6 +86,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let catalog = try WorkloadCatalog.load(extra: workloadsDirs)
+        for broken in catalog.broken { warn("skipped the broken workload \(broken.name): \(broken.problem)") }
         let topology = try Topology.read()
         let repetition = try repetitionSetting()
         guard timeout > 0 else { throw ValidationError("bad --timeout \(timeout); expected seconds > 0") }
@@ -139,8 +140,11 @@ struct RunCommand: AsyncParsableCommand {
         let allRows = try ResultReader(path: outputPath).rows
         print(ScalingSummary(rows: allRows).text(color: TerminalStyle.colorEnabled()))
         print("results: \(outputPath) (\(allRows.count) rows; per-process logs in \(logDirectory))")
+        // Without selectors the run meant every workload, the broken ones too.
+        let skippedBroken = selectors.isEmpty ? catalog.broken : []
+        if !skippedBroken.isEmpty { print("skipped \(skippedBroken.count) broken workload(s): \(skippedBroken.map(\.name).joined(separator: ", "))") }
         if report.interrupted { throw ExitCode(130) }
-        if report.processesFailed > 0 || allRows.contains(where: { $0.status != .ok }) { throw ExitCode(1) }
+        if report.processesFailed > 0 || allRows.contains(where: { $0.status != .ok }) || !skippedBroken.isEmpty { throw ExitCode(1) }
     }
 
     func repetitionSetting() throws -> Repetition {

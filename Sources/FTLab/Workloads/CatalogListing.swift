@@ -20,6 +20,11 @@ extension WorkloadCatalog {
             out.append("  from: \(w.directory)")
             out.append("")
         }
+        if !broken.isEmpty {
+            out.append("broken workloads (skipped by `ftlab run`):")
+            out += broken.map { "  \($0.name): \($0.problem)" }
+            out.append("")
+        }
         return out.joined(separator: "\n")
     }
 

@@ -43,13 +43,14 @@ public struct WorkloadManifest: Sendable, Equatable, Decodable {
         } catch let error as TOMLParseError {
             throw .badManifest(path: "\(path):\(error.source.begin.line)", reason: error.description)
         } catch let DecodingError.keyNotFound(key, context) {
-            var where_ = context.codingPath.map(\.stringValue)
-            if where_.last == key.stringValue { where_.removeLast() }
-            let at = where_.joined(separator: ".")
-            throw .badManifest(path: path, reason: "missing field `\(key.stringValue)`\(at.isEmpty ? "" : " in \(at)")")
+            var table = context.codingPath
+            if table.last?.stringValue == key.stringValue { table.removeLast() }
+            let line = ManifestLocation.line(of: table, in: text)
+            throw .badManifest(path: "\(path):\(line)", reason: "missing field `\(key.stringValue)` \(describe(table))")
         } catch let DecodingError.typeMismatch(_, context) {
-            let at = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw .badManifest(path: path, reason: "wrong type for `\(at)`: \(context.debugDescription)")
+            let line = ManifestLocation.line(of: context.codingPath, in: text)
+            let key = context.codingPath.last?.stringValue ?? ""
+            throw .badManifest(path: "\(path):\(line)", reason: "`\(key)` \(describe(context.codingPath.dropLast())) has the wrong type (\(context.debugDescription))")
         } catch {
             throw .badManifest(path: path, reason: "\(error)")
         }
@@ -57,6 +58,13 @@ public struct WorkloadManifest: Sendable, Equatable, Decodable {
             throw .badManifest(path: path, reason: "no [[variants]]: a workload needs at least one")
         }
         return manifest
+    }
+
+    /// `in [[variants]] #2` for a coding path into a table, `at the top level` otherwise.
+    private static func describe(_ path: some Collection<CodingKey>) -> String {
+        let parts = Array(path)
+        guard parts.count >= 2, let index = parts[1].intValue else { return "at the top level" }
+        return "in [[\(parts[0].stringValue)]] #\(index + 1)"
     }
 }
 
