@@ -16,7 +16,7 @@ import time
 import traceback
 
 from _ftlab_manifest import load_manifest
-from _ftlab_proc import allocator_stats, current_cpu, mapped_libraries
+from _ftlab_proc import allocator_stats, current_cpu, mapped_libraries, peak_rss_kib
 
 PROTOCOL_VERSION = 1
 FIRST_CALIBRATION_BATCH = 1
@@ -382,7 +382,7 @@ def main(argv):
         channel.send({
             "type": "bye", "verified": ok, "checksum": checksum, "expected": expected,
             "message": message,
-            "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            "max_rss_kib": peak_rss_kib(),
             "thread_cpus": [sorted(cpus) for cpus in pool.seen_cpus],
             "thread_allowed": pool.allowed_cpus,
             "allocator_stats": allocator_stats(mapped_libraries()),
