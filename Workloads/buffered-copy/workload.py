@@ -1,6 +1,6 @@
 """buffered-copy: move bytes through BufferedReader/BufferedWriter in fixed-size chunks.
 
-Every file is made of records of `chunk` bytes. Record k of file f is
+Every file is made of records of `chunk_size` bytes. Record k of file f is
 
     head(f, k) + body(f) + head(f, k)      head(f, k) = b"%05x%010x\\n" % (f, k), 16 bytes
 
@@ -10,7 +10,7 @@ of `independent` ports this content byte for byte (Sources/FTLab/Native/CopyCont
 
 One op is one byte. Variants (batch = chunks per thread, except copyfileobj: whole files):
 - independent: thread i copies its file A_i -> B_i through its own reader and writer
-  (buffering=B, `chunk` bytes per call); when a pass ends the roles swap (B_i -> A_i), so
+  (buffering=buffer_size, chunk_size bytes per call); when a pass ends the roles swap (B_i -> A_i), so
   each pass copies the previous pass's output. verify(): the finished file and the pass in
   progress hold exactly the original bytes, so one bad pass spoils every later one.
 - copyfileobj: the same chain, one whole file per op, with shutil.copyfileobj.
@@ -92,7 +92,7 @@ def record(f, k, filler):
 
 
 def content(seed, f, size, chunk):
-    """The `size` bytes of file `f`: records 0, 1, ... of `chunk` bytes."""
+    """The `size` bytes of file `f`: records 0, 1, ... of `chunk_size` bytes."""
     filler = body(seed, f, chunk)
     return b"".join(record(f, k, filler) for k in range(size // chunk))
 
@@ -182,10 +182,10 @@ class BufferedCopy:
     def __init__(self, threads, params, seed):
         self.threads = threads
         self.seed = seed
-        self.chunk = parse_size("chunk", params["chunk"])
-        self.buffer = parse_size("buffer", params["buffer"])
+        self.chunk = parse_size("chunk_size", params["chunk_size"])
+        self.buffer = parse_size("buffer_size", params["buffer_size"])
         if self.chunk < 2 * HEAD:
-            raise ValueError(f"param 'chunk' must be at least {2 * HEAD} bytes, not {self.chunk}")
+            raise ValueError(f"param 'chunk_size' must be at least {2 * HEAD} bytes, not {self.chunk}")
         self.size = parse_size("file_size", params["file_size"]) // self.chunk * self.chunk
         if self.size == 0:
             raise ValueError("param 'file_size' must be at least one chunk")

@@ -13,7 +13,7 @@ import importlib.util
 import os
 import sys
 
-PARAMS = {"file_size": "8K", "chunk": "256", "buffer": "1K", "dir": "/dev/shm"}
+PARAMS = {"file_size": "8K", "chunk_size": "256", "buffer_size": "1K", "dir": "/dev/shm"}
 THREADS = 2
 BATCH = 20  # chunks per thread per sample: a pass of 32 chunks ends in the second sample
 
