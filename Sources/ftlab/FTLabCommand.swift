@@ -19,7 +19,7 @@ struct FTLabCommand: AsyncParsableCommand {
             """,
         subcommands: [
             RunCommand.self, ListCommand.self, CompareCommand.self, EnvCommand.self, PlanCommand.self,
-            LabCommand.self, LaunchCommand.self,
+            LabCommand.self, LaunchCommand.self, NativeCommand.self,
         ]
     )
 
