@@ -65,7 +65,7 @@ struct SelectionTests {
         do {
             _ = try WorkloadManifest.parse(numericDefault, path: "m.toml")
         } catch {
-            #expect(error.description.hasPrefix("bad workload manifest m.toml:10: `default` in [[params]] #1"), "\(error)")
+            #expect(error.description.hasPrefix("bad workload manifest m.toml:10: `default` in [[params]] #1 must be a string"), "\(error)")
         }
     }
 

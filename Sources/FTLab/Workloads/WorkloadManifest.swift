@@ -43,12 +43,16 @@ public struct WorkloadManifest: Sendable, Equatable, Decodable {
         } catch let error as TOMLParseError {
             throw .badManifest(path: "\(path):\(error.source.begin.line)", reason: error.description)
         } catch let DecodingError.keyNotFound(key, context) {
+            // TOMLKit also reports a value of the wrong type (`default = 5`) as not found.
             var table = context.codingPath
             if table.last?.stringValue == key.stringValue { table.removeLast() }
-            let line = ManifestLocation.line(of: table, in: text)
-            throw .badManifest(path: "\(path):\(line)", reason: "missing field `\(key.stringValue)` \(describe(table))")
+            let location = ManifestLocation(table + [key], in: text)
+            let expected = ["variants", "params"].contains(key.stringValue) ? "an array of tables" : "a string"
+            let problem = location.keyPresent ? "`\(key.stringValue)` \(describe(table)) must be \(expected)"
+                : "missing field `\(key.stringValue)` \(describe(table))"
+            throw .badManifest(path: "\(path):\(location.line)", reason: problem)
         } catch let DecodingError.typeMismatch(_, context) {
-            let line = ManifestLocation.line(of: context.codingPath, in: text)
+            let line = ManifestLocation(context.codingPath, in: text).line
             let key = context.codingPath.last?.stringValue ?? ""
             throw .badManifest(path: "\(path):\(line)", reason: "`\(key)` \(describe(context.codingPath.dropLast())) has the wrong type (\(context.debugDescription))")
         } catch {
