@@ -16,6 +16,7 @@ struct RunCommand: AsyncParsableCommand {
               ftlab run --quick -o results/quick.csv
               ftlab run log-processing/partitioned --threads 1,2,4 --python lab
               ftlab run log-processing --python /usr/bin/python3.13 --env PYTHON_GIL=1
+              ftlab run buffered-copy/independent --python lab --python native-swift
               ftlab run --workloads-dir ~/my-workloads my-workload --quick
 
             Exit codes: 0 every process verified; 1 some process failed or timed out;
@@ -26,7 +27,7 @@ struct RunCommand: AsyncParsableCommand {
     var selectors: [String] = []
 
     @Option(name: .customLong("python"), help: ArgumentHelp(
-        "Interpreter: a path, a lab label (cpython-3.13.5, cpython-3.13.5t) or `lab` for the pair. Repeatable.",
+        "Interpreter: a path, a lab label (cpython-3.13.5, cpython-3.13.5t), `lab` for the pair, or native-swift (ftlab's Swift ceilings). Repeatable.",
         valueName: "PATH|LABEL"))
     var pythons: [String] = []
 
