@@ -37,6 +37,7 @@ import threading
 DEFAULT_DIR = "/dev/shm"
 FOLDER_PREFIX = "ftlab-buffered-copy-"
 HEAD = 16  # bytes of a record's id, at its start and again at its end
+BLOCK = 1 << 20  # bytes generated, written or checked at a time, outside the timed work
 PATTERN_WORDS = 32  # 64-bit words in a body's repeated pattern (256 bytes)
 MASK = (1 << 64) - 1
 
@@ -91,10 +92,49 @@ def record(f, k, filler):
     return b"".join((h, filler, h))
 
 
-def content(seed, f, size, chunk):
-    """The `size` bytes of file `f`: records 0, 1, ... of `chunk_size` bytes."""
-    filler = body(seed, f, chunk)
-    return b"".join(record(f, k, filler) for k in range(size // chunk))
+def blocks(seed, f, size, chunk, length=None):
+    """The first `length` (default: all `size`) bytes of file `f`, records 0, 1, ... of
+    `chunk` bytes, in blocks of about 1 MiB: memory stays small whatever the file size."""
+    filler, per_block = body(seed, f, chunk), max(1, BLOCK // chunk)
+    left = size if length is None else length
+    for first in range(0, size // chunk, per_block):
+        if left <= 0:
+            return
+        block = b"".join(record(f, k, filler)
+                         for k in range(first, min(size // chunk, first + per_block)))
+        yield block[:left]
+        left -= len(block)
+
+
+def write_file(path, data_blocks):
+    with open(path, "wb") as out:
+        for block in data_blocks:
+            out.write(block)
+
+
+def compare_file(path, wanted_blocks, observed, expected):
+    """Feeds a file and its wanted content, block by block, to the two hashes; returns
+    None when they are equal, else how they differ."""
+    got_total = want_total = 0
+    first = None
+    with open(path, "rb") as f:
+        for want in wanted_blocks:
+            got = f.read(len(want))
+            observed.update(got)
+            expected.update(want)
+            if first is None and got != want:
+                first = got_total + next((i for i, (a, b) in enumerate(zip(got, want)) if a != b),
+                                         min(len(got), len(want)))
+            got_total += len(got)
+            want_total += len(want)
+        while extra := f.read(BLOCK):
+            observed.update(extra)
+            got_total += len(extra)
+    if first is None and got_total != want_total:
+        first = min(got_total, want_total)
+    if first is None:
+        return None
+    return f"{got_total} bytes where {want_total} were expected, first difference at byte {first}"
 
 
 def parse_head(data, files):
@@ -106,12 +146,6 @@ def parse_head(data, files):
     except ValueError:
         return None
     return (f, k) if 0 <= f < files and head(f, k) == data else None
-
-
-def first_difference(got, want):
-    """Where two byte strings first differ, for messages."""
-    n = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want)))
-    return f"{len(got)} bytes where {len(want)} were expected, first difference at byte {n}"
 
 
 # ---- where the files go --------------------------------------------------------------
@@ -198,8 +232,9 @@ class BufferedCopy:
     def path(self, name):
         return os.path.join(self.root, name)
 
-    def original(self, f):
-        return content(self.seed, f, self.size, self.chunk)
+    def original(self, f, length=None):
+        """Blocks of file `f`'s original content (its first `length` bytes)."""
+        return blocks(self.seed, f, self.size, self.chunk, length)
 
     def cleanup(self):
         if self.root:
@@ -236,8 +271,7 @@ class ChainCopy(BufferedCopy):
         self.chains = []
         for i in range(self.threads):
             chain = Chain([self.path(f"{i}-a"), self.path(f"{i}-b")])
-            with open(chain.src, "wb") as out:
-                out.write(self.original(i))
+            write_file(chain.src, self.original(i))
             self.chains.append(chain)
 
     def in_progress(self, chain):
@@ -249,21 +283,16 @@ class ChainCopy(BufferedCopy):
         progress a prefix of it."""
         observed, expected, problems = hashlib.sha256(), hashlib.sha256(), []
         for i, chain in enumerate(self.chains):
-            original = self.original(i)
-            files = [(chain.src, f"after {chain.passes} passes", original)]
+            files = [(chain.src, f"after {chain.passes} passes", self.original(i))]
             partial = self.in_progress(chain)
             if partial is not None:
                 if not 0 <= partial <= self.size:
                     problems.append(f"thread {i}: copied {partial} bytes into a pass of {self.size}")
-                files.append((chain.dst, "pass in progress", original[:max(0, partial)]))
+                files.append((chain.dst, "pass in progress", self.original(i, max(0, partial))))
             for path, state, want in files:
-                with open(path, "rb") as f:
-                    got = f.read()
-                observed.update(got)
-                expected.update(want)
-                if got != want:
-                    problems.append(f"thread {i}: {os.path.basename(path)} ({state}): "
-                                    f"{first_difference(got, want)}")
+                difference = compare_file(path, want, observed, expected)
+                if difference:
+                    problems.append(f"thread {i}: {os.path.basename(path)} ({state}): {difference}")
         return not problems, observed.hexdigest(), expected.hexdigest(), "; ".join(problems)
 
 
@@ -345,33 +374,34 @@ class SharedWriter(BufferedCopy):
     def end_sample(self):
         """Reads the sample's records back (untimed), then empties the file."""
         self.writer.flush()
-        with open(self.file, "rb") as f:
-            data = f.read()
+        self.samples += 1
+        self.check()
         self.writer.seek(0)
         self.writer.truncate()
-        self.samples += 1
-        self.check(data)
         self.checked = list(self.written)
 
-    def check(self, data):
+    def check(self):
         """Every record written since the last check present exactly once, none torn.
 
         The records, sorted by (thread, number), feed the observed checksum; the records
-        written feed the expected one."""
-        size, seen, bad = self.chunk, {}, []
-        whole = len(data) - len(data) % size
-        for offset in range(0, whole, size):
-            rec = data[offset:offset + size]
-            key = parse_head(rec[:HEAD], self.threads)
-            if key is None or rec != record(key[0], key[1], self.fillers[key[0]]):
-                bad.append(rec)
-            else:
-                seen[key] = seen.get(key, 0) + 1
+        written feed the expected one. The file is read in blocks of whole records."""
+        size, seen, bad, trailing = self.chunk, {}, [], b""
+        with open(self.file, "rb") as f:
+            while block := f.read(max(1, BLOCK // size) * size):
+                whole = len(block) - len(block) % size
+                trailing = block[whole:]
+                for offset in range(0, whole, size):
+                    rec = block[offset:offset + size]
+                    key = parse_head(rec[:HEAD], self.threads)
+                    if key is None or rec != record(key[0], key[1], self.fillers[key[0]]):
+                        bad.append(rec)
+                    else:
+                        seen[key] = seen.get(key, 0) + 1
         for (t, k), count in sorted(seen.items()):
             self.observed.update(record(t, k, self.fillers[t]) * count)
         for rec in bad:
             self.observed.update(rec)
-        self.observed.update(data[whole:])
+        self.observed.update(trailing)
         wanted = 0
         for t in range(self.threads):
             for k in range(self.checked[t], self.written[t]):
@@ -381,10 +411,10 @@ class SharedWriter(BufferedCopy):
                       for k in range(self.checked[t], self.written[t]) if (t, k) not in seen)
         repeated = sum(count - 1 for count in seen.values())
         stray = len(seen) + missing - wanted  # valid records nobody wrote in this sample
-        if missing or repeated or stray or bad or whole != len(data):
+        if missing or repeated or stray or bad or trailing:
             self.problems.append(
                 f"sample {self.samples}: {missing} records missing, {repeated} repeated, "
-                f"{stray} unexpected, {len(bad)} torn, {len(data) - whole} trailing bytes")
+                f"{stray} unexpected, {len(bad)} torn, {len(trailing)} trailing bytes")
 
     def verify(self):
         self.writer.close()
@@ -398,8 +428,7 @@ class SharedReader(BufferedCopy):
     def prepare(self):
         super().prepare()
         self.file = self.path("shared")
-        with open(self.file, "wb") as out:
-            out.write(self.original(0))
+        write_file(self.file, self.original(0))
         self.reader = open(self.file, "rb", buffering=self.buffer)
         self.rewind_lock = threading.Lock()
         self.passes = 0

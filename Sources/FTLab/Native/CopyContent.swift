@@ -49,18 +49,47 @@ enum CopyContent {
         return Array((hex(file, width: 5) + hex(record, width: 10) + "\n").utf8)
     }
 
-    /// The `size` bytes of file `file`: records 0, 1, ... of `chunk` bytes.
-    static func content(seed: Int, file: Int, size: Int, chunk: Int) -> [UInt8] {
-        let filler = body(seed: seed, file: file, chunk: chunk)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(size)
-        for k in 0..<(size / chunk) {
-            let h = head(file: file, record: k)
-            bytes += h
-            bytes += filler
-            bytes += h
+    /// The first `length` (default: all `size`) bytes of file `file`, records 0, 1, ... of
+    /// `chunk` bytes, in blocks of about 1 MiB (workload.py's `blocks`).
+    static func blocks(seed: Int, file: Int, size: Int, chunk: Int, length: Int? = nil) -> Blocks {
+        Blocks(file: file, chunk: chunk, records: size / chunk, filler: body(seed: seed, file: file, chunk: chunk),
+               left: length ?? size)
+    }
+
+    /// A file's content, generated a block at a time so memory stays small.
+    struct Blocks: Sequence, IteratorProtocol {
+        static let blockBytes = 1 << 20
+        let file: Int
+        let chunk: Int
+        let records: Int
+        let filler: [UInt8]
+        var left: Int
+        private var nextRecord = 0
+
+        init(file: Int, chunk: Int, records: Int, filler: [UInt8], left: Int) {
+            self.file = file
+            self.chunk = chunk
+            self.records = records
+            self.filler = filler
+            self.left = left
         }
-        return bytes
+
+        mutating func next() -> [UInt8]? {
+            guard left > 0, nextRecord < records else { return nil }
+            let end = Swift.min(records, nextRecord + Swift.max(1, Self.blockBytes / chunk))
+            var block: [UInt8] = []
+            block.reserveCapacity((end - nextRecord) * chunk)
+            for k in nextRecord..<end {
+                let h = head(file: file, record: k)
+                block += h
+                block += filler
+                block += h
+            }
+            nextRecord = end
+            if block.count > left { block.removeLast(block.count - left) }
+            left -= block.count
+            return block
+        }
     }
 }
 

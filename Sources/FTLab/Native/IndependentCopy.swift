@@ -77,8 +77,9 @@ final class IndependentCopy: NativeWorkload, @unchecked Sendable {
         requestedDirectory = settings.params["dir"] ?? CopyDirectory.defaultDirectory
     }
 
-    func original(_ file: Int) -> [UInt8] {
-        CopyContent.content(seed: settings.seed, file: file, size: size, chunk: chunk)
+    /// File `file`'s original content (its first `length` bytes), in blocks.
+    func original(_ file: Int, length: Int? = nil) -> CopyContent.Blocks {
+        CopyContent.blocks(seed: settings.seed, file: file, size: size, chunk: chunk, length: length)
     }
 
     func prepare() throws(NativeError) {
@@ -86,9 +87,11 @@ final class IndependentCopy: NativeWorkload, @unchecked Sendable {
         self.root = root
         for i in 0..<settings.threads {
             let chain = Chain(paths: ["\(root)/\(i)-a", "\(root)/\(i)-b"], chunk: chunk)
-            guard FileManager.default.createFile(atPath: chain.src, contents: Data(original(i))) else {
-                throw .io("cannot write \(chain.src)")
+            let file = try Chain.stream(chain.src, mode: "wb", buffer: buffer)
+            for block in original(i) where fwrite(block, 1, block.count, file) != block.count {
+                throw .io("cannot write \(chain.src): \(String(cString: strerror(errno)))")
             }
+            guard fclose(file) == 0 else { throw .io("cannot write \(chain.src): \(String(cString: strerror(errno)))") }
             try chain.open(buffer: buffer)
             chains.append(chain)
         }
@@ -115,22 +118,43 @@ final class IndependentCopy: NativeWorkload, @unchecked Sendable {
         var problems: [String] = []
         for (i, chain) in chains.enumerated() {
             try chain.close()
-            let original = original(i)
             let partial = chain.copied - chain.passes * size
             if !(0...size).contains(partial) { problems.append("thread \(i): copied \(partial) bytes into a pass of \(size)") }
-            let files = [(chain.src, "after \(chain.passes) passes", original[...]),
-                         (chain.dst, "pass in progress", original.prefix(max(0, min(size, partial))))]
+            let files = [(chain.src, "after \(chain.passes) passes", original(i)),
+                         (chain.dst, "pass in progress", original(i, length: max(0, partial)))]
             for (path, state, want) in files {
-                let got = [UInt8](FileManager.default.contents(atPath: path) ?? Data())
-                observed.update(got)
-                expected.update(want)
-                if got != Array(want) {
-                    problems.append("thread \(i): \((path as NSString).lastPathComponent) (\(state)): \(got.count) bytes where \(want.count) were expected")
+                if let difference = Self.compare(path, with: want, observed: &observed, expected: &expected) {
+                    problems.append("thread \(i): \((path as NSString).lastPathComponent) (\(state)): \(difference)")
                 }
             }
         }
         return NativeVerdict(ok: problems.isEmpty, checksum: observed.hexDigest(), expected: expected.hexDigest(),
                              detail: problems.joined(separator: "; "))
+    }
+
+    /// Feeds a file and its wanted content, block by block, to the two hashes; nil when
+    /// they are equal, else how they differ (workload.py's `compare_file`).
+    static func compare(_ path: String, with wanted: CopyContent.Blocks, observed: inout SHA256, expected: inout SHA256) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return "cannot be read" }
+        defer { try? handle.close() }
+        var gotTotal = 0, wantTotal = 0
+        var first: Int?
+        for want in wanted {
+            let got = [UInt8]((try? handle.read(upToCount: want.count)) ?? Data())
+            observed.update(got)
+            expected.update(want)
+            if first == nil, got != want {
+                first = gotTotal + (zip(got, want).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(got.count, want.count))
+            }
+            gotTotal += got.count
+            wantTotal += want.count
+        }
+        while let extra = try? handle.read(upToCount: CopyContent.Blocks.blockBytes), !extra.isEmpty {
+            observed.update([UInt8](extra))
+            gotTotal += extra.count
+        }
+        if first == nil, gotTotal != wantTotal { first = min(gotTotal, wantTotal) }
+        return first.map { "\(gotTotal) bytes where \(wantTotal) were expected, first difference at byte \($0)" }
     }
 
     /// Removes the folder (open streams need no closing: the process is ending).

@@ -21,15 +21,45 @@ struct NativePiecesTests {
 
     @Test("buffered-copy content is workload.py's, byte for byte")
     func copyContent() {
-        let content = CopyContent.content(seed: 20261127, file: 3, size: 4096, chunk: 64)
+        func content(seed: Int, file: Int, size: Int, chunk: Int, length: Int? = nil) -> [UInt8] {
+            CopyContent.blocks(seed: seed, file: file, size: size, chunk: chunk, length: length).reduce(into: []) { $0 += $1 }
+        }
+        let bytes = content(seed: 20261127, file: 3, size: 4096, chunk: 64)
         var hash = SHA256()
-        hash.update(content)
+        hash.update(bytes)
         #expect(hash.hexDigest() == "ab26059f0f7be88b5df12170d8388fcaf5d5c0f1886ed42d4bd45fe86a8107a1")
-        #expect(Array(content.prefix(16)) == Array("000030000000000\n".utf8))
-        let negativeSeed = CopyContent.content(seed: -5, file: 0, size: 1000, chunk: 100)
+        #expect(Array(bytes.prefix(16)) == Array("000030000000000\n".utf8))
         var other = SHA256()
-        other.update(negativeSeed)
+        other.update(content(seed: -5, file: 0, size: 1000, chunk: 100))
         #expect(other.hexDigest() == "1330e0740542748b113caea5e27a9e33bca357277f930978f74613aa7e85a4ee")
+        // Several blocks, and a prefix that ends inside one.
+        let large = content(seed: 1, file: 0, size: 3 << 20, chunk: 4096)
+        #expect(large.count == 3 << 20)
+        #expect(content(seed: 1, file: 0, size: 3 << 20, chunk: 4096, length: (1 << 20) + 5) == Array(large.prefix((1 << 20) + 5)))
+    }
+
+    @Test("the native copy verifies a clean chain and catches a corrupted one", arguments: [false, true])
+    func copyVerifier(corrupt: Bool) throws {
+        let folder = TestPaths.scratch()
+        let settings = NativeSettings(threads: 2, params: ["file_size": "8K", "chunk_size": "256", "buffer_size": "1K", "dir": folder],
+                                      seed: 7, directory: TestPaths.builtinWorkloads + "/buffered-copy")
+        let copy = try IndependentCopy(settings)
+        try copy.prepare()
+        defer { copy.cleanup() }
+        for _ in 0..<3 {
+            for thread in 0..<2 { _ = try copy.run(thread: thread, batch: 20) }  // 60 chunks: one pass and more
+        }
+        if corrupt {  // a byte flipped in thread 1's finished copy
+            let work = try #require(try FileManager.default.contentsOfDirectory(atPath: folder).first)
+            let path = "\(folder)/\(work)/1-b"
+            var bytes = try #require(FileManager.default.contents(atPath: path))
+            bytes[300] ^= 0xFF
+            try bytes.write(to: URL(fileURLWithPath: path))
+        }
+        let verdict = try copy.verify()
+        #expect(verdict.ok == !corrupt, "\(verdict.detail)")
+        #expect((verdict.checksum == verdict.expected) == !corrupt)
+        if corrupt { #expect(verdict.detail.contains("thread 1: 1-b (after 1 passes): 8192 bytes where 8192 were expected, first difference at byte 300")) }
     }
 
     @Test("sizes take K/M/G suffixes and refuse anything else")
