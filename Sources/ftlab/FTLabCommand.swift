@@ -18,7 +18,7 @@ struct FTLabCommand: AsyncParsableCommand {
             regression; 2 bad input; 130 interrupted.
             """,
         subcommands: [
-            RunCommand.self, ListCommand.self, CompareCommand.self, EnvCommand.self, PlanCommand.self,
+            RunCommand.self, ListCommand.self, CompareCommand.self, MergeCommand.self, EnvCommand.self, PlanCommand.self,
             LabCommand.self, LaunchCommand.self, NativeCommand.self,
         ]
     )

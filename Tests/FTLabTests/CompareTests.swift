@@ -137,6 +137,19 @@ import Testing
         let text = comparison.text()
         #expect(text.contains("Only in a.csv:") && text.contains("Only in b.csv:"))
         #expect(text.contains("b.csv: log-processing/regex") && text.contains("2 process(es) timeout"))
+        #expect(comparison.broken.count == 1, "all ok in base, failures in new")
+        #expect(comparison.exitCode == 1)
+        #expect(text.contains("Broken in b.csv"))
+    }
+
+    @Test func failuresAlreadyInBaseAreNotNewBreakage() throws {
+        var noise = Noise(seed: 5)
+        let failure = Setup.gil.notOK(.failed, process: 7, message: "flaky")
+        let base = Setup.gil.rows(throughput: noise.sample(count: 9, mean: 100, cv: 0.01)) + [failure]
+        let new = Setup.gil.rows(throughput: noise.sample(count: 9, mean: 100, cv: 0.01)) + [failure]
+        let comparison = try Comparison(base: base, new: new, baseFile: "a.csv", newFile: "b.csv")
+        #expect(comparison.broken.isEmpty)
+        #expect(comparison.exitCode == 0)
     }
 
     @Test func geometricMeanPerWorkload() throws {
@@ -167,7 +180,7 @@ import Testing
         let markdown = comparison.markdown()
         #expect(markdown.hasPrefix("### a.csv -> b.csv"))
         #expect(markdown.contains("| slower"))
-        #expect(markdown.contains("significant regression: exit 1"))
+        #expect(markdown.contains("(regression: exit 1)"))
 
         #expect(!comparison.text().contains("\u{1B}"))
         #expect(comparison.text(color: true).contains("\u{1B}[31m"))

@@ -62,6 +62,9 @@ public struct Comparison: Sendable, Codable {
     public let onlyInBase: [String]
     public let onlyInNew: [String]
     public let notOK: [NotOKProcesses]
+    /// Configurations whose processes all succeeded in BASE but some failed or timed out in
+    /// NEW: a change that breaks a workload is a regression too, whatever the figures say.
+    public let broken: [String]
     public let geometricMeans: [WorkloadGeometricMean]
     public let warnings: [String]
 
@@ -70,9 +73,10 @@ public struct Comparison: Sendable, Codable {
         results.filter { $0.verdict == .slower }
     }
 
-    /// The exit status of `ftlab compare`: 1 when any significant regression was found, else 0.
+    /// The exit status of `ftlab compare`: 1 when any significant regression was found or a
+    /// configuration broke, else 0.
     public var exitCode: Int32 {
-        regressions.isEmpty ? 0 : 1
+        regressions.isEmpty && broken.isEmpty ? 0 : 1
     }
 
     /// Compares `new` against `base` (rows of any status; only ok ones enter the figures).
@@ -99,6 +103,7 @@ public struct Comparison: Sendable, Codable {
         onlyInBase = baseConfigurations.filter { newByKey[$0.key] == nil }.map(\.label)
         onlyInNew = newConfigurations.filter { !baseKeys.contains($0.key) }.map(\.label)
         notOK = Self.notOK(baseConfigurations, file: baseFile) + Self.notOK(newConfigurations, file: newFile)
+        broken = paired.filter { base, new in base.notOK.isEmpty && !new.notOK.isEmpty }.map { $0.1.label }
         geometricMeans = Self.geometricMeans(results)
         warnings = Self.pooled(baseConfigurations, file: baseFile) + Self.pooled(newConfigurations, file: newFile)
     }

@@ -12,7 +12,7 @@ extension Comparison {
         for (title, lines) in lists {
             out += ["", title + ":"] + lines.map { "  " + $0 }
         }
-        out += ["", styled(regressions.isEmpty ? .green : .red, conclusion)]
+        out += ["", styled(exitCode == 0 ? .green : .red, conclusion)]
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -46,7 +46,8 @@ extension Comparison {
         let slower = regressions.count
         return "\(results.count) compared: \(slower) slower, \(faster) faster, "
             + "\(results.count - slower - faster) same"
-            + (slower > 0 ? " (significant regression: exit 1)" : "")
+            + (broken.isEmpty ? "" : ", \(broken.count) broken in \(newFile)")
+            + (exitCode != 0 ? " (regression: exit 1)" : "")
     }
 
     /// Key columns whose values differ between results (workload and variant always shown).
@@ -91,6 +92,7 @@ extension Comparison {
             ("Geometric mean per workload", means),
             ("Only in \(baseFile)", onlyInBase),
             ("Only in \(newFile)", onlyInNew),
+            ("Broken in \(newFile) (all processes ok in \(baseFile))", broken),
             ("Processes not ok", failures),
             ("Warnings", warnings),
         ].filter { !$0.1.isEmpty }

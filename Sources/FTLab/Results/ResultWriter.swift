@@ -102,6 +102,21 @@ public enum ResultsError: Error, Equatable, CustomStringConvertible {
 
 /// Whole-file operations on a results CSV.
 public enum ResultFile {
+    /// Reads every input (each checked against schema v1) and writes their rows, in order,
+    /// to `output` in the current column order. Returns the warnings the readers raised.
+    @discardableResult
+    public static func merge(_ inputs: [String], into output: String) throws(ResultsError) -> [String] {
+        var rows: [ResultRow] = []
+        var warnings: [String] = []
+        for input in inputs {
+            let reader = try ResultReader(path: input)
+            rows += reader.rows
+            warnings += reader.warnings
+        }
+        try rewrite(path: output, keeping: rows)
+        return warnings
+    }
+
     /// Atomically replaces `path` with a header and `rows` (used by `--resume` to drop the
     /// rows of a process that was cut off mid-write).
     public static func rewrite(path: String, keeping rows: [ResultRow]) throws(ResultsError) {

@@ -198,6 +198,45 @@ struct RunIntegrationTests {
     }
 }
 
+@Suite("ftlab compare and merge on real runs", .serialized)
+struct CompareIntegrationTests {
+    func run(_ extra: [String], into csv: String) throws {
+        let result = try ftlab(["run", "tiny/sum", "--workloads-dir", TestPaths.fixtures + "/workloads", "--python", "cpython-3.13.5",
+                                "--threads", "1", "--quick", "--processes", "2", "--samples", "4", "--target-seconds", "0.03",
+                                "-o", csv] + extra)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+    }
+
+    @Test("a real slowdown (10x the work per op) is reported slower with exit 1; the reverse is faster with exit 0")
+    func realSlowdown() throws {
+        let dir = TestPaths.scratch()
+        try run(["--param", "n=100"], into: dir + "/base.csv")
+        try run(["--param", "n=1000"], into: dir + "/slow.csv")
+        let slower = try ftlab(["compare", dir + "/base.csv", dir + "/slow.csv", "--ignore", "params", "--format", "json"])
+        #expect(slower.status == 1, "stdout: \(slower.stdout) stderr: \(slower.stderr)")
+        #expect(slower.stdout.contains("\"verdict\" : \"slower\""))
+        let faster = try ftlab(["compare", dir + "/slow.csv", dir + "/base.csv", "--ignore", "params"])
+        #expect(faster.status == 0, "stderr: \(faster.stderr)")
+        #expect(faster.stdout.contains("faster"))
+    }
+
+    @Test("merge joins two runs; bad inputs exit 2 naming the file")
+    func merge() throws {
+        let dir = TestPaths.scratch()
+        try run([], into: dir + "/a.csv")
+        try run([], into: dir + "/b.csv")
+        let merged = try ftlab(["merge", dir + "/a.csv", dir + "/b.csv", "-o", dir + "/all.csv"])
+        #expect(merged.status == 0, "stderr: \(merged.stderr)")
+        let rows = try ResultReader(path: dir + "/all.csv").rows
+        #expect(rows.count == 16 && Set(rows.map(\.runID)).count == 2)
+        try "a,b\n1,2\n".write(toFile: dir + "/bad.csv", atomically: true, encoding: .utf8)
+        let bad = try ftlab(["merge", dir + "/a.csv", dir + "/bad.csv", "-o", dir + "/x.csv"])
+        #expect(bad.status == 2 && bad.stderr.contains("bad.csv"))
+        let exists = try ftlab(["merge", dir + "/a.csv", dir + "/b.csv", "-o", dir + "/all.csv"])
+        #expect(exists.status == 2 && exists.stderr.contains("--force"))
+    }
+}
+
 /// PIDs of processes whose command line contains `text`.
 func processes(commandLineContaining text: String) -> [Int32] {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []

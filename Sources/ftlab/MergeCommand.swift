@@ -1,0 +1,38 @@
+import ArgumentParser
+import FTLab
+import Foundation
+
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Merge results CSVs from several runs or machines into one file.",
+        discussion: """
+            Every input is checked against schema v1 (a bad file exits 2 naming the file, line
+            and column); unknown trailing columns are dropped. Rows keep their run_id and host,
+            so the merged file still tells the runs apart.
+
+            Example: ftlab merge laptop.csv server.csv -o all.csv
+            """)
+
+    @Argument(help: ArgumentHelp("Results files to merge.", valueName: "RUN.csv"))
+    var inputs: [String]
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The merged file (must not exist).", valueName: "ALL.csv"))
+    var output: String
+
+    @Flag(help: "Replace OUTPUT if it exists.")
+    var force = false
+
+    func validate() throws {
+        guard inputs.count >= 2 else { throw ValidationError("merge needs at least two files; got \(inputs.count)") }
+        if !force, FileManager.default.fileExists(atPath: output) {
+            throw ValidationError("\(output) exists; pass --force to replace it")
+        }
+    }
+
+    func run() throws {
+        let warnings = try ResultFile.merge(inputs, into: output)
+        for warning in warnings { FileHandle.standardError.write(Data("ftlab: warning: \(warning)\n".utf8)) }
+        print("merged \(inputs.count) files into \(output)")
+    }
+}
