@@ -204,7 +204,7 @@ def alive(pid):
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        pass  # alive, another user's
     return True
 
 
