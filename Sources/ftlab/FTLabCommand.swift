@@ -21,8 +21,7 @@ struct FTLabCommand: AsyncParsableCommand {
             """,
         subcommands: [
             RunCommand.self, ListCommand.self, CompareCommand.self, MergeCommand.self, ReportCommand.self,
-            EnvCommand.self, PlanCommand.self,
-            LabCommand.self, LaunchCommand.self,
+            EnvCommand.self, PlanCommand.self, LabCommand.self, LaunchCommand.self, NativeCommand.self,
         ]
     )
 

@@ -22,6 +22,18 @@ def mapped_libraries():
     return sorted(paths)
 
 
+def peak_rss_kib():
+    """The process's peak resident set size (VmHWM of /proc/self/status), in KiB.
+
+    Not getrusage's ru_maxrss: that one survives execve, so a process started through
+    `ftlab _launch` would report the launcher's peak when it is the larger."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
 def current_cpu(native_id):
     """The CPU thread `native_id` last ran on: field 39 of /proc/self/task/TID/stat."""
     with open(f"/proc/self/task/{native_id}/stat") as f:

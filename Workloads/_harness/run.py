@@ -16,7 +16,7 @@ import time
 import traceback
 
 from _ftlab_manifest import load_manifest
-from _ftlab_proc import allocator_stats, current_cpu, mapped_libraries
+from _ftlab_proc import allocator_stats, current_cpu, mapped_libraries, peak_rss_kib
 
 PROTOCOL_VERSION = 1
 FIRST_CALIBRATION_BATCH = 1
@@ -44,8 +44,9 @@ class Channel:
         with self.lock:
             self._write(message)
 
-    def fail(self, exc, where, exit_code=1):
-        """Send an `error` for `exc` and end the process at once, from any thread.
+    def fail(self, exc, where, exit_code=1, before_exit=None):
+        """Send an `error` for `exc`, call `before_exit` and end the process at once, from
+        any thread.
 
         Only the first failure is reported; a later one only returns.
         """
@@ -58,6 +59,8 @@ class Channel:
             self.closed = True
         sys.stderr.write(text)
         sys.stderr.flush()
+        if before_exit:
+            before_exit()
         os._exit(exit_code)
 
     def _write(self, message):
@@ -274,6 +277,52 @@ def next_batch(batch, wall_ns, target_ns):
     return max(batch + 1, int(batch * target_ns * 1.05 / wall_ns) + 1)
 
 
+class Cleanup:
+    """Calls the workload's optional `cleanup()` at most once; its failure is only reported."""
+
+    def __init__(self):
+        self.instance = None
+        self.lock = threading.Lock()
+
+    def __call__(self):
+        with self.lock:
+            instance, self.instance = self.instance, None
+        hook = getattr(instance, "cleanup", None)
+        if hook is None:
+            return
+        try:
+            hook()
+        except BaseException:
+            sys.stderr.write("run.py: warning: cleanup() failed:\n" + traceback.format_exc())
+            sys.stderr.flush()
+
+
+def verdict(result, verify, directory):
+    """(ok, checksum, expected, message) from what `verify()` returned.
+
+    A mismatch names verify()'s `file:LINE` and adds the workload's own detail, if any."""
+    if not isinstance(result, tuple) or len(result) not in (3, 4):
+        raise TypeError(f"verify() returned {result!r}; expected (ok, checksum, expected"
+                        f"[, detail])")
+    ok, checksum, expected = bool(result[0]), str(result[1]), str(result[2])
+    if ok:
+        return ok, checksum, expected, ""
+    detail = str(result[3]) if len(result) == 4 and result[3] else \
+        "the workload's output does not match the expected result"
+    code = getattr(verify, "__code__", None)
+    where = code_location(code.co_filename, code.co_firstlineno, directory) if code else ""
+    return ok, checksum, expected, f"verify() at {where}: {detail}" if where else detail
+
+
+def code_location(filename, line, directory):
+    """`FILE:LINE`, FILE relative to the workload folder when inside it, else its base name."""
+    path = os.path.realpath(filename)
+    root = os.path.realpath(directory) + os.sep if directory else None
+    if root and path.startswith(root):
+        return f"{os.path.relpath(path, root)}:{line}"
+    return f"{os.path.basename(filename)}:{line}"
+
+
 def error_location(exc, directory):
     """`file:LINE` of the innermost frame inside the workload folder (else the innermost)."""
     if isinstance(exc, SyntaxError) and exc.filename:
@@ -283,22 +332,23 @@ def error_location(exc, directory):
         root = os.path.realpath(directory) + os.sep
         inside = [f for f in frames if os.path.realpath(f.filename).startswith(root)]
         if inside:
-            frame = inside[-1]
-            return f"{os.path.relpath(os.path.realpath(frame.filename), root)}:{frame.lineno}"
-    return f"{os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
+            return code_location(inside[-1].filename, inside[-1].lineno, directory)
+    return code_location(frames[-1].filename, frames[-1].lineno, None) if frames else ""
 
 
 def main(argv):
     channel = Channel()
     directory = None
+    cleanup = Cleanup()
 
     def fail(exc):
-        channel.fail(exc, error_location(exc, directory))
+        channel.fail(exc, error_location(exc, directory), before_exit=cleanup)
 
     try:
         args = parse_args(argv)
         directory = args.workload_dir
         manifest, params, instance = load_workload(directory, args)
+        cleanup.instance = instance
         instance.prepare()
         is_gil_enabled = getattr(sys, "_is_gil_enabled", None)
         libraries = mapped_libraries()
@@ -327,12 +377,12 @@ def main(argv):
             sampler.run(batch, warmup=False)
         pool.stop()
 
-        ok, checksum, expected = instance.verify()
+        ok, checksum, expected, message = verdict(instance.verify(), instance.verify, directory)
+        cleanup()
         channel.send({
-            "type": "bye", "verified": bool(ok), "checksum": str(checksum),
-            "expected": str(expected),
-            "message": "" if ok else "the workload's output does not match the expected result",
-            "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            "type": "bye", "verified": ok, "checksum": checksum, "expected": expected,
+            "message": message,
+            "max_rss_kib": peak_rss_kib(),
             "thread_cpus": [sorted(cpus) for cpus in pool.seen_cpus],
             "thread_allowed": pool.allowed_cpus,
             "allocator_stats": allocator_stats(mapped_libraries()),

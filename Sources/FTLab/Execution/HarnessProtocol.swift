@@ -1,7 +1,7 @@
 import Foundation
 
 /// The first message of a harness process: who is running and how.
-public struct HarnessHello: Sendable, Equatable, Decodable {
+public struct HarnessHello: Sendable, Equatable, Codable {
     public var protocolVersion: Int
     public var pid: Int
     public var implementation: String
@@ -26,7 +26,7 @@ public struct HarnessHello: Sendable, Equatable, Decodable {
 }
 
 /// One timed batch of work on every worker thread.
-public struct HarnessSample: Sendable, Equatable, Decodable {
+public struct HarnessSample: Sendable, Equatable, Codable {
     public var index: Int
     public var warmup: Bool
     public var batch: Int
@@ -46,7 +46,7 @@ public struct HarnessSample: Sendable, Equatable, Decodable {
 }
 
 /// The last message: the workload's own verdict on its output, and process-wide evidence.
-public struct HarnessBye: Sendable, Equatable, Decodable {
+public struct HarnessBye: Sendable, Equatable, Codable {
     public var verified: Bool
     public var checksum: String
     public var expected: String
@@ -63,7 +63,7 @@ public struct HarnessBye: Sendable, Equatable, Decodable {
 }
 
 /// A failure the harness caught and reported before exiting.
-public struct HarnessFailure: Sendable, Equatable, Decodable {
+public struct HarnessFailure: Sendable, Equatable, Codable {
     public var message: String
     public var traceback: String
     public var `where`: String
