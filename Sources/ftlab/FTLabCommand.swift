@@ -19,6 +19,7 @@ struct FTLabCommand: AsyncParsableCommand {
             """,
         subcommands: [
             RunCommand.self, ListCommand.self, CompareCommand.self, MergeCommand.self, EnvCommand.self, PlanCommand.self,
+            ExplainCommand.self,
             LabCommand.self, LaunchCommand.self,
         ]
     )

@@ -223,7 +223,8 @@ class Pool:
         return wall_ns, ops, before, after, times
 
     def _times(self):
-        """(perf_counter_ns, [thread_times per worker]); the workers are parked meanwhile."""
+        """(perf_counter_ns, [thread_times per worker]); the workers are parked meanwhile, so
+        the time is taken before the reads (it ends the window of the second snapshot)."""
         return time.perf_counter_ns(), [thread_times(t.native_id) for t in self.threads]
 
     def _stats(self, start, end):
@@ -232,6 +233,7 @@ class Pool:
         deltas = [[b - a for a, b in zip(x, y)] for x, y in zip(first, last)]
         return {"window_ns": t_end - t_start, "tids": [t.native_id for t in self.threads],
                 "on_cpu_ns": [d[0] for d in deltas], "runnable_ns": [d[1] for d in deltas],
+                "after_finish_ns": [max(0, t_end - f) for f in self.finish_ns],
                 "ctx_voluntary": [d[2] for d in deltas],
                 "ctx_involuntary": [d[3] for d in deltas]}
 

@@ -54,11 +54,14 @@ public struct HarnessThreadStats: Sendable, Equatable, Decodable {
     public var tids: [Int]
     public var onCPUNanoseconds: [Int]
     public var runnableNanoseconds: [Int]
+    /// From the thread's return from `run()` to the end of the window: waiting for slower threads.
+    public var afterFinishNanoseconds: [Int]
     public var ctxVoluntary: [Int]
     public var ctxInvoluntary: [Int]
 
     enum CodingKeys: String, CodingKey {
         case windowNanoseconds = "window_ns", tids, onCPUNanoseconds = "on_cpu_ns", runnableNanoseconds = "runnable_ns"
+        case afterFinishNanoseconds = "after_finish_ns"
         case ctxVoluntary = "ctx_voluntary", ctxInvoluntary = "ctx_involuntary"
     }
 }
