@@ -33,8 +33,10 @@ public enum ContentionSymbols {
         ContentionSymbol(names: ["_PyCriticalSection_BeginSlow", "_PyCriticalSection2_BeginSlow", "_PyCriticalSection_Resume"],
                          kind: .lock,
                          cause: "another thread holds this object's per-object lock (critical section): threads sharing one object (dict, list, file...) take turns on it"),
-        ContentionSymbol(names: ["lock_PyThread_acquire_lock", "rlock_acquire", "PyThread_acquire_lock_timed"], kind: .lock,
+        ContentionSymbol(names: ["lock_PyThread_acquire_lock", "rlock_acquire"], kind: .lock,
                          cause: "a threading.Lock/RLock is held by another thread: the Python-level lock serialises the threads"),
+        ContentionSymbol(names: ["PyThread_acquire_lock_timed"], kind: .lock,
+                         cause: "taking a C-level lock (a PyThread lock, such as a buffered file's) that other threads take too"),
         ContentionSymbol(names: ["take_gil"], kind: .gil,
                          cause: "waiting to take the GIL: only one thread runs Python code at a time"),
         ContentionSymbol(names: ["drop_gil"], kind: .gil,
@@ -52,6 +54,8 @@ public enum ContentionSymbols {
                          cause: "spinning: the thread gives up its CPU (sched_yield) while it waits for a lock to be released"),
         ContentionSymbol(names: ["futex_wait*", "__futex_abstimed_wait_common*"], kind: .lock,
                          cause: "going to sleep on a futex: a lock, condition or semaphore another thread holds"),
+        ContentionSymbol(names: ["futex_wake*", "_PyParkingLot_Unpark"], kind: .lock,
+                         cause: "waking a thread that sleeps on a lock this thread releases: the lock is contended"),
     ]
 
     /// The first entry `symbol` matches.
@@ -59,9 +63,9 @@ public enum ContentionSymbols {
         table.first { $0.matches(symbol) }
     }
 
-    /// Interpreter plumbing between a contention point and the code that caused it: call
-    /// machinery, the eval loop and CPython's private helpers (`_Py...`). Skipped when naming
-    /// the caller a wait happened under.
+    /// Plumbing between a contention point and the code that caused it: call machinery, the
+    /// eval loop, CPython's private helpers (`_Py...`) and lock primitives. Skipped when
+    /// naming the caller a wait happened under.
     public static func isPlumbing(_ symbol: String) -> Bool {
         symbol.hasPrefix("_Py") || symbol.hasPrefix("Py") && symbol.contains("Call")
             || plumbing.contains { symbol.hasPrefix($0) }
@@ -70,5 +74,7 @@ public enum ContentionSymbols {
     static let plumbing = [
         "PyObject_Vectorcall", "method_vectorcall", "cfunction_", "vectorcall_", "slot_tp_", "call_method",
         "PyEval_", "object_vacall", "[unknown]",
+        // Lock primitives beneath the code that takes the lock.
+        "PyThread_", "PyMutex_", "pthread_", "__pthread_", "sem_", "__new_sem_", "__GI___futex", "syscall", "__GI_syscall",
     ]
 }

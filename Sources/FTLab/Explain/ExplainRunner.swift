@@ -152,16 +152,23 @@ private struct Session {
         outcome.transcript.samples.last(where: { $0.threadStats != nil })?.threadStats?.tids ?? []
     }
 
-    /// Runs one harness process with `--thread-stats`, under `wrapper` when given.
+    /// Runs one harness process with `--thread-stats`, under `wrapper` when given. The wrapper
+    /// goes after the placement launcher, right before the interpreter: the launcher's own
+    /// image never appears to perf, whose dwarf unwinding of libc breaks across an exec.
     func execute(_ configuration: RunConfiguration, probe: String, wrapper: [String] = [],
                  environment extra: [String: String] = [:]) async throws(ExplainError) -> ProcessOutcome {
         owner.progress("\(configuration.name): \(probe)")
         let unit = WorkUnit(configuration: configuration, process: 1)
         var (executable, arguments) = runner.command(for: unit)
         arguments.append("--thread-stats")
+        let launch = configuration.placement.launcherArguments
         if let tool = wrapper.first {
-            arguments = Array(wrapper.dropFirst()) + [executable] + arguments
-            executable = tool
+            if launch.isEmpty {
+                arguments = Array(wrapper.dropFirst()) + [executable] + arguments
+                executable = tool
+            } else {
+                arguments = launch + wrapper + arguments.dropFirst(launch.count)
+            }
         }
         var environment = runner.environment(for: configuration)
         for (key, value) in extra { environment[key] = value }

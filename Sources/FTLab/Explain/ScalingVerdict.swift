@@ -4,7 +4,7 @@
 /// - `GIL waits`: the GIL is on, more than one thread, blocked >= 20% of wall time.
 /// - `lock waits`: blocked >= 20% with evidence of locking (>= 100 futex calls or sleeps per
 ///   thread per second, or a growing lock contention point); or a lock contention point that
-///   grew by >= 20 points of samples while threads stay on a CPU (spinning).
+///   grew by >= 20 points of samples while threads are seldom blocked (short or spinning waits).
 /// - `blocked`: blocked >= 20% with no sign of locks (I/O, sleeps).
 /// - `CPU shortage`: runnable but waiting for a CPU >= 20% of wall time.
 /// - `uneven threads`: done early, waiting for slower threads >= 20% of wall time.
@@ -42,7 +42,8 @@ public enum ScalingVerdict {
             clauses.append("threads spend \(pct(blocked)) of wall time blocked (\(waits))")
         } else if let lockFinding, lockFinding.growth >= spinGrowth {
             headline = "lock waits"
-            clauses.append("threads stay on a CPU (\(pct(c.target.meanOnCPUShare))) but spin waiting for locks")
+            clauses.append("lock code takes \(NumberFormat.percent(lockFinding.growth, digits: 0, signed: true)) of samples "
+                + "though threads are blocked only \(pct(blocked)) of wall time (short or spinning waits)")
         } else if blocked >= blockedLimit {
             headline = "blocked"
             clauses.append("threads spend \(pct(blocked)) of wall time blocked with no sign of lock waits (\(waits)): I/O or sleeps")
