@@ -66,8 +66,8 @@ private struct Session {
                 gilEnabled: hello?.gilEnabled ?? true, threads: pair.target.threads, baselineThreads: pair.baseline.threads,
                 unit: hello?.unit ?? pair.target.workload.manifest.unit, target: target.accounting, baseline: base.accounting))
         }
-        let traceNote = owner.perf.probe(["trace", "-s", "-e", "futex", "-o", path("probe-trace.txt"), "--", "true"],
-                                         what: "trace system calls")
+        // No -o: perf trace would write its refusal there instead of to stderr.
+        let traceNote = owner.perf.probe(["trace", "-s", "-e", "futex", "--", "true"], what: "trace system calls")
         for (i, pair) in plan.pairs.enumerated() {
             if let traceNote {
                 explained[i].lockWaitsNote = traceNote
