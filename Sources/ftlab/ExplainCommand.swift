@@ -70,7 +70,10 @@ struct ExplainCommand: AsyncParsableCommand {
         let catalog = try WorkloadCatalog.load(extra: workloadsDirs)
         var request = RunRequest()
         request.interpreters = try await InterpreterChoice.resolve(pythons)
-        request.placements = [placement]
+        request.placements = RunRequest.splitPlacements(placement)
+        guard request.placements.count == 1 else {
+            throw ValidationError("bad --placement \(placement); explain takes one placement, e.g. compact")
+        }
         request.env = try envSettings.map(EnvSetting.parse)
         request.params = params
         let plan = try ExplainPlan.make(selector: selector, threads: threads, baselineThreads: baselineThreads,

@@ -50,11 +50,15 @@ struct ExplainIntegrationTests {
         let s = Report(shared.stdout), p = Report(partitioned.stdout)
         #expect(s.blocked.count == 2 && p.blocked.count == 2, "\(shared.stdout)\n\(partitioned.stdout)")
         #expect(s.meanBlocked >= p.meanBlocked + 0.05, "blocked \(s.blocked) vs \(p.blocked)")
-        #expect(s.voluntary.reduce(0, +) > 10 * max(1, p.voluntary.reduce(0, +)), "sleeps \(s.voluntary) vs \(p.voluntary)")
+        #expect(s.voluntary.reduce(0, +) > 5 * max(1, p.voluntary.reduce(0, +)), "sleeps \(s.voluntary) vs \(p.voluntary)")
         #expect(s.verdict.hasPrefix("lock waits"), "\(s.verdict)")
         #expect(!p.verdict.contains("lock waits"), "\(p.verdict)")
         if Self.perfAvailable {
-            #expect(s.meanFutexCalls >= 100 && s.meanFutexCalls >= 5 * p.meanFutexCalls, "futex \(s.futexCalls) vs \(p.futexCalls)")
+            // Typically 1500 against 50 (partitioned's are the harness's barrier waits, mostly
+            // during calibration); when other processes keep preempting the threads, the
+            // convoy thins out to about 140 against 50.
+            #expect(s.meanFutexCalls >= 100 && s.meanFutexCalls >= 2 * p.meanFutexCalls,
+                    "futex \(s.futexCalls) vs \(p.futexCalls)\n\(shared.stdout)\n\(partitioned.stdout)")
             #expect(shared.stdout.contains("growing symbols"))
         } else {
             #expect(shared.stdout.contains("lock waits: not measured"))
@@ -96,6 +100,7 @@ struct ExplainIntegrationTests {
         (["explain", "log-processing/partitioned", "--threads", "1"], "--threads 1"),
         (["explain", "log-processing/nope", "--threads", "2"], "nope"),
         (["explain", "log-processing/partitioned", "--threads", "2", "--python", "/no/such/python"], "/no/such/python"),
+        (["explain", "log-processing/partitioned", "--threads", "2", "--placement", "compact,none"], "compact,none"),
     ])
     func badInput(arguments: [String], named: String) throws {
         let run = try ftlab(arguments)
