@@ -34,7 +34,8 @@ public enum SymbolDiff {
     public static let findingGrowth = 0.05
 
     /// The symbols whose share of samples grew most, largest first. Symbols with the same
-    /// counts in both profiles are one row, named by a contention point when one is among them.
+    /// counts in both profiles are one row, named by the most specific contention point among
+    /// them, if any.
     public static func growing(from base: SymbolProfile, to target: SymbolProfile, limit: Int = 8) -> [SymbolGrowth] {
         let all = target.inclusive.keys.map { symbol in
             SymbolGrowth(symbol: symbol, baseShare: base.share(symbol), targetShare: target.share(symbol),
@@ -46,7 +47,7 @@ public enum SymbolDiff {
                 rows.append(growth)
                 continue
             }
-            if last.contention == nil, growth.contention != nil {
+            if rank(growth) < rank(last) {
                 rows[rows.count - 1] = growth
                 rows[rows.count - 1].sameStacks = last.sameStacks + [last.symbol]
             } else {
@@ -54,6 +55,11 @@ public enum SymbolDiff {
             }
         }
         return Array(rows.prefix(limit))
+    }
+
+    /// How specific a symbol's contention point is (lower: more); plain symbols come last.
+    static func rank(_ growth: SymbolGrowth) -> Int {
+        growth.contention.flatMap { entry in ContentionSymbols.table.firstIndex { $0 == entry } } ?? Int.max
     }
 
     static func largerGrowth(_ a: SymbolGrowth, _ b: SymbolGrowth) -> Bool {
