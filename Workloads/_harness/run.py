@@ -88,8 +88,8 @@ def parse_args(argv):
     sizing.add_argument("--target-seconds", type=float, default=0.25)
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--cpus", default="")
-    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--thread-stats", action="store_true")
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
     if args.threads < 1:
@@ -151,9 +151,9 @@ def load_workload(directory, args):
 class Pool:
     """Persistent worker threads; each runs one batch per sample, all released by one barrier."""
 
-    def __init__(self, instance, threads, cpus, on_failure, thread_stats=False):
+    def __init__(self, instance, threads, cpus, on_failure):
         self.instance = instance
-        self.thread_stats = thread_stats
+        self.thread_stats = False  # per-thread /proc accounting in every sample (--thread-stats)
         self.begin_sample = getattr(instance, "begin_sample", None)
         self.end_sample = getattr(instance, "end_sample", None)
         self.coordinator = getattr(instance, "coordinator", None)
@@ -339,8 +339,9 @@ def main(argv):
             "ld_preload": os.environ.get("LD_PRELOAD", ""),
         })
 
-        pool = Pool(instance, args.threads, args.cpus, fail, args.thread_stats)
+        pool = Pool(instance, args.threads, args.cpus, fail)
         sampler = Sampler(pool, channel)
+        pool.thread_stats = args.thread_stats
         if args.batch is None:
             batch = sampler.calibrate(args.target_seconds, args.warmups)
         else:
