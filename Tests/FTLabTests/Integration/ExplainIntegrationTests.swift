@@ -43,27 +43,44 @@ struct ExplainIntegrationTests {
     @Test("shared-lock: a larger blocked share, more futex calls and a lock-waits verdict than partitioned")
     func sharedLockAgainstPartitioned() throws {
         let scratchBefore = explainScratch()
-        let shared = try ftlab(["explain", "log-processing/shared-lock"] + Self.short)
-        let partitioned = try ftlab(["explain", "log-processing/partitioned"] + Self.short)
+        // When other processes (other tests, on 2 CPUs) keep the two threads from running at
+        // the same time, there is no contention to see: such an attempt is measured again.
+        var last: (shared: (status: Int32, stdout: String, stderr: String), partitioned: (status: Int32, stdout: String, stderr: String))?
+        for _ in 1...3 {
+            let shared = try ftlab(["explain", "log-processing/shared-lock"] + Self.short)
+            let partitioned = try ftlab(["explain", "log-processing/partitioned"] + Self.short)
+            last = (shared, partitioned)
+            if Self.contrast(Report(shared.stdout), Report(partitioned.stdout)).isEmpty { break }
+        }
+        let (shared, partitioned) = try #require(last)
         #expect(shared.status == 0, "stderr: \(shared.stderr)")
         #expect(partitioned.status == 0, "stderr: \(partitioned.stderr)")
-        let s = Report(shared.stdout), p = Report(partitioned.stdout)
-        #expect(s.blocked.count == 2 && p.blocked.count == 2, "\(shared.stdout)\n\(partitioned.stdout)")
-        #expect(s.meanBlocked >= p.meanBlocked + 0.05, "blocked \(s.blocked) vs \(p.blocked)")
-        #expect(s.voluntary.reduce(0, +) > 5 * max(1, p.voluntary.reduce(0, +)), "sleeps \(s.voluntary) vs \(p.voluntary)")
-        #expect(s.verdict.hasPrefix("lock waits"), "\(s.verdict)")
-        #expect(!p.verdict.contains("lock waits"), "\(p.verdict)")
+        let problems = Self.contrast(Report(shared.stdout), Report(partitioned.stdout))
+        #expect(problems.isEmpty, "\(problems)\n\(shared.stdout)\n\(partitioned.stdout)")
         if Self.perfAvailable {
-            // Typically 1500 against 50 (partitioned's are the harness's barrier waits, mostly
-            // during calibration); when other processes keep preempting the threads, the
-            // convoy thins out to about 140 against 50.
-            #expect(s.meanFutexCalls >= 100 && s.meanFutexCalls >= 2 * p.meanFutexCalls,
-                    "futex \(s.futexCalls) vs \(p.futexCalls)\n\(shared.stdout)\n\(partitioned.stdout)")
             #expect(shared.stdout.contains("growing symbols"))
         } else {
             #expect(shared.stdout.contains("lock waits: not measured"))
         }
         #expect(explainScratch().subtracting(scratchBefore).isEmpty, "profiling data is removed afterwards")
+    }
+
+    /// What shared-lock must show against partitioned; empty when it does.
+    static func contrast(_ s: Report, _ p: Report) -> [String] {
+        var problems: [String] = []
+        if s.blocked.count != 2 || p.blocked.count != 2 { problems.append("no thread table") }
+        if s.meanBlocked < p.meanBlocked + 0.05 { problems.append("blocked \(s.blocked) vs \(p.blocked)") }
+        if s.voluntary.reduce(0, +) <= 5 * max(1, p.voluntary.reduce(0, +)) {
+            problems.append("sleeps \(s.voluntary) vs \(p.voluntary)")
+        }
+        // Typically 1500 against 50 (partitioned's are the harness's barrier waits, mostly
+        // during calibration); when the threads are often preempted, about 140 against 50.
+        if perfAvailable && !(s.meanFutexCalls >= 100 && s.meanFutexCalls >= 2 * p.meanFutexCalls) {
+            problems.append("futex calls \(s.futexCalls) vs \(p.futexCalls)")
+        }
+        if !s.verdict.hasPrefix("lock waits") { problems.append("shared-lock verdict: \(s.verdict)") }
+        if p.verdict.contains("lock waits") { problems.append("partitioned verdict: \(p.verdict)") }
+        return problems
     }
 
     /// Stands in for `buffered-copy/shared-writer` (written in parallel, not yet on main): a
