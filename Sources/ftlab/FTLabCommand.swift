@@ -21,7 +21,8 @@ struct FTLabCommand: AsyncParsableCommand {
             """,
         subcommands: [
             RunCommand.self, ListCommand.self, CompareCommand.self, MergeCommand.self, ReportCommand.self,
-            EnvCommand.self, PlanCommand.self, LabCommand.self, LaunchCommand.self, NativeCommand.self,
+            ExplainCommand.self, EnvCommand.self, PlanCommand.self, LabCommand.self, LaunchCommand.self,
+            NativeCommand.self,
         ]
     )
 

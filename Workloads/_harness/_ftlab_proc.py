@@ -42,6 +42,22 @@ def current_cpu(native_id):
     return int(stat[stat.rindex(")") + 2 :].split()[39 - 3])
 
 
+def thread_times(native_id):
+    """(on-CPU ns, runnable-waiting ns, voluntary, involuntary context switches) of thread
+    `native_id` so far: /proc/self/task/TID/schedstat fields 1-2 and the two
+    `*ctxt_switches` lines of .../status. Needs no privileges."""
+    with open(f"/proc/self/task/{native_id}/schedstat") as f:
+        on_cpu, runnable = (int(x) for x in f.read().split()[:2])
+    switches = {}
+    with open(f"/proc/self/task/{native_id}/status") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            if key in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"):
+                switches[key] = int(value)
+    return (on_cpu, runnable, switches["voluntary_ctxt_switches"],
+            switches["nonvoluntary_ctxt_switches"])
+
+
 def allocator_stats(libraries):
     """`{"jemalloc.stats.allocated": N}` when a libjemalloc is mapped and answers, else {}."""
     for path in libraries:

@@ -16,7 +16,7 @@ import time
 import traceback
 
 from _ftlab_manifest import load_manifest
-from _ftlab_proc import allocator_stats, current_cpu, mapped_libraries, peak_rss_kib
+from _ftlab_proc import allocator_stats, current_cpu, mapped_libraries, peak_rss_kib, thread_times
 
 PROTOCOL_VERSION = 1
 FIRST_CALIBRATION_BATCH = 1
@@ -91,6 +91,7 @@ def parse_args(argv):
     sizing.add_argument("--target-seconds", type=float, default=0.25)
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--cpus", default="")
+    parser.add_argument("--thread-stats", action="store_true")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
@@ -155,6 +156,7 @@ class Pool:
 
     def __init__(self, instance, threads, cpus, on_failure):
         self.instance = instance
+        self.thread_stats = False  # per-thread /proc accounting in every sample (--thread-stats)
         self.begin_sample = getattr(instance, "begin_sample", None)
         self.end_sample = getattr(instance, "end_sample", None)
         self.coordinator = getattr(instance, "coordinator", None)
@@ -200,10 +202,12 @@ class Pool:
             self.on_failure(exc)
 
     def sample(self, batch):
-        """One batch on every worker: (wall_ns, per-thread ops, rusage before, rusage after)."""
+        """One batch on every worker: (wall_ns, per-thread ops, rusage before, rusage after,
+        per-thread times or None)."""
         self.batch = batch
         if self.begin_sample:
             self.begin_sample(batch)
+        times = self._times() if self.thread_stats else None
         before = resource.getrusage(resource.RUSAGE_SELF)
         t0 = time.perf_counter_ns()
         self.start.wait()
@@ -214,10 +218,27 @@ class Pool:
         self.done.wait()
         after = resource.getrusage(resource.RUSAGE_SELF)
         wall_ns = max(end, *self.finish_ns) - t0
+        if times:
+            times = self._stats(times, self._times())
         ops = list(self.ops)
         if self.end_sample:
             self.end_sample()
-        return wall_ns, ops, before, after
+        return wall_ns, ops, before, after, times
+
+    def _times(self):
+        """(perf_counter_ns, [thread_times per worker]); the workers are parked meanwhile, so
+        the time is taken before the reads (it ends the window of the second snapshot)."""
+        return time.perf_counter_ns(), [thread_times(t.native_id) for t in self.threads]
+
+    def _stats(self, start, end):
+        """The `thread_stats` of a sample (PROTOCOL.md) from two `_times()` snapshots."""
+        (t_start, first), (t_end, last) = start, end
+        deltas = [[b - a for a, b in zip(x, y)] for x, y in zip(first, last)]
+        return {"window_ns": t_end - t_start, "tids": [t.native_id for t in self.threads],
+                "on_cpu_ns": [d[0] for d in deltas], "runnable_ns": [d[1] for d in deltas],
+                "after_finish_ns": [max(0, t_end - f) for f in self.finish_ns],
+                "ctx_voluntary": [d[2] for d in deltas],
+                "ctx_involuntary": [d[3] for d in deltas]}
 
     def stop(self):
         self.stopping = True
@@ -235,15 +256,18 @@ class Sampler:
         self.index = 0
 
     def run(self, batch, warmup):
-        wall_ns, ops, before, after = self.pool.sample(batch)
-        self.channel.send({
+        wall_ns, ops, before, after, times = self.pool.sample(batch)
+        message = {
             "type": "sample", "index": self.index, "warmup": warmup, "batch": batch,
             "ops": sum(ops), "wall_ns": wall_ns, "per_thread_ops": ops,
             "cpu_user_s": round(after.ru_utime - before.ru_utime, 6),
             "cpu_sys_s": round(after.ru_stime - before.ru_stime, 6),
             "ctx_voluntary": after.ru_nvcsw - before.ru_nvcsw,
             "ctx_involuntary": after.ru_nivcsw - before.ru_nivcsw,
-        })
+        }
+        if times:
+            message["thread_stats"] = times
+        self.channel.send(message)
         self.index += 1
         return wall_ns
 
@@ -367,6 +391,7 @@ def main(argv):
 
         pool = Pool(instance, args.threads, args.cpus, fail)
         sampler = Sampler(pool, channel)
+        pool.thread_stats = args.thread_stats
         if args.batch is None:
             batch = sampler.calibrate(args.target_seconds, args.warmups)
         else:

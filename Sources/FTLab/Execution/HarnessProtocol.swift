@@ -37,10 +37,31 @@ public struct HarnessSample: Sendable, Equatable, Codable {
     public var cpuSysSeconds: Double
     public var ctxVoluntary: Int
     public var ctxInvoluntary: Int
+    /// Per-thread time accounting, present when the harness ran with `--thread-stats`.
+    public var threadStats: HarnessThreadStats?
 
     enum CodingKeys: String, CodingKey {
         case index, warmup, batch, ops, wallNanoseconds = "wall_ns", perThreadOps = "per_thread_ops"
         case cpuUserSeconds = "cpu_user_s", cpuSysSeconds = "cpu_sys_s"
+        case ctxVoluntary = "ctx_voluntary", ctxInvoluntary = "ctx_involuntary", threadStats = "thread_stats"
+    }
+}
+
+/// What each worker thread did during one sample, from /proc/self/task/TID (PROTOCOL.md).
+public struct HarnessThreadStats: Sendable, Equatable, Decodable {
+    public var windowNanoseconds: Int
+    /// Native thread ids, in thread order.
+    public var tids: [Int]
+    public var onCPUNanoseconds: [Int]
+    public var runnableNanoseconds: [Int]
+    /// From the thread's return from `run()` to the end of the window: waiting for slower threads.
+    public var afterFinishNanoseconds: [Int]
+    public var ctxVoluntary: [Int]
+    public var ctxInvoluntary: [Int]
+
+    enum CodingKeys: String, CodingKey {
+        case windowNanoseconds = "window_ns", tids, onCPUNanoseconds = "on_cpu_ns", runnableNanoseconds = "runnable_ns"
+        case afterFinishNanoseconds = "after_finish_ns"
         case ctxVoluntary = "ctx_voluntary", ctxInvoluntary = "ctx_involuntary"
     }
 }
