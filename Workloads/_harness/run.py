@@ -274,16 +274,27 @@ class Sampler:
     def calibrate(self, target_s, warmups):
         """Warm up while growing the batch until one sample lasts >= target_s; returns it.
 
-        Runs at least one warmup and at least `warmups` of them in total.
+        Runs at least one warmup and at least `warmups` of them in total. A sample that reaches
+        the target far sooner than the previous one predicts (or the very first one) is
+        repeated at the same batch before it is believed: a one-off stall (page faults, a
+        busy neighbour) must not freeze the batch at a size too small to time.
         """
         target_ns = target_s * 1e9
         batch, done = FIRST_CALIBRATION_BATCH, 0
+        expected_ns = None
         while True:
             wall_ns = self.run(batch, warmup=True)
             done += 1
             if wall_ns >= target_ns:
-                break
-            batch = next_batch(batch, wall_ns, target_ns)
+                if expected_ns is not None and wall_ns <= 4 * expected_ns:
+                    break
+                wall_ns = self.run(batch, warmup=True)  # confirm it was no stall
+                done += 1
+                if wall_ns >= target_ns / 2:
+                    break
+            next_ = next_batch(batch, wall_ns, target_ns)
+            expected_ns = wall_ns * next_ / batch
+            batch = next_
             if batch > MAX_CALIBRATION_BATCH:
                 raise RuntimeError(
                     f"calibration: a batch of {MAX_CALIBRATION_BATCH} still takes "

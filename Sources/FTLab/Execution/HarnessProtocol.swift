@@ -48,7 +48,7 @@ public struct HarnessSample: Sendable, Equatable, Codable {
 }
 
 /// What each worker thread did during one sample, from /proc/self/task/TID (PROTOCOL.md).
-public struct HarnessThreadStats: Sendable, Equatable, Decodable {
+public struct HarnessThreadStats: Sendable, Equatable, Codable {
     public var windowNanoseconds: Int
     /// Native thread ids, in thread order.
     public var tids: [Int]
