@@ -12,7 +12,7 @@ QUICK_CSV ?= results/quick-$(STAMP).csv
 .PHONY: quick test deps build build-debug pythons pythons-debug clean-results
 
 quick: pythons
-	$(RELEASE) run --quick -o $(QUICK_CSV)
+	$(RELEASE) run --quick --threads 1,2 --allocator system -o $(QUICK_CSV)
 
 test: pythons-debug
 	$(SWIFT) test --disable-xctest

@@ -21,8 +21,8 @@ struct FTLabCommand: AsyncParsableCommand {
             """,
         subcommands: [
             RunCommand.self, ServeCommand.self, ListCommand.self, CompareCommand.self, MergeCommand.self, ReportCommand.self,
-            EnvCommand.self, PlanCommand.self,
-            LabCommand.self, LaunchCommand.self, LoadGenBenchCommand.self,
+            ExplainCommand.self, EnvCommand.self, PlanCommand.self, LabCommand.self, LaunchCommand.self,
+            NativeCommand.self, LoadGenBenchCommand.self,
         ]
     )
 

@@ -16,6 +16,13 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         let catalog = try WorkloadCatalog.load(extra: workloadsDirs)
+        if json {
+            for broken in catalog.broken { warn("skipped \(broken.name): \(broken.problem)") }
+        }
         print(json ? try catalog.json() : catalog.text())
+    }
+
+    func warn(_ text: String) {
+        FileHandle.standardError.write(Data("ftlab: warning: \(text)\n".utf8))
     }
 }

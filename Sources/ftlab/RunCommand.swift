@@ -21,6 +21,7 @@ struct RunCommand: AsyncParsableCommand {
               ftlab run --quick -o results/quick.csv
               ftlab run log-processing/partitioned --threads 1,2,4 --python lab
               ftlab run log-processing --python /usr/bin/python3.13 --env PYTHON_GIL=1
+              ftlab run buffered-copy/independent --python lab --python native-swift
               ftlab run --workloads-dir ~/my-workloads my-workload --quick
 
             Exit codes: 0 every process verified; 1 some process failed or timed out;
@@ -31,7 +32,7 @@ struct RunCommand: AsyncParsableCommand {
     var selectors: [String] = []
 
     @Option(name: .customLong("python"), help: ArgumentHelp(
-        "Interpreter: a path, a lab label (cpython-3.13.5, cpython-3.13.5t) or `lab` for the pair. Repeatable.",
+        "Interpreter: a path, a lab label (cpython-3.13.5, cpython-3.13.5t), `lab` for the pair, or native-swift (ftlab's Swift ceilings). Repeatable.",
         valueName: "PATH|LABEL"))
     var pythons: [String] = []
 
@@ -94,6 +95,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let catalog = try WorkloadCatalog.load(extra: workloadsDirs)
+        for broken in catalog.broken { warn("skipped the broken workload \(broken.name): \(broken.problem)") }
         let topology = try Topology.read()
         let repetition = try repetitionSetting()
         guard timeout > 0 else { throw ValidationError("bad --timeout \(timeout); expected seconds > 0") }
@@ -156,8 +158,11 @@ struct RunCommand: AsyncParsableCommand {
         let servers = ServerSummary(rows: allRows)
         if !servers.isEmpty { print(servers.text()) }
         print("results: \(outputPath) (\(allRows.count) rows; per-process logs in \(logDirectory))")
+        // Without selectors the run meant every workload, the broken ones too.
+        let skippedBroken = selectors.isEmpty ? catalog.broken : []
+        if !skippedBroken.isEmpty { print("skipped \(skippedBroken.count) broken workload(s): \(skippedBroken.map(\.name).joined(separator: ", "))") }
         if report.interrupted { throw ExitCode(130) }
-        if report.processesFailed > 0 || allRows.contains(where: { $0.status != .ok }) { throw ExitCode(1) }
+        if report.processesFailed > 0 || allRows.contains(where: { $0.status != .ok }) || !skippedBroken.isEmpty { throw ExitCode(1) }
     }
 
     func repetitionSetting() throws -> Repetition {

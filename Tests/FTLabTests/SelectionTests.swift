@@ -51,10 +51,21 @@ struct SelectionTests {
         #expect(defaultThreadCounts(cpus: 1) == [1, 2])
     }
 
-    @Test("a manifest missing a field names the file and the field")
+    @Test("a manifest missing a field names the file, the line and the field")
     func badManifest() {
-        #expect(throws: WorkloadError.badManifest(path: "m.toml", reason: "missing field `unit`")) {
+        #expect(throws: WorkloadError.badManifest(path: "m.toml:1", reason: "missing field `unit` at the top level")) {
             try WorkloadManifest.parse("name = \"x\"\ndescription = \"d\"\nquestion = \"q\"\n[[variants]]\nname = \"v\"\nquestion = \"q\"\n", path: "m.toml")
+        }
+        let secondVariant = "name = \"x\"\ndescription = \"d\"\nquestion = \"q\"\nunit = \"u\"\n[[variants]]\nname = \"v\"\nquestion = \"q\"\n\n[[variants]] # no question\nname = \"w\"\n"
+        #expect(throws: WorkloadError.badManifest(path: "m.toml:9", reason: "missing field `question` in [[variants]] #2")) {
+            try WorkloadManifest.parse(secondVariant, path: "m.toml")
+        }
+        let numericDefault = "name = \"x\"\ndescription = \"d\"\nquestion = \"q\"\nunit = \"u\"\n[[variants]]\nname = \"v\"\nquestion = \"q\"\n[[params]]\nname = \"n\"\ndefault = 5\ndescription = \"d\"\n"
+        #expect(throws: WorkloadError.self) { try WorkloadManifest.parse(numericDefault, path: "m.toml") }
+        do {
+            _ = try WorkloadManifest.parse(numericDefault, path: "m.toml")
+        } catch {
+            #expect(error.description.hasPrefix("bad workload manifest m.toml:10: `default` in [[params]] #1 must be a string"), "\(error)")
         }
     }
 

@@ -22,12 +22,40 @@ def mapped_libraries():
     return sorted(paths)
 
 
+def peak_rss_kib():
+    """The process's peak resident set size (VmHWM of /proc/self/status), in KiB.
+
+    Not getrusage's ru_maxrss: that one survives execve, so a process started through
+    `ftlab _launch` would report the launcher's peak when it is the larger."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
 def current_cpu(native_id):
     """The CPU thread `native_id` last ran on: field 39 of /proc/self/task/TID/stat."""
     with open(f"/proc/self/task/{native_id}/stat") as f:
         stat = f.read()
     # Field 2 (comm) is parenthesised and may hold spaces; fields after it start at 3.
     return int(stat[stat.rindex(")") + 2 :].split()[39 - 3])
+
+
+def thread_times(native_id):
+    """(on-CPU ns, runnable-waiting ns, voluntary, involuntary context switches) of thread
+    `native_id` so far: /proc/self/task/TID/schedstat fields 1-2 and the two
+    `*ctxt_switches` lines of .../status. Needs no privileges."""
+    with open(f"/proc/self/task/{native_id}/schedstat") as f:
+        on_cpu, runnable = (int(x) for x in f.read().split()[:2])
+    switches = {}
+    with open(f"/proc/self/task/{native_id}/status") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            if key in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"):
+                switches[key] = int(value)
+    return (on_cpu, runnable, switches["voluntary_ctxt_switches"],
+            switches["nonvoluntary_ctxt_switches"])
 
 
 def allocator_stats(libraries):

@@ -11,7 +11,7 @@ import sys
 import threading
 import zlib
 
-from _ftlab_proc import allocator_stats, current_cpu, mapped_libraries
+from _ftlab_proc import allocator_stats, current_cpu, mapped_libraries, peak_rss_kib
 
 HOST = "127.0.0.1"
 
@@ -142,7 +142,7 @@ def serve(channel, args, instance, usage_error):
                            f"{responses} responses and abandoned {abandoned} requests")
     channel.send({
         "type": "bye", "verified": bool(ok), "checksum": str(checksum), "expected": str(expected),
-        "message": message, "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "message": message, "max_rss_kib": peak_rss_kib(),
         "thread_cpus": [sorted(cpus) for cpus in slots.seen], "thread_allowed": slots.allowed,
         "allocator_stats": allocator_stats(mapped_libraries()),
     })

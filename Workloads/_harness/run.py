@@ -16,7 +16,7 @@ import time
 import traceback
 
 from _ftlab_manifest import load_manifest
-from _ftlab_proc import allocator_stats, current_cpu, mapped_libraries
+from _ftlab_proc import allocator_stats, current_cpu, mapped_libraries, peak_rss_kib, thread_times
 from _ftlab_server import serve
 
 PROTOCOL_VERSION = 1
@@ -45,8 +45,9 @@ class Channel:
         with self.lock:
             self._write(message)
 
-    def fail(self, exc, where, exit_code=1):
-        """Send an `error` for `exc` and end the process at once, from any thread.
+    def fail(self, exc, where, exit_code=1, before_exit=None):
+        """Send an `error` for `exc`, call `before_exit` and end the process at once, from
+        any thread.
 
         Only the first failure is reported; a later one only returns.
         """
@@ -59,6 +60,8 @@ class Channel:
             self.closed = True
         sys.stderr.write(text)
         sys.stderr.flush()
+        if before_exit:
+            before_exit()
         os._exit(exit_code)
 
     def _write(self, message):
@@ -89,6 +92,7 @@ def parse_args(argv):
     sizing.add_argument("--target-seconds", type=float, default=0.25)
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--cpus", default="")
+    parser.add_argument("--thread-stats", action="store_true")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args(argv)
@@ -160,6 +164,7 @@ class Pool:
 
     def __init__(self, instance, threads, cpus, on_failure):
         self.instance = instance
+        self.thread_stats = False  # per-thread /proc accounting in every sample (--thread-stats)
         self.begin_sample = getattr(instance, "begin_sample", None)
         self.end_sample = getattr(instance, "end_sample", None)
         self.coordinator = getattr(instance, "coordinator", None)
@@ -205,10 +210,12 @@ class Pool:
             self.on_failure(exc)
 
     def sample(self, batch):
-        """One batch on every worker: (wall_ns, per-thread ops, rusage before, rusage after)."""
+        """One batch on every worker: (wall_ns, per-thread ops, rusage before, rusage after,
+        per-thread times or None)."""
         self.batch = batch
         if self.begin_sample:
             self.begin_sample(batch)
+        times = self._times() if self.thread_stats else None
         before = resource.getrusage(resource.RUSAGE_SELF)
         t0 = time.perf_counter_ns()
         self.start.wait()
@@ -219,10 +226,27 @@ class Pool:
         self.done.wait()
         after = resource.getrusage(resource.RUSAGE_SELF)
         wall_ns = max(end, *self.finish_ns) - t0
+        if times:
+            times = self._stats(times, self._times())
         ops = list(self.ops)
         if self.end_sample:
             self.end_sample()
-        return wall_ns, ops, before, after
+        return wall_ns, ops, before, after, times
+
+    def _times(self):
+        """(perf_counter_ns, [thread_times per worker]); the workers are parked meanwhile, so
+        the time is taken before the reads (it ends the window of the second snapshot)."""
+        return time.perf_counter_ns(), [thread_times(t.native_id) for t in self.threads]
+
+    def _stats(self, start, end):
+        """The `thread_stats` of a sample (PROTOCOL.md) from two `_times()` snapshots."""
+        (t_start, first), (t_end, last) = start, end
+        deltas = [[b - a for a, b in zip(x, y)] for x, y in zip(first, last)]
+        return {"window_ns": t_end - t_start, "tids": [t.native_id for t in self.threads],
+                "on_cpu_ns": [d[0] for d in deltas], "runnable_ns": [d[1] for d in deltas],
+                "after_finish_ns": [max(0, t_end - f) for f in self.finish_ns],
+                "ctx_voluntary": [d[2] for d in deltas],
+                "ctx_involuntary": [d[3] for d in deltas]}
 
     def stop(self):
         self.stopping = True
@@ -240,31 +264,45 @@ class Sampler:
         self.index = 0
 
     def run(self, batch, warmup):
-        wall_ns, ops, before, after = self.pool.sample(batch)
-        self.channel.send({
+        wall_ns, ops, before, after, times = self.pool.sample(batch)
+        message = {
             "type": "sample", "index": self.index, "warmup": warmup, "batch": batch,
             "ops": sum(ops), "wall_ns": wall_ns, "per_thread_ops": ops,
             "cpu_user_s": round(after.ru_utime - before.ru_utime, 6),
             "cpu_sys_s": round(after.ru_stime - before.ru_stime, 6),
             "ctx_voluntary": after.ru_nvcsw - before.ru_nvcsw,
             "ctx_involuntary": after.ru_nivcsw - before.ru_nivcsw,
-        })
+        }
+        if times:
+            message["thread_stats"] = times
+        self.channel.send(message)
         self.index += 1
         return wall_ns
 
     def calibrate(self, target_s, warmups):
         """Warm up while growing the batch until one sample lasts >= target_s; returns it.
 
-        Runs at least one warmup and at least `warmups` of them in total.
+        Runs at least one warmup and at least `warmups` of them in total. A sample that reaches
+        the target far sooner than the previous one predicts (or the very first one) is
+        repeated at the same batch before it is believed: a one-off stall (page faults, a
+        busy neighbour) must not freeze the batch at a size too small to time.
         """
         target_ns = target_s * 1e9
         batch, done = FIRST_CALIBRATION_BATCH, 0
+        expected_ns = None
         while True:
             wall_ns = self.run(batch, warmup=True)
             done += 1
             if wall_ns >= target_ns:
-                break
-            batch = next_batch(batch, wall_ns, target_ns)
+                if expected_ns is not None and wall_ns <= 4 * expected_ns:
+                    break
+                wall_ns = self.run(batch, warmup=True)  # confirm it was no stall
+                done += 1
+                if wall_ns >= target_ns / 2:
+                    break
+            next_ = next_batch(batch, wall_ns, target_ns)
+            expected_ns = wall_ns * next_ / batch
+            batch = next_
             if batch > MAX_CALIBRATION_BATCH:
                 raise RuntimeError(
                     f"calibration: a batch of {MAX_CALIBRATION_BATCH} still takes "
@@ -282,6 +320,52 @@ def next_batch(batch, wall_ns, target_ns):
     return max(batch + 1, int(batch * target_ns * 1.05 / wall_ns) + 1)
 
 
+class Cleanup:
+    """Calls the workload's optional `cleanup()` at most once; its failure is only reported."""
+
+    def __init__(self):
+        self.instance = None
+        self.lock = threading.Lock()
+
+    def __call__(self):
+        with self.lock:
+            instance, self.instance = self.instance, None
+        hook = getattr(instance, "cleanup", None)
+        if hook is None:
+            return
+        try:
+            hook()
+        except BaseException:
+            sys.stderr.write("run.py: warning: cleanup() failed:\n" + traceback.format_exc())
+            sys.stderr.flush()
+
+
+def verdict(result, verify, directory):
+    """(ok, checksum, expected, message) from what `verify()` returned.
+
+    A mismatch names verify()'s `file:LINE` and adds the workload's own detail, if any."""
+    if not isinstance(result, tuple) or len(result) not in (3, 4):
+        raise TypeError(f"verify() returned {result!r}; expected (ok, checksum, expected"
+                        f"[, detail])")
+    ok, checksum, expected = bool(result[0]), str(result[1]), str(result[2])
+    if ok:
+        return ok, checksum, expected, ""
+    detail = str(result[3]) if len(result) == 4 and result[3] else \
+        "the workload's output does not match the expected result"
+    code = getattr(verify, "__code__", None)
+    where = code_location(code.co_filename, code.co_firstlineno, directory) if code else ""
+    return ok, checksum, expected, f"verify() at {where}: {detail}" if where else detail
+
+
+def code_location(filename, line, directory):
+    """`FILE:LINE`, FILE relative to the workload folder when inside it, else its base name."""
+    path = os.path.realpath(filename)
+    root = os.path.realpath(directory) + os.sep if directory else None
+    if root and path.startswith(root):
+        return f"{os.path.relpath(path, root)}:{line}"
+    return f"{os.path.basename(filename)}:{line}"
+
+
 def error_location(exc, directory):
     """`file:LINE` of the innermost frame inside the workload folder (else the innermost)."""
     if isinstance(exc, SyntaxError) and exc.filename:
@@ -291,22 +375,23 @@ def error_location(exc, directory):
         root = os.path.realpath(directory) + os.sep
         inside = [f for f in frames if os.path.realpath(f.filename).startswith(root)]
         if inside:
-            frame = inside[-1]
-            return f"{os.path.relpath(os.path.realpath(frame.filename), root)}:{frame.lineno}"
-    return f"{os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
+            return code_location(inside[-1].filename, inside[-1].lineno, directory)
+    return code_location(frames[-1].filename, frames[-1].lineno, None) if frames else ""
 
 
 def main(argv):
     channel = Channel()
     directory = None
+    cleanup = Cleanup()
 
     def fail(exc):
-        channel.fail(exc, error_location(exc, directory))
+        channel.fail(exc, error_location(exc, directory), before_exit=cleanup)
 
     try:
         args = parse_args(argv)
         directory = args.workload_dir
         manifest, params, instance = load_workload(directory, args)
+        cleanup.instance = instance
         instance.prepare()
         is_gil_enabled = getattr(sys, "_is_gil_enabled", None)
         libraries = mapped_libraries()
@@ -329,6 +414,7 @@ def main(argv):
 
         pool = Pool(instance, args.threads, args.cpus, fail)
         sampler = Sampler(pool, channel)
+        pool.thread_stats = args.thread_stats
         if args.batch is None:
             batch = sampler.calibrate(args.target_seconds, args.warmups)
         else:
@@ -339,12 +425,12 @@ def main(argv):
             sampler.run(batch, warmup=False)
         pool.stop()
 
-        ok, checksum, expected = instance.verify()
+        ok, checksum, expected, message = verdict(instance.verify(), instance.verify, directory)
+        cleanup()
         channel.send({
-            "type": "bye", "verified": bool(ok), "checksum": str(checksum),
-            "expected": str(expected),
-            "message": "" if ok else "the workload's output does not match the expected result",
-            "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            "type": "bye", "verified": ok, "checksum": checksum, "expected": expected,
+            "message": message,
+            "max_rss_kib": peak_rss_kib(),
             "thread_cpus": [sorted(cpus) for cpus in pool.seen_cpus],
             "thread_allowed": pool.allowed_cpus,
             "allocator_stats": allocator_stats(mapped_libraries()),

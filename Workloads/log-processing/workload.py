@@ -13,6 +13,7 @@ import json
 import queue
 import random
 import re
+import sys
 import threading
 import time
 
@@ -421,3 +422,18 @@ def _break(line, rng):
         return "Mar 10 06:25:01 web-1 CRON[{}]: (root) CMD (debian-sa1 1 1)".format(
             rng.randrange(1000, 40000))
     return line.replace("[", "", 1).replace("]", "", 1)  # timestamp without brackets
+
+
+def export(path, count, seed):
+    """Writes the input prepare() generates, with its truth, as JSON {"lines", "truth"}:
+    ftlab's native-swift implementation parses these very lines (`python3 workload.py
+    export OUT.json LINES SEED`)."""
+    lines, truth = generate(count, random.Random(seed))
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump({"lines": lines, "truth": truth}, out)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 5 or sys.argv[1] != "export":
+        sys.exit("usage: workload.py export OUT.json LINES SEED")
+    export(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))

@@ -32,6 +32,8 @@ public enum AllocatorScope: String, Sendable {
     public static func effective(environment: [String: String], build: Interpreter.Build, library: String?) -> AllocatorScope {
         guard let library, preloads(environment["LD_PRELOAD"] ?? "", library) else { return .none }
         switch build {
+        case .native:
+            return .none  // native-swift runs only on the system allocator
         case .freethreaded:
             return .raw
         case .gil:

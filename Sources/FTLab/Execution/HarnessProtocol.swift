@@ -1,7 +1,7 @@
 import Foundation
 
 /// The first message of a harness process: who is running and how.
-public struct HarnessHello: Sendable, Equatable, Decodable {
+public struct HarnessHello: Sendable, Equatable, Codable {
     public var protocolVersion: Int
     public var pid: Int
     public var implementation: String
@@ -26,7 +26,7 @@ public struct HarnessHello: Sendable, Equatable, Decodable {
 }
 
 /// One timed batch of work on every worker thread.
-public struct HarnessSample: Sendable, Equatable, Decodable {
+public struct HarnessSample: Sendable, Equatable, Codable {
     public var index: Int
     public var warmup: Bool
     public var batch: Int
@@ -37,16 +37,37 @@ public struct HarnessSample: Sendable, Equatable, Decodable {
     public var cpuSysSeconds: Double
     public var ctxVoluntary: Int
     public var ctxInvoluntary: Int
+    /// Per-thread time accounting, present when the harness ran with `--thread-stats`.
+    public var threadStats: HarnessThreadStats?
 
     enum CodingKeys: String, CodingKey {
         case index, warmup, batch, ops, wallNanoseconds = "wall_ns", perThreadOps = "per_thread_ops"
         case cpuUserSeconds = "cpu_user_s", cpuSysSeconds = "cpu_sys_s"
+        case ctxVoluntary = "ctx_voluntary", ctxInvoluntary = "ctx_involuntary", threadStats = "thread_stats"
+    }
+}
+
+/// What each worker thread did during one sample, from /proc/self/task/TID (PROTOCOL.md).
+public struct HarnessThreadStats: Sendable, Equatable, Codable {
+    public var windowNanoseconds: Int
+    /// Native thread ids, in thread order.
+    public var tids: [Int]
+    public var onCPUNanoseconds: [Int]
+    public var runnableNanoseconds: [Int]
+    /// From the thread's return from `run()` to the end of the window: waiting for slower threads.
+    public var afterFinishNanoseconds: [Int]
+    public var ctxVoluntary: [Int]
+    public var ctxInvoluntary: [Int]
+
+    enum CodingKeys: String, CodingKey {
+        case windowNanoseconds = "window_ns", tids, onCPUNanoseconds = "on_cpu_ns", runnableNanoseconds = "runnable_ns"
+        case afterFinishNanoseconds = "after_finish_ns"
         case ctxVoluntary = "ctx_voluntary", ctxInvoluntary = "ctx_involuntary"
     }
 }
 
 /// The last message: the workload's own verdict on its output, and process-wide evidence.
-public struct HarnessBye: Sendable, Equatable, Decodable {
+public struct HarnessBye: Sendable, Equatable, Codable {
     public var verified: Bool
     public var checksum: String
     public var expected: String
@@ -87,7 +108,7 @@ public struct HarnessUsage: Sendable, Equatable, Decodable {
 }
 
 /// A failure the harness caught and reported before exiting.
-public struct HarnessFailure: Sendable, Equatable, Decodable {
+public struct HarnessFailure: Sendable, Equatable, Codable {
     public var message: String
     public var traceback: String
     public var `where`: String

@@ -17,11 +17,15 @@ public struct InterpreterChoice: Sendable, Equatable {
         self.init(label: interpreter.label, path: interpreter.path, build: interpreter.build)
     }
 
-    /// Resolves `--python` values (paths, lab labels, `lab`); none means the lab pair.
-    /// Duplicates (same executable) are dropped.
+    /// Resolves `--python` values (paths, lab labels, `lab`, `native-swift`); none means the
+    /// lab pair. Duplicates (same executable) are dropped.
     public static func resolve(_ specs: [String]) async throws(InterpreterError) -> [InterpreterChoice] {
         var chosen: [InterpreterChoice] = []
         for spec in specs.isEmpty ? ["lab"] : specs {
+            if spec == NativeImplementations.label {
+                if !chosen.contains(where: { $0.build == .native }) { chosen.append(.nativeSwift) }
+                continue
+            }
             for interpreter in try await InterpreterResolver.resolve(spec) where !chosen.contains(where: { $0.path == interpreter.path }) {
                 chosen.append(InterpreterChoice(interpreter))
             }

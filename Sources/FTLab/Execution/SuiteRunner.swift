@@ -77,11 +77,11 @@ public struct SuiteRunner: Sendable {
     }
 
     /// The command line for `unit`: launcher prefix (when placement needs one), interpreter,
-    /// harness and its arguments.
+    /// harness and its arguments; for `native-swift`, `ftlab _native` with the same arguments.
     public func command(for unit: WorkUnit) -> (executable: String, arguments: [String]) {
         let c = unit.configuration
-        var harness = [
-            "-X", "faulthandler", harnessScript,
+        let entry = c.interpreter.build == .native ? ["_native"] : ["-X", "faulthandler", harnessScript]
+        var harness = entry + [
             "--workload-dir", c.workload.directory, "--variant", c.variant, "--threads", String(c.threads),
             "--samples", String(repetition.samples), "--warmups", String(repetition.warmups),
             "--seed", String(c.seed),

@@ -1,9 +1,11 @@
 /// A Python interpreter ftlab can run workloads on, as it described itself when probed.
 public struct Interpreter: Sendable, Hashable, Codable {
-    /// How the interpreter was built: with the GIL, or free-threaded (`--disable-gil`, PEP 703).
+    /// How the interpreter was built: with the GIL, or free-threaded (`--disable-gil`, PEP 703);
+    /// `native` is no interpreter but ftlab's own Swift implementation (`native-swift`).
     public enum Build: String, Sendable, Hashable, Codable, CustomStringConvertible {
         case gil
         case freethreaded
+        case native
 
         public var description: String { rawValue }
     }

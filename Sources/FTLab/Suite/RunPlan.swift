@@ -71,6 +71,7 @@ public struct RunPlan: Sendable {
         }
         var configurations: [RunConfiguration] = []
         var skipped: [String] = []
+        var nativeRefusals: [String] = []
         for (workload, variant) in selection {
             if workload.manifest.kind == .server { _ = try LoadOptions.parse(params: params.values(for: workload)) }
             let maxThreads = workload.manifest.variants.first { $0.name == variant }?.maxThreads
@@ -89,6 +90,11 @@ public struct RunPlan: Sendable {
                 for interpreter in request.interpreters {
                     for placement in placements[n] ?? [] {
                         for allocator in request.allocators {
+                            if interpreter.build == .native, let refusal = NativeImplementations.refusal(
+                                workload: workload.name, variant: variant, allocator: allocator.name) {
+                                if !nativeRefusals.contains(refusal) { nativeRefusals.append(refusal) }
+                                continue
+                            }
                             configurations.append(RunConfiguration(
                                 workload: workload, variant: variant, params: params.values(for: workload),
                                 interpreter: interpreter, threads: n, placement: placement,
@@ -98,6 +104,12 @@ public struct RunPlan: Sendable {
                     }
                 }
             }
+        }
+        if request.interpreters.contains(where: { $0.build == .native }) {
+            guard configurations.contains(where: { $0.interpreter.build == .native }) else {
+                throw NativeError.nothingToRun(reasons: nativeRefusals)
+            }
+            warnings += nativeRefusals.map { "\($0); skipped" }
         }
         return RunPlan(configurations: configurations, warnings: warnings, skipped: skipped)
     }

@@ -5,6 +5,8 @@ public struct WorkloadCatalog: Sendable {
     public var workloads: [Workload]
     /// The repository's `Workloads/` folder (holds `_harness/`).
     public var builtinDirectory: String
+    /// User workloads that could not be loaded: reported and skipped, never fatal to the rest.
+    public var broken: [BrokenWorkload] = []
 
     /// The harness entry point the runner starts in every interpreter process.
     public var harnessScript: String {
@@ -27,17 +29,21 @@ public struct WorkloadCatalog: Sendable {
         for directory in try workloadDirectories(in: builtinDirectory, required: true) {
             try add(try Workload.load(directory: directory))
         }
+        var broken: [BrokenWorkload] = []
         for path in extra {
             let absolute = (path as NSString).standardizingPath
             let manifest = (absolute as NSString).appendingPathComponent("workload.toml")
-            if FileManager.default.fileExists(atPath: manifest) {
-                try add(try Workload.load(directory: absolute))
-            } else {
-                let found = try workloadDirectories(in: absolute, required: true)
-                for directory in found { try add(try Workload.load(directory: directory)) }
+            let found = FileManager.default.fileExists(atPath: manifest)
+                ? [absolute] : try workloadDirectories(in: absolute, required: true)
+            for directory in found {
+                do {
+                    try add(try Workload.load(directory: directory))
+                } catch .badManifest(let path, let reason) {
+                    broken.append(BrokenWorkload(directory: directory, problem: .badManifest(path: path, reason: reason)))
+                }
             }
         }
-        return WorkloadCatalog(workloads: workloads, builtinDirectory: builtinDirectory)
+        return WorkloadCatalog(workloads: workloads, builtinDirectory: builtinDirectory, broken: broken)
     }
 
     /// Sub-folders of `root` holding a `workload.toml` (folders starting with `_` are skipped).
@@ -76,9 +82,11 @@ public struct WorkloadCatalog: Sendable {
         return (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent("Workloads")
     }
 
-    /// The workload named `name`, or an error listing the known ones.
+    /// The workload named `name`, or an error: the broken workload's problem when a broken
+    /// user workload's folder has that name, else one listing the known workloads.
     public func workload(named name: String) throws(WorkloadError) -> Workload {
         guard let found = workloads.first(where: { $0.name == name }) else {
+            if let problem = broken.first(where: { $0.name == name })?.problem { throw problem }
             throw .unknownWorkload(name, known: workloads.map(\.name))
         }
         return found
@@ -112,6 +120,14 @@ public struct WorkloadCatalog: Sendable {
         }
         return chosen
     }
+}
+
+/// A user workload that could not be loaded, and why.
+public struct BrokenWorkload: Sendable, Equatable {
+    public var directory: String
+    public var problem: WorkloadError
+    /// Its folder's name: what a selector would call it.
+    public var name: String { (directory as NSString).lastPathComponent }
 }
 
 /// The absolute path of the running executable (`/proc/self/exe`).

@@ -60,15 +60,20 @@ public struct WorkloadManifest: Sendable, Equatable, Decodable {
         } catch let error as TOMLParseError {
             throw .badManifest(path: "\(path):\(error.source.begin.line)", reason: error.description)
         } catch let DecodingError.keyNotFound(key, context) {
-            var where_ = context.codingPath.map(\.stringValue)
-            if where_.last == key.stringValue { where_.removeLast() }
-            let at = where_.joined(separator: ".")
-            throw .badManifest(path: path, reason: "missing field `\(key.stringValue)`\(at.isEmpty ? "" : " in \(at)")")
+            // TOMLKit also reports a value of the wrong type (`default = 5`) as not found.
+            var table = context.codingPath
+            if table.last?.stringValue == key.stringValue { table.removeLast() }
+            let location = ManifestLocation(table + [key], in: text)
+            let expected = ["variants", "params"].contains(key.stringValue) ? "an array of tables" : "a string"
+            let problem = location.keyPresent ? "`\(key.stringValue)` \(describe(table)) must be \(expected)"
+                : "missing field `\(key.stringValue)` \(describe(table))"
+            throw .badManifest(path: "\(path):\(location.line)", reason: problem)
         } catch let DecodingError.dataCorrupted(context) {
             throw .badManifest(path: path, reason: context.debugDescription)
         } catch let DecodingError.typeMismatch(_, context) {
-            let at = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw .badManifest(path: path, reason: "wrong type for `\(at)`: \(context.debugDescription)")
+            let line = ManifestLocation(context.codingPath, in: text).line
+            let key = context.codingPath.last?.stringValue ?? ""
+            throw .badManifest(path: "\(path):\(line)", reason: "`\(key)` \(describe(context.codingPath.dropLast())) has the wrong type (\(context.debugDescription))")
         } catch {
             throw .badManifest(path: path, reason: "\(error)")
         }
@@ -79,6 +84,13 @@ public struct WorkloadManifest: Sendable, Equatable, Decodable {
             throw .badManifest(path: path, reason: "variant \(bad.name): max_threads must be at least 1")
         }
         return manifest
+    }
+
+    /// `in [[variants]] #2` for a coding path into a table, `at the top level` otherwise.
+    private static func describe(_ path: some Collection<CodingKey>) -> String {
+        let parts = Array(path)
+        guard parts.count >= 2, let index = parts[1].intValue else { return "at the top level" }
+        return "in [[\(parts[0].stringValue)]] #\(index + 1)"
     }
 }
 
