@@ -13,6 +13,7 @@ public struct ExplainPlan: Sendable {
         guard selected.count == 1, let only = selected.first else {
             throw ExplainError.notOneVariant(selector: selector, matches: selected.map { "\($0.workload.name)/\($0.variant)" })
         }
+        guard only.workload.manifest.kind == .batch else { throw ExplainError.serverWorkload(only.workload.name) }
         guard baselineThreads >= 1, baselineThreads < threads else {
             throw ExplainError.badThreads(threads: threads, baseline: baselineThreads)
         }

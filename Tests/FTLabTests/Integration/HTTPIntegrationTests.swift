@@ -107,8 +107,9 @@ struct HTTPIntegrationTests {
         #expect(run.stderr.contains("Address already in use"), "stderr: \(run.stderr)")
     }
 
-    @Test("ftlab serve refuses bad input with exit 2", arguments: [
+    @Test("ftlab serve (and explain, which measures batch workloads only) refuse bad input with exit 2", arguments: [
         (["serve", "log-processing"], "not a server workload"),
+        (["explain", "http-handling/thread-pool", "--threads", "2"], "is a server workload"),
         (["serve", "http-handling/asyncio", "--threads", "2"], "at most 1 thread"),
         (["serve", "--port", "70000"], "--port 70000"),
         (["serve", "http-handling/nope"], "nope"),
