@@ -36,8 +36,12 @@ def peak_rss_kib():
 
 def current_cpu(native_id):
     """The CPU thread `native_id` last ran on: field 39 of /proc/self/task/TID/stat."""
-    with open(f"/proc/self/task/{native_id}/stat") as f:
-        stat = f.read()
+    # Raw os calls: no buffered/text file object (and its per-object lock) on the hot path.
+    fd = os.open(f"/proc/self/task/{native_id}/stat", os.O_RDONLY)
+    try:
+        stat = os.read(fd, 4096).decode()
+    finally:
+        os.close(fd)
     # Field 2 (comm) is parenthesised and may hold spaces; fields after it start at 3.
     return int(stat[stat.rindex(")") + 2 :].split()[39 - 3])
 

@@ -83,12 +83,10 @@ struct ExplainIntegrationTests {
         return problems
     }
 
-    /// Stands in for `buffered-copy/shared-writer` (written in parallel, not yet on main): a
-    /// fixture workload whose threads all write into one BufferedWriter.
-    @Test("a shared BufferedWriter: the verdict names the writer's lock", .enabled(if: perfAvailable))
+    /// `buffered-copy/shared-writer`: every thread writes records into one BufferedWriter.
+    @Test("buffered-copy/shared-writer: the verdict names the writer's lock", .enabled(if: perfAvailable))
     func sharedWriter() throws {
-        let run = try ftlab(["explain", "shared-file/shared-writer", "--workloads-dir", TestPaths.fixtures + "/explain-workloads"]
-            + Self.short)
+        let run = try ftlab(["explain", "buffered-copy/shared-writer"] + Self.short)
         #expect(run.status == 0, "stderr: \(run.stderr)")
         let verdict = Report(run.stdout).verdict
         #expect(verdict.contains("under _io_BufferedWriter_write"), "\(run.stdout)")
