@@ -7,9 +7,9 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run workloads over interpreters x threads x placement x allocator and write CSV.",
         discussion: """
-            Every measured sample becomes one CSV row (schema v1), appended and flushed as each
-            interpreter process finishes. A process that crashes, hangs past --timeout or fails
-            its own output check is recorded as failed/timeout with the stderr tail, and the
+            Every measured sample becomes one CSV row (schema v1), appended and flushed as each \
+            interpreter process finishes. A process that crashes, hangs past --timeout or fails \
+            its own output check is recorded as failed/timeout with the stderr tail, and the \
             suite goes on. Ctrl-C kills the interpreter processes, keeps finished rows, exits 130.
 
             With no workload named, this is the full suite: every workload and variant on both lab \
