@@ -35,7 +35,7 @@ public struct ResultReader {
         guard let header = reader.headerRow else {
             throw .missingColumns(path: path, columns: ResultRow.columns)
         }
-        let missing = ResultRow.columns.filter { !header.contains($0) }
+        let missing = ResultRow.columns.filter { !header.contains($0) && !ResultRow.appendedColumns.contains($0) }
         if !missing.isEmpty { throw .missingColumns(path: path, columns: missing) }
         let index = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         var rows: [ResultRow] = []
@@ -44,7 +44,7 @@ public struct ResultReader {
             line += 1
             if record.count == 1, record[0].isEmpty { continue }
             let field: (String) -> String = { name in
-                let i = index[name]!
+                guard let i = index[name] else { return "" }
                 return i < record.count ? record[i] : ""
             }
             rows.append(try Self.decode(field, path: path, line: line))
@@ -130,6 +130,7 @@ public struct ResultReader {
         }
         row.status = status
         row.message = field("message")
+        row.lab = field("lab")
         return row
     }
 }

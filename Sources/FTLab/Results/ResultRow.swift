@@ -51,6 +51,9 @@ public struct ResultRow: Sendable, Equatable {
     public var errors: Int = 0
     public var status: RowStatus = .ok
     public var message: String = ""
+    // Appended later (identity)
+    /// The container lab's id (rootfs sha256) the row was measured in; empty outside the lab.
+    public var lab: String = ""
 
     public static let schemaVersion = 1
 
@@ -66,7 +69,12 @@ public struct ResultRow: Sendable, Equatable {
         "process", "sample", "ops", "unit", "wall_s", "throughput", "cpu_user_s", "cpu_sys_s",
         "cpu_util", "ctx_voluntary", "ctx_involuntary", "max_rss_kib", "latency_p50_us",
         "latency_p99_us", "latency_p999_us", "errors", "status", "message",
+        "lab",
     ]
+
+    /// Columns appended after schema v1 was first written: older files lack them, and they
+    /// read as empty there.
+    public static let appendedColumns: Set<String> = ["lab"]
 
     /// The columns that name a configuration: two rows with equal values here measured the
     /// same thing and are samples of one distribution.
@@ -88,6 +96,7 @@ public struct ResultRow: Sendable, Equatable {
             Self.format(cpuUtil), String(ctxVoluntary), String(ctxInvoluntary), String(maxRSSKiB),
             latencyP50us.map(Self.format) ?? "", latencyP99us.map(Self.format) ?? "",
             latencyP999us.map(Self.format) ?? "", String(errors), status.rawValue, message,
+            lab,
         ]
     }
 
