@@ -15,6 +15,10 @@ public enum ContainerError: FTLabError, Equatable {
     case badChecksumFile(path: String)
     /// A build step failed; `tail` holds the last lines of its log.
     case stepFailed(step: String, log: String, tail: String)
+    /// A file of the lab could not be written.
+    case cannotWrite(path: String, reason: String)
+    /// `ftlab lab pythons` inside the lab exited with `status`.
+    case pairFailed(status: Int32, logs: String)
     /// A second build of the same recipe gave a different tarball.
     case notReproducible(first: String, second: String, manifests: [String])
     /// Fetching the pinned CPython source for the lab failed.
@@ -30,7 +34,7 @@ public enum ContainerError: FTLabError, Equatable {
 
     public var exitCode: Int32 {
         switch self {
-        case .stepFailed, .notReproducible: 1
+        case .stepFailed, .pairFailed, .notReproducible: 1
         case .source(let error): error.exitCode
         default: 2
         }
@@ -57,6 +61,11 @@ public enum ContainerError: FTLabError, Equatable {
         case let .notReproducible(first, second, manifests):
             "two builds of the same recipe differ: sha256 \(first) then \(second); if the Debian archive"
                 + " changed in between, the package manifests differ: diff \(manifests.joined(separator: " "))"
+        case let .cannotWrite(path, reason):
+            "cannot write \(path): \(reason)"
+        case let .pairFailed(status, logs):
+            "building the pair inside the lab failed: ftlab lab pythons exited \(status) (its output is above;"
+                + " build logs in \(logs))"
         case let .source(error):
             error.description
         case let .binaryDoesNotRun(binary, output):

@@ -85,7 +85,7 @@ public struct LabAssembly {
             let revision = RunIdentity.suiteRevision(of: workloads) + "\n"
             try Data(revision.utf8).write(to: URL(fileURLWithPath: "\(home)/Workloads/\(RunIdentity.revisionFile)"))
         } catch {
-            throw .stepFailed(step: "install", log: home, tail: "\(error)")
+            throw .cannotWrite(path: home, reason: "\(error)")
         }
     }
 
@@ -125,13 +125,9 @@ public struct LabAssembly {
         process.executableURL = URL(fileURLWithPath: findOnPath("bwrap") ?? "/usr/bin/bwrap")
         process.arguments = sandbox.arguments(command: ["ftlab", "lab", "pythons"])
         process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch {
-            throw .stepFailed(step: "pythons", log: rootfs.tree + LabRootfs.cache + "/logs", tail: "\(error)")
-        }
+        let logs = rootfs.tree + LabRootfs.cache + "/logs"
+        do { try process.run() } catch { throw .pairFailed(status: 127, logs: logs) }
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw .stepFailed(step: "pythons (inside the lab)", log: rootfs.tree + LabRootfs.cache + "/logs",
-                              tail: "ftlab lab pythons exited \(process.terminationStatus); see its output above")
-        }
+        guard process.terminationStatus == 0 else { throw .pairFailed(status: process.terminationStatus, logs: logs) }
     }
 }

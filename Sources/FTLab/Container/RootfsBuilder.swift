@@ -54,7 +54,7 @@ struct RootfsBuilder {
             try? FileManager.default.removeItem(atPath: output)
             try FileManager.default.moveItem(atPath: partial, toPath: output)
         } catch {
-            throw .stepFailed(step: "rootfs build", log: log.path, tail: "cannot move \(partial) to \(output): \(error)")
+            throw .cannotWrite(path: output, reason: "\(error)")
         }
         guard let sha = await LabSource.sha256(of: output) else {
             throw .stepFailed(step: "rootfs sha256", log: log.path, tail: "sha256sum could not read \(output)")
@@ -65,7 +65,7 @@ struct RootfsBuilder {
 
     private func write(_ text: String, to path: String) throws(ContainerError) {
         guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
-            throw .stepFailed(step: "rootfs build", log: rootfs.log, tail: "cannot write \(path)")
+            throw .cannotWrite(path: path, reason: "the file cannot be created")
         }
     }
 }
