@@ -48,7 +48,7 @@ public struct LabAssembly {
     }
 
     /// A sandbox over the lab tree with the lab's environment.
-    func sandbox() -> Sandbox {
+    private func sandbox() -> Sandbox {
         var sandbox = Sandbox(root: rootfs.tree, entries: Sandbox.entries(of: rootfs.tree))
         sandbox.environment = Sandbox.labEnvironment()
         return sandbox
