@@ -34,8 +34,8 @@ public struct LabAssembly {
         let lock = LabCache(root: rootfs.directory)
         let id = try await withCacheLock(lock, waiting: { reporter.say("waiting for another ftlab lab build (\($0))") }) {
             () async throws(ContainerError) -> String in
-            let id = try await builder.ensureTarball(force: force)
-            if checkReproducible { try await builder.checkReproducible(expected: id) }
+            let (id, built) = try await builder.ensureTarball(force: force)
+            if checkReproducible { try await builder.checkReproducible(id: id, justBuilt: built) }
             if rootfs.treeID() != id { try await unpack(id) }
             try install(binary: binary, labDirectory: (listPath as NSString).deletingLastPathComponent)
             try await checkBinaryRuns(binary)

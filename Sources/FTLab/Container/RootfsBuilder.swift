@@ -7,35 +7,44 @@ struct RootfsBuilder {
     let recipe: RootfsRecipe
     let reporter: PhaseReporter
 
-    /// The tarball's id (sha256): a verified tarball of the same recipe is kept unless `force`;
-    /// otherwise it is built afresh.
-    func ensureTarball(force: Bool) async throws(ContainerError) -> String {
+    /// The tarball's id (sha256), and whether this call built it: a verified tarball of the same
+    /// recipe is kept unless `force`; otherwise it is built afresh.
+    func ensureTarball(force: Bool) async throws(ContainerError) -> (id: String, built: Bool) {
         let recorded = FileManager.default.contents(atPath: rootfs.recipeFile).map { String(decoding: $0, as: UTF8.self) }
         if !force, recorded == recipe.fingerprint, FileManager.default.fileExists(atPath: rootfs.tarball) {
             let sha = try await reporter.phase("rootfs", "verify") { () async throws(ContainerError) in
                 try await rootfs.verifiedSHA256()
             }
             reporter.say("rootfs: already built (sha256 \(sha))")
-            return sha
+            return (sha, false)
         }
         for file in [rootfs.checksumFile, rootfs.recipeFile] { try? FileManager.default.removeItem(atPath: file) }
         let sha = try await build(into: rootfs.tarball, manifest: rootfs.manifest)
         try write(LabRootfs.checksumLine(sha), to: rootfs.checksumFile)
         try write(recipe.fingerprint, to: rootfs.recipeFile)
-        return sha
+        return (sha, true)
     }
 
-    /// Builds the tarball a second time beside the first and refuses a different sha256.
-    func checkReproducible(expected: String) async throws(ContainerError) {
-        let second = rootfs.directory + "/rootfs-check.tar"
-        let manifest = second + ".manifest"
-        let sha = try await build(into: second, manifest: manifest)
-        try? FileManager.default.removeItem(atPath: second)
-        guard sha == expected else {
-            throw .notReproducible(first: expected, second: sha, manifests: [rootfs.manifest, manifest])
+    /// Builds the tarball again and refuses a different sha256. The second build is compared
+    /// with `justBuilt` when this run built the lab's tarball; a cached one may predate a change
+    /// of the Debian archive, so then two fresh builds are compared, and a difference from the
+    /// cached `id` is only reported.
+    func checkReproducible(id: String, justBuilt: Bool) async throws(ContainerError) {
+        let scratch = (1...2).map { rootfs.directory + "/rootfs-check-\($0).tar" }
+        let manifests = scratch.map { $0 + ".manifest" }
+        defer { for file in scratch + manifests { try? FileManager.default.removeItem(atPath: file) } }
+        let first = justBuilt ? id : try await build(into: scratch[0], manifest: manifests[0])
+        let second = try await build(into: scratch[1], manifest: manifests[1])
+        guard first == second else {
+            let kept = scratch.indices.map { "\(manifests[$0]).kept" }
+            for (from, to) in zip(manifests, kept) { try? FileManager.default.moveItem(atPath: from, toPath: to) }
+            throw .notReproducible(first: first, second: second, manifests: [justBuilt ? rootfs.manifest : kept[0], kept[1]])
         }
-        try? FileManager.default.removeItem(atPath: manifest)
-        reporter.say("rootfs: reproducible (a second build has the same sha256 \(sha))")
+        reporter.say("rootfs: reproducible (two builds have the same sha256 \(second))")
+        if second != id {
+            reporter.say("rootfs: the Debian archive has changed since the lab's rootfs \(id) was built;"
+                + " ftlab lab rootfs --force rebuilds it")
+        }
     }
 
     /// Runs the recipe into `output` (built as `output.part`, then renamed) and returns its sha256.
