@@ -1,6 +1,7 @@
 # ftlab: the two entry points the README promises, and their steps.
 #   make quick   provision, build, run the quick suite, print the scaling table
 #   make test    provision, build, run the tests (what .ci/run calls)
+#   make lab     build the container lab (rootfs + pair inside); make test-lab tests it end to end
 # Every step skips what is already done, so a second run starts measuring at once.
 
 SWIFT ?= swift
@@ -9,7 +10,7 @@ DEBUG := .build/debug/ftlab
 STAMP := $(shell date -u +%Y%m%dT%H%M%SZ)
 QUICK_CSV ?= results/quick-$(STAMP).csv
 
-.PHONY: quick test deps build build-debug pythons pythons-debug clean-results
+.PHONY: quick test test-lab deps deps-lab lab build build-debug pythons pythons-debug clean-results
 
 quick: pythons
 	$(RELEASE) run --quick --threads 1,2 --allocator system -o $(QUICK_CSV)
@@ -17,11 +18,23 @@ quick: pythons
 test: pythons-debug
 	$(SWIFT) test --disable-xctest
 
-deps:
-	@lab/setup-host.sh
+# The container lab's end-to-end test: builds the rootfs (or verifies the cached one), runs a
+# quick suite inside, and builds the rootfs a second time to compare sha256.
+test-lab: build build-debug deps-lab
+	FTLAB_LAB_TESTS=1 $(SWIFT) test --disable-xctest --filter LabContainerTests
 
+deps:
+	@lab/setup-host.sh bubblewrap
+
+deps-lab:
+	@lab/setup-host.sh bubblewrap mmdebstrap
+
+# The Swift runtime is linked in, so the same binary runs inside the container lab.
 build: deps
-	$(SWIFT) build -c release --product ftlab
+	$(SWIFT) build -c release --static-swift-stdlib --product ftlab
+
+lab: build deps-lab
+	$(RELEASE) lab rootfs
 
 build-debug: deps
 	$(SWIFT) build

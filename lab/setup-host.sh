@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian packages in lab/packages.txt that are missing on this host.
+# Installs the Debian packages in lab/packages.txt that are missing on this host, plus any
+# host-only tools named as arguments (e.g. bubblewrap mmdebstrap for the container lab).
 # Idempotent: does nothing (and needs no network) when everything is installed.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 mapfile -t wanted < <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$here/packages.txt" | grep -v '^$')
+wanted+=("$@")
 missing=()
 for pkg in "${wanted[@]}"; do
     status="$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)"

@@ -4,8 +4,8 @@ import FTLab
 struct LabCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lab",
-        abstract: "Build and inspect the lab's pinned interpreters.",
-        subcommands: [Pythons.self, Status.self]
+        abstract: "Build and inspect the lab: the pinned interpreters and the container rootfs.",
+        subcommands: [Pythons.self, Status.self, Rootfs.self, Run.self]
     )
 
     struct Pythons: AsyncParsableCommand {

@@ -51,18 +51,10 @@ extension LabPythons {
     /// directory and above the executable).
     static func aptSourcesList(suite: String) throws(LabError) -> String {
         let file = "lab/apt/\(suite)-src.list"
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
-        let starts = [FileManager.default.currentDirectoryPath, (executable as NSString).deletingLastPathComponent]
-        for start in starts where !start.isEmpty {
-            var directory = start
-            while true {
-                let candidate = "\(directory)/\(file)"
-                if FileManager.default.fileExists(atPath: candidate) { return candidate }
-                guard directory != "/" else { break }
-                directory = (directory as NSString).deletingLastPathComponent
-            }
+        guard let path = CheckoutFile.locate(file) else {
+            throw .aptSourcesNotFound(file: file, searched: CheckoutFile.searchStarts)
         }
-        throw .aptSourcesNotFound(file: file, searched: starts.filter { !$0.isEmpty })
+        return path
     }
 }
 

@@ -134,6 +134,7 @@ public struct ResultReader {
         row.message = field("message")
         row.clientCPUs = field("client_cpus")
         row.clientCPUUtil = try optionalDouble("client_cpu_util")
+        row.lab = field("lab")
         return row
     }
 }

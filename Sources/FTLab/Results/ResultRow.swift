@@ -57,6 +57,8 @@ public struct ResultRow: Sendable, Equatable {
     /// Server workloads: the load generator's CPU time over the time its threads had (1: the
     /// client was saturated, so the figure measures the client, not the server).
     public var clientCPUUtil: Double? = nil
+    /// The container lab's id (rootfs sha256) the row was measured in; empty outside the lab.
+    public var lab: String = ""
 
     public static let schemaVersion = 1
 
@@ -72,12 +74,12 @@ public struct ResultRow: Sendable, Equatable {
         "process", "sample", "ops", "unit", "wall_s", "throughput", "cpu_user_s", "cpu_sys_s",
         "cpu_util", "ctx_voluntary", "ctx_involuntary", "max_rss_kib", "latency_p50_us",
         "latency_p99_us", "latency_p999_us", "errors", "status", "message",
-        "client_cpus", "client_cpu_util",
+        "client_cpus", "client_cpu_util", "lab",
     ]
 
     /// Columns appended after schema v1's first release: files written before them lack them
     /// and still read (as empty).
-    public static let laterColumns: Set<String> = ["client_cpus", "client_cpu_util"]
+    public static let laterColumns: Set<String> = ["client_cpus", "client_cpu_util", "lab"]
 
     /// The columns that name a configuration: two rows with equal values here measured the
     /// same thing and are samples of one distribution.
@@ -100,6 +102,7 @@ public struct ResultRow: Sendable, Equatable {
             latencyP50us.map(Self.format) ?? "", latencyP99us.map(Self.format) ?? "",
             latencyP999us.map(Self.format) ?? "", String(errors), status.rawValue, message,
             clientCPUs, clientCPUUtil.map(Self.format) ?? "",
+            lab,
         ]
     }
 

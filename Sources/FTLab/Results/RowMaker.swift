@@ -21,6 +21,7 @@ public struct RowMaker: Sendable {
         row.cpusOnline = identity.cpusOnline
         row.smt = identity.smt
         row.suiteRev = identity.suiteRev
+        row.lab = identity.lab
         row.workload = configuration.workload.name
         row.variant = configuration.variant
         row.params = configuration.paramsText

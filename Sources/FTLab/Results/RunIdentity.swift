@@ -14,9 +14,11 @@ public struct RunIdentity: Sendable, Equatable {
     public var cpusOnline: Int
     public var smt: Bool
     public var suiteRev: String
+    /// The container lab's id (its rootfs sha256) when ftlab runs inside it, else empty.
+    public var lab: String
 
     public init(runID: String, startedUTC: String, host: String, cpuModel: String, kernel: String,
-                numaNodes: Int, cpusOnline: Int, smt: Bool, suiteRev: String) {
+                numaNodes: Int, cpusOnline: Int, smt: Bool, suiteRev: String, lab: String = "") {
         self.runID = runID
         self.startedUTC = startedUTC
         self.host = host
@@ -26,6 +28,7 @@ public struct RunIdentity: Sendable, Equatable {
         self.cpusOnline = cpusOnline
         self.smt = smt
         self.suiteRev = suiteRev
+        self.lab = lab
     }
 
     /// A new run id: UTC start time plus a random suffix, e.g. `20261127T031500Z-3f9a`.
@@ -51,10 +54,22 @@ public struct RunIdentity: Sendable, Equatable {
     public static func hostName() -> String {
         ProcessInfo.processInfo.hostName
     }
+
+    /// The lab id that `file` carries (written into the lab by `ftlab lab rootfs` or the
+    /// Containerfile); empty outside the lab.
+    public static func labID(file: String = LabRootfs.idFile) -> String {
+        guard let data = FileManager.default.contents(atPath: file) else { return "" }
+        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first ?? ""
+        return line.trimmingCharacters(in: .whitespaces)
+    }
 }
 
 extension RunIdentity {
-    /// `git describe`-like revision of the folder holding the corpus (`unknown` outside git).
+    /// File in a corpus copied out of git (as in the container lab) that records its revision.
+    static let revisionFile = ".suite-rev"
+
+    /// `git describe`-like revision of the folder holding the corpus; outside git, the one
+    /// recorded in its `.suite-rev` file, else `unknown`.
     public static func suiteRevision(of directory: String) -> String {
         func git(_ args: [String]) -> String? {
             let process = Process()
@@ -69,7 +84,11 @@ extension RunIdentity {
             guard process.terminationStatus == 0 else { return nil }
             return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        guard let rev = git(["rev-parse", "--short=12", "HEAD"]) else { return "unknown" }
+        guard let rev = git(["rev-parse", "--short=12", "HEAD"]) else {
+            let recorded = FileManager.default.contents(atPath: "\(directory)/\(revisionFile)")
+                .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+            return recorded.flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
+        }
         let dirty = !(git(["status", "--porcelain", "--untracked-files=no", "--", "."]) ?? "").isEmpty
         return dirty ? rev + "-dirty" : rev
     }

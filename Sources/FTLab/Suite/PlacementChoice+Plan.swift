@@ -17,6 +17,6 @@ extension RunIdentity {
         return RunIdentity(
             runID: id, startedUTC: started, host: hostName(), cpuModel: topology.model ?? "", kernel: kernelRelease(),
             numaNodes: max(1, topology.nodes.count), cpusOnline: topology.onlineCPUs.count,
-            smt: topology.smt, suiteRev: suiteRev)
+            smt: topology.smt, suiteRev: suiteRev, lab: labID())
     }
 }
