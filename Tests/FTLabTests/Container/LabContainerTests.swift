@@ -19,7 +19,7 @@ struct LabContainerTests {
 
         let results = TestPaths.scratch("lab-results")
         let csv = results + "/lab.csv"
-        let run = try ftlab(["lab", "run", "--results", results, "--", "ftlab", "run", "log-processing", "--quick",
+        let run = try ftlab(["lab", "run", "--results", results, "--", "ftlab", "run", "log-processing", "--quick", "--threads", "1,2",
                              "--placement", "node:0", "--allocator", "jemalloc", "-o", csv])
         #expect(run.status == 0, "\(run.stderr)")
         let rows = try ResultReader(path: csv).rows
