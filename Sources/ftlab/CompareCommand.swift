@@ -14,6 +14,12 @@ struct CompareCommand: ParsableCommand {
             A change is significant only when the interval excludes 1 and the change reaches \
             the threshold.
 
+            The process is the unit of replication: samples of one process move together, so \
+            the interval resamples whole processes and then samples within them (a two-stage \
+            bootstrap), and the p-value compares per-process medians (with 3 processes a side \
+            it cannot go below 0.10). Run the configurations to gate with --processes 5 or \
+            more; fewer than 3 draws a warning.
+
             Text output is coloured only on a terminal, and never when NO_COLOR is set.
 
             Exit codes: 0 no significant regression, 1 a significant regression, 2 bad input.

@@ -56,4 +56,54 @@ import Testing
         #expect(summary.relativeHalfWidth > 0 && summary.relativeHalfWidth < 0.01)
         #expect(abs(summary.relativeHalfWidth - (summary.ciHigh - summary.ciLow) / 2 / summary.median) < 1e-15)
     }
+
+    /// `count` processes of `samples` samples each: every process shifted by its own
+    /// normal deviate (cv `between`), every sample by another (cv `within`).
+    static func clustered(_ noise: inout Noise, count: Int, samples: Int, median: Double,
+                          between: Double, within: Double) -> [[Double]] {
+        (0..<count).map { _ in
+            let shift = noise.normal(mean: 0, sd: median * between)
+            return noise.sample(count: samples, mean: median, cv: within).map { $0 + shift }
+        }
+    }
+
+    /// Processes that differ more than their samples do: resampling processes keeps the
+    /// interval honest, while treating samples as independent (pseudo-replication) makes it
+    /// too narrow to cover the true median as often as it claims.
+    @Test func twoStageIntervalCoversClusteredData() {
+        var noise = Noise(seed: 21)
+        let bootstrap = Bootstrap(resamples: 1000)
+        let trials = 200
+        var twoStage = 0, independent = 0
+        for _ in 0..<trials {
+            let processes = Self.clustered(&noise, count: 8, samples: 4, median: 100, between: 0.05, within: 0.02)
+            if bootstrap.medianInterval(processes: processes).contains(100) { twoStage += 1 }
+            if bootstrap.medianInterval(processes.flatMap { $0 }).contains(100) { independent += 1 }
+        }
+        #expect((0.85...0.99).contains(Double(twoStage) / Double(trials)), "two-stage coverage \(twoStage)/\(trials)")
+        #expect(Double(independent) / Double(trials) < 0.82, "independent coverage \(independent)/\(trials)")
+    }
+
+    @Test func ratioIntervalCoversClusteredData() {
+        var noise = Noise(seed: 22)
+        let bootstrap = Bootstrap(resamples: 1000)
+        let trials = 200
+        let covered = (0..<trials).filter { _ in
+            let base = Self.clustered(&noise, count: 6, samples: 5, median: 100, between: 0.04, within: 0.02)
+            let new = Self.clustered(&noise, count: 6, samples: 5, median: 90, between: 0.04, within: 0.02)
+            return bootstrap.ratioOfMediansInterval(base: base, new: new).contains(0.9)
+        }.count
+        #expect((0.85...0.99).contains(Double(covered) / Double(trials)), "coverage \(covered)/\(trials)")
+    }
+
+    /// One process, or every value its own process, is the ordinary bootstrap.
+    @Test func degenerateGroupingsAreTheOrdinaryBootstrap() {
+        var noise = Noise(seed: 23)
+        let values = noise.sample(count: 15, mean: 10, cv: 0.1)
+        let one = Bootstrap(seed: 4).medianInterval(processes: [values])
+        #expect(one == Bootstrap(seed: 4).medianInterval(values))
+        let summary = Summary(processes: [[1, 2, .nan], [], [3, 4, 5]])!
+        #expect(summary.n == 5 && summary.processes == 2 && summary.median == 3)
+        #expect(Summary(values)!.processes == 15)
+    }
 }

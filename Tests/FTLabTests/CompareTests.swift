@@ -40,6 +40,48 @@ import Testing
         #expect(Double(flagged) / Double(total) <= 0.15, "\(flagged)/\(total)")
     }
 
+    /// Processes that differ (cv 4%) more than their samples do (cv 1%), as on a shared
+    /// machine: resampling whole processes keeps an A/A comparison without threshold near
+    /// its nominal 5% false-positive rate, where treating samples as independent cries wolf.
+    @Test func aaWithProcessToProcessSpreadStaysCalibrated() throws {
+        func run(_ seed: UInt64) -> [ResultRow] {
+            var noise = Noise(seed: seed)
+            return [Setup.gil, Setup.freeThreaded].flatMap { setup in
+                [1, 2, 4].flatMap { threads in
+                    let processes = BootstrapTests.clustered(&noise, count: 6, samples: 3, median: 1000,
+                                                             between: 0.04, within: 0.01)
+                    return setup.with { $0.threads = threads }.rows(throughput: processes.flatMap { $0 })
+                }
+            }
+        }
+        var flagged = 0, flaggedIfIndependent = 0, total = 0
+        for seed: UInt64 in 1...8 {
+            let base = run(seed), new = run(seed + 100)
+            let comparison = try Comparison(base: base, new: new, baseFile: "a", newFile: "b",
+                                            options: ComparisonOptions(threshold: 0))
+            flagged += comparison.results.filter { $0.verdict != .same }.count
+            total += comparison.results.count
+            let baseGroups = ConfigurationSamples.group(base), newGroups = ConfigurationSamples.group(new)
+            for (b, n) in zip(baseGroups, newGroups) {
+                let interval = Bootstrap().ratioOfMediansInterval(base: b.values(\.throughput), new: n.values(\.throughput))
+                if !interval.contains(1) { flaggedIfIndependent += 1 }
+            }
+        }
+        #expect(total == 48)
+        #expect(Double(flagged) / Double(total) <= 0.15, "\(flagged)/\(total)")
+        #expect(flaggedIfIndependent > 2 * max(flagged, 3), "independent: \(flaggedIfIndependent)/\(total)")
+    }
+
+    @Test func fewProcessesWarn() throws {
+        var noise = Noise(seed: 9)
+        let base = Setup.gil.rows(throughput: noise.sample(count: 6, mean: 100, cv: 0.01))
+        let new = Setup.gil.rows(throughput: noise.sample(count: 9, mean: 100, cv: 0.01))
+        let comparison = try Comparison(base: base, new: new, baseFile: "a.csv", newFile: "b.csv")
+        #expect(comparison.results[0].base.processes == 2 && comparison.results[0].new.processes == 3)
+        #expect(comparison.warnings.count == 1)
+        #expect(comparison.warnings[0].hasPrefix("a.csv: log-processing/regex") && comparison.warnings[0].contains("2 ok process(es)"))
+    }
+
     /// A true 5% slowdown sits on a 5% threshold, so its point estimate falls either side by
     /// chance; a threshold below the real change catches it every time.
     @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])

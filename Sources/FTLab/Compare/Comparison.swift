@@ -25,9 +25,10 @@ public struct MetricComparison: Sendable, Codable {
     public let new: Summary
     /// median(new) / median(base).
     public let ratio: Double
-    /// The bootstrap confidence interval of `ratio`.
+    /// The two-stage bootstrap confidence interval of `ratio` (processes, then samples).
     public let ratioInterval: Interval
-    /// The two-sided Mann-Whitney U p-value, base against new.
+    /// The two-sided Mann-Whitney U p-value of the per-process medians, base against new
+    /// (with 3 processes a side it cannot go below 0.10; it is reported, not part of the verdict).
     public let pValue: Double
     public let verdict: Verdict
 }
@@ -106,21 +107,25 @@ public struct Comparison: Sendable, Codable {
         broken = paired.filter { base, new in base.notOK.isEmpty && !new.notOK.isEmpty }.map { $0.1.label }
         geometricMeans = Self.geometricMeans(results)
         warnings = Self.pooled(baseConfigurations, file: baseFile) + Self.pooled(newConfigurations, file: newFile)
+            + Self.fewProcesses(paired.map(\.0), file: baseFile) + Self.fewProcesses(paired.map(\.1), file: newFile)
     }
 
     /// The comparison of one metric of a configuration; nil unless both sides record it.
     private static func compare(_ baseConfiguration: ConfigurationSamples, _ newConfiguration: ConfigurationSamples,
                                 _ metric: Metric, _ options: ComparisonOptions) -> MetricComparison? {
-        let base = baseConfiguration.values(metric.value(in:))
-        let new = newConfiguration.values(metric.value(in:))
-        guard let baseSummary = Summary(base, bootstrap: options.bootstrap),
-              let newSummary = Summary(new, bootstrap: options.bootstrap) else { return nil }
+        let base = baseConfiguration.processValues(metric.value(in:))
+        let new = newConfiguration.processValues(metric.value(in:))
+        guard let baseSummary = Summary(processes: base, bootstrap: options.bootstrap),
+              let newSummary = Summary(processes: new, bootstrap: options.bootstrap) else { return nil }
         let ratio = newSummary.median / baseSummary.median
         let interval = options.bootstrap.ratioOfMediansInterval(base: base, new: new)
+        // The process is the unit: one median per process, so that a process's samples,
+        // which move together, count once.
+        let pValue = MannWhitneyU(base.map(Descriptive.median), new.map(Descriptive.median)).p
         return MetricComparison(
             configuration: Dictionary(uniqueKeysWithValues: baseConfiguration.columns.map { ($0.name, $0.value) }),
             label: baseConfiguration.label, metric: metric, base: baseSummary, new: newSummary,
-            ratio: ratio, ratioInterval: interval, pValue: MannWhitneyU(base, new).p,
+            ratio: ratio, ratioInterval: interval, pValue: pValue,
             verdict: Verdict(ratio: ratio, interval: interval, threshold: options.threshold,
                              higherIsBetter: metric.higherIsBetter))
     }
@@ -150,6 +155,20 @@ public struct Comparison: Sendable, Codable {
         return groups.map {
             WorkloadGeometricMean(workload: $0.workload, metric: $0.metric, configurations: $0.ratios.count,
                                   ratio: Descriptive.geometricMean($0.ratios))
+        }
+    }
+
+    /// The fewest processes a configuration needs for its interval to reflect how much
+    /// processes differ from one another.
+    static let minimumProcesses = 3
+
+    /// Warnings for compared configurations measured in fewer than `minimumProcesses` processes.
+    private static func fewProcesses(_ configurations: [ConfigurationSamples], file: String) -> [String] {
+        configurations.compactMap { configuration in
+            let processes = configuration.processCount(.ok)
+            guard processes < minimumProcesses else { return nil }
+            return "\(file): \(configuration.label) has \(processes) ok process(es); its interval cannot "
+                + "show how much processes differ (use --processes \(minimumProcesses) or more)"
         }
     }
 

@@ -36,7 +36,7 @@ extension Comparison {
 
     private var heading: String {
         var text = "\(baseFile) -> \(newFile): threshold \(NumberFormat.percent(threshold)), "
-            + "\(NumberFormat.percent(confidenceLevel, digits: 0)) bootstrap CI of the ratio of medians"
+            + "\(NumberFormat.percent(confidenceLevel, digits: 0)) two-stage bootstrap CI (processes, then samples) of the ratio of medians"
         if !ignored.isEmpty { text += ", ignoring \(ignored.joined(separator: ", "))" }
         return text
     }

@@ -12,13 +12,13 @@ public struct RatioSeries: Sendable {
         var order: [String] = []
         var points: [String: [RatioPoint]] = [:]
         for (numerator, denominator) in pairs {
-            let top = numerator.values(\.throughput), bottom = denominator.values(\.throughput)
+            let top = numerator.processValues(\.throughput), bottom = denominator.processValues(\.throughput)
             guard !top.isEmpty, !bottom.isEmpty else { continue }
             let key = runID + "|" + numerator.first.configurationKey(ignoring: ["threads"])
             if points[key] == nil { order.append(key) }
             points[key, default: []].append(RatioPoint(
                 threads: numerator.first.threads,
-                ratio: Descriptive.median(top) / Descriptive.median(bottom),
+                ratio: Descriptive.median(top.flatMap { $0 }) / Descriptive.median(bottom.flatMap { $0 }),
                 interval: bootstrap.ratioOfMediansInterval(base: bottom, new: top)))
         }
         return order.compactMap { key in

@@ -39,8 +39,8 @@ public struct ReportPoint: Sendable {
     init(figures: ScalingFigures, bootstrap: Bootstrap) {
         self.figures = figures
         let samples = figures.configuration
-        latencyP50 = Summary(samples.values(\.latencyP50us), bootstrap: bootstrap)
-        latencyP99 = Summary(samples.values(\.latencyP99us), bootstrap: bootstrap)
-        latencyP999 = Summary(samples.values(\.latencyP999us), bootstrap: bootstrap)
+        latencyP50 = Summary(processes: samples.processValues(\.latencyP50us), bootstrap: bootstrap)
+        latencyP99 = Summary(processes: samples.processValues(\.latencyP99us), bootstrap: bootstrap)
+        latencyP999 = Summary(processes: samples.processValues(\.latencyP999us), bootstrap: bootstrap)
     }
 }

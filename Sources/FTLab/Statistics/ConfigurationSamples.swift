@@ -12,15 +12,35 @@ public struct ConfigurationSamples: Sendable {
     /// The rows with status failed or timeout.
     public private(set) var notOK: [ResultRow] = []
 
-    /// How many processes (distinct run and process number) ended with `status`.
+    /// How many processes ended with `status`.
     public func processCount(_ status: RowStatus) -> Int {
         let rows = status == .ok ? ok : notOK.filter { $0.status == status }
-        return Set(rows.map { "\($0.runID)/\($0.process)" }).count
+        return Set(rows.map(Self.processIdentity)).count
+    }
+
+    /// What tells one process from another: its run, its full configuration (process numbers
+    /// restart with each configuration, and `--ignore` may pool several) and its number.
+    private static func processIdentity(_ row: ResultRow) -> String {
+        "\(row.runID)|\(row.configurationKey())|\(row.process)"
     }
 
     /// The finite values of `metric` over the ok rows (rows where it is nil are skipped).
     public func values(_ metric: (ResultRow) -> Double?) -> [Double] {
         ok.compactMap(metric).filter(\.isFinite)
+    }
+
+    /// The finite values of `metric` over the ok rows, grouped by process in order of
+    /// appearance; processes without a value are left out.
+    public func processValues(_ metric: (ResultRow) -> Double?) -> [[Double]] {
+        var order: [String] = []
+        var byProcess: [String: [Double]] = [:]
+        for row in ok {
+            guard let value = metric(row), value.isFinite else { continue }
+            let process = Self.processIdentity(row)
+            if byProcess[process] == nil { order.append(process) }
+            byProcess[process, default: []].append(value)
+        }
+        return order.map { byProcess[$0]! }
     }
 
     /// The key's columns and their values, in `ResultRow.configurationColumns` order.

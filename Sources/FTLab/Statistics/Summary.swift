@@ -2,6 +2,8 @@
 public struct Summary: Sendable, Equatable, Codable {
     /// The number of values summarised.
     public let n: Int
+    /// The number of processes they came from (the independent units of the interval).
+    public let processes: Int
     public let median: Double
     public let ciLow: Double
     public let ciHigh: Double
@@ -11,13 +13,20 @@ public struct Summary: Sendable, Equatable, Codable {
         (ciHigh - ciLow) / 2 / abs(median)
     }
 
-    /// Summarises the finite values of `values`; nil when there are none.
+    /// Summarises the finite values of `values`, taken as independent; nil when there are none.
     public init?(_ values: [Double], bootstrap: Bootstrap = Bootstrap()) {
-        let finite = values.filter(\.isFinite)
+        self.init(processes: values.map { [$0] }, bootstrap: bootstrap)
+    }
+
+    /// Summarises the finite values of `processes` (the samples of each process): the median
+    /// of all of them, with the two-stage bootstrap interval; nil when there are none.
+    public init?(processes: [[Double]], bootstrap: Bootstrap = Bootstrap()) {
+        let finite = processes.map { $0.filter(\.isFinite) }.filter { !$0.isEmpty }
         guard !finite.isEmpty else { return nil }
-        let interval = bootstrap.medianInterval(finite)
-        n = finite.count
-        median = Descriptive.median(finite)
+        let interval = bootstrap.medianInterval(processes: finite)
+        n = finite.reduce(0) { $0 + $1.count }
+        self.processes = finite.count
+        median = Descriptive.median(finite.flatMap { $0 })
         ciLow = interval.low
         ciHigh = interval.high
     }
