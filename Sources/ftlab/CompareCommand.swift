@@ -29,8 +29,14 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: "The baseline results CSV.")
     var base: String
 
-    @Argument(help: "The results CSV to judge against the baseline.")
-    var new: String
+    @Argument(help: "The results CSV to judge against the baseline (default: BASE again, split by --base and --new).")
+    var new: String?
+
+    @Option(name: .customLong("base"), help: ArgumentHelp("Only the rows of BASE with this value form the base side, e.g. env= or interpreter=cpython-3.13.5; the column is left out when pairing.", valueName: "COLUMN=VALUE"))
+    var baseRows: String?
+
+    @Option(name: .customLong("new"), help: ArgumentHelp("Only the rows of NEW with this value form the new side, e.g. env=PYTHONMALLOC=malloc_debug.", valueName: "COLUMN=VALUE"))
+    var newRows: String?
 
     @Option(help: "Smallest change called significant: a percentage (5%) or a fraction (0.05). A bare number of 1 or more is refused as ambiguous.")
     var threshold = "5%"
@@ -45,9 +51,12 @@ struct CompareCommand: ParsableCommand {
     var format: ComparisonFormat = .text
 
     func run() throws {
-        let options = try ComparisonOptions(threshold: threshold, ignore: ignore, metrics: metric)
+        let options = try ComparisonOptions(threshold: threshold, ignore: ignore, metrics: metric,
+                                            base: baseRows, new: newRows)
+        if new == nil, baseRows == nil || newRows == nil { throw CompareError.oneFileNeedsSelections }
+        let new = new ?? base
         let baseFile = try ResultReader(path: base)
-        let newFile = try ResultReader(path: new)
+        let newFile = new == base ? baseFile : try ResultReader(path: new)
         for warning in baseFile.warnings + newFile.warnings {
             FileHandle.standardError.write(Data("ftlab: warning: \(warning)\n".utf8))
         }

@@ -22,6 +22,8 @@ struct RunCommand: AsyncParsableCommand {
               ftlab run log-processing/partitioned --threads 1,2,4 --python lab
               ftlab run log-processing --python /usr/bin/python3.13 --env PYTHON_GIL=1
               ftlab run buffered-copy/independent --python lab --python native-swift
+              ftlab run log-processing --ab-env PYTHONMALLOC=malloc -o ab.csv
+              ftlab compare ab.csv --base env= --new env=PYTHONMALLOC=malloc
               ftlab run --workloads-dir ~/my-workloads my-workload --quick
 
             Exit codes: 0 every process verified; 1 some process failed or timed out;
@@ -54,6 +56,13 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("env"), help: ArgumentHelp("Environment for the interpreter, e.g. PYTHON_GIL=1. Repeatable.", valueName: "KEY=VALUE"))
     var envSettings: [String] = []
+
+    @Option(name: .customLong("ab-env"), help: ArgumentHelp(
+        "A/B in one run: every configuration runs twice, side by side in time, without (A) and with (B) this setting, "
+            + "so a shared machine's drift hits both alike; then `ftlab compare FILE --base env= --new env=KEY=VALUE`. "
+            + "Repeatable (all go to B).",
+        valueName: "KEY=VALUE"))
+    var abEnvSettings: [String] = []
 
     @Option(name: .customLong("param"), help: ArgumentHelp(
         "Workload parameter, e.g. lines=50000 or log-processing.lines=50000. Repeatable (see `ftlab list`).",
@@ -113,6 +122,7 @@ struct RunCommand: AsyncParsableCommand {
             defaults.warnings.forEach { warn($0) }
         }
         request.env = try envSettings.map(EnvSetting.parse)
+        request.abEnv = try abEnvSettings.map(EnvSetting.parse)
         request.params = params
         let plan = try RunPlan.make(request, catalog: catalog, topology: topology)
         for warning in Set(plan.warnings).sorted() { warn(warning) }

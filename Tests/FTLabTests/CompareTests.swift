@@ -72,6 +72,36 @@ import Testing
         #expect(flaggedIfIndependent > 2 * max(flagged, 3), "independent: \(flaggedIfIndependent)/\(total)")
     }
 
+    /// One file holding both sides (a run with `--ab-env`): each side's rows are picked by
+    /// a column's value, and that column is left out when pairing.
+    @Test func selectionsSplitOneFile() throws {
+        let plain = Self.run(seed: 1)
+        let debug = Self.run(seed: 2, factor: 0.8).map { row in
+            var row = row
+            row.env = "PYTHONMALLOC=malloc_debug"
+            return row
+        }
+        let options = try ComparisonOptions(threshold: "5%", ignore: nil, metrics: "throughput",
+                                            base: "env=", new: "env=PYTHONMALLOC=malloc_debug")
+        let comparison = try Comparison(base: plain + debug, new: plain + debug, baseFile: "ab.csv", newFile: "ab.csv",
+                                        options: options)
+        #expect(comparison.results.count == 6 && comparison.results.allSatisfy { $0.verdict == .slower })
+        #expect(comparison.ignored == ["env"] && comparison.onlyInBase.isEmpty && comparison.onlyInNew.isEmpty)
+        #expect(comparison.text().hasPrefix("ab.csv [env=] -> ab.csv [env=PYTHONMALLOC=malloc_debug]: "))
+        #expect(throws: CompareError.noRowsSelected(option: "--new", file: "ab.csv", column: "env", value: "X=1", present: [""])) {
+            try Comparison(base: plain, new: plain, baseFile: "ab.csv", newFile: "ab.csv",
+                           options: ComparisonOptions(baseSelection: RowSelection(column: "env", value: ""),
+                                                      newSelection: RowSelection(column: "env", value: "X=1")))
+        }
+        #expect(throws: CompareError.badSelection(option: "--base", "env")) {
+            try RowSelection(parsing: "env", option: "--base")
+        }
+        #expect(throws: CompareError.unknownSelectionColumn(option: "--new", "colour", valid: ResultRow.configurationColumns)) {
+            try RowSelection(parsing: "colour=red", option: "--new")
+        }
+        #expect(try RowSelection(parsing: "env=A=1", option: "--new") == RowSelection(column: "env", value: "A=1"))
+    }
+
     @Test func fewProcessesWarn() throws {
         var noise = Noise(seed: 9)
         let base = Setup.gil.rows(throughput: noise.sample(count: 6, mean: 100, cv: 0.01))

@@ -38,4 +38,22 @@ import Testing
         let scopes = Set(plan.configurations.filter { $0.allocator.name == "jemalloc" }.map { "\($0.interpreter.label):\($0.allocator.scope)" })
         #expect(scopes == ["gil:all", "ft:raw"])
     }
+
+    @Test func abEnvRunsEveryConfigurationTwiceSideBySide() throws {
+        let catalog = try WorkloadCatalog.load(builtin: TestPaths.fixtures + "/workloads")
+        var request = RunRequest()
+        request.selectors = ["tiny/sum"]
+        request.interpreters = [InterpreterChoice(label: "gil", path: "/gil", build: .gil)]
+        request.threads = [1, 2]
+        request.env = [EnvSetting(key: "PYTHONHASHSEED", value: "0"), EnvSetting(key: "PYTHONMALLOC", value: "pymalloc")]
+        request.abEnv = [EnvSetting(key: "PYTHONMALLOC", value: "malloc_debug")]
+        let plan = try RunPlan.make(request, catalog: catalog, topology: try SysfsFixture.thisMachine.topology())
+        #expect(plan.configurations.map(\.envText) == [
+            "PYTHONHASHSEED=0;PYTHONMALLOC=pymalloc", "PYTHONHASHSEED=0;PYTHONMALLOC=malloc_debug",
+            "PYTHONHASHSEED=0;PYTHONMALLOC=pymalloc", "PYTHONHASHSEED=0;PYTHONMALLOC=malloc_debug"])
+        #expect(plan.configurations.map(\.threads) == [1, 1, 2, 2])
+        request.abEnv = []
+        #expect(try RunPlan.make(request, catalog: catalog, topology: try SysfsFixture.thisMachine.topology())
+            .configurations.count == 2)
+    }
 }

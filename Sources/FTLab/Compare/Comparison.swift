@@ -58,6 +58,9 @@ public struct Comparison: Sendable, Codable {
     public let threshold: Double
     public let confidenceLevel: Double
     public let ignored: [String]
+    /// The `--base` and `--new` selections, as written; nil when a side is a whole file.
+    public let baseSelection: String?
+    public let newSelection: String?
     /// One entry per configuration in both files and metric recorded in both.
     public let results: [MetricComparison]
     public let onlyInBase: [String]
@@ -68,6 +71,11 @@ public struct Comparison: Sendable, Codable {
     public let broken: [String]
     public let geometricMeans: [WorkloadGeometricMean]
     public let warnings: [String]
+
+    /// The base side as the report names it: the file, and the selection when there is one.
+    public var baseSide: String { baseFile + (baseSelection.map { " [\($0)]" } ?? "") }
+    /// The new side as the report names it.
+    public var newSide: String { newFile + (newSelection.map { " [\($0)]" } ?? "") }
 
     /// The results judged significantly worse.
     public var regressions: [MetricComparison] {
@@ -85,12 +93,15 @@ public struct Comparison: Sendable, Codable {
     /// is in both.
     public init(base: [ResultRow], new: [ResultRow], baseFile: String, newFile: String,
                 options: ComparisonOptions = ComparisonOptions()) throws(CompareError) {
-        let baseConfigurations = ConfigurationSamples.group(base, ignoring: options.ignoring)
-        let newConfigurations = ConfigurationSamples.group(new, ignoring: options.ignoring)
+        let base = try options.baseSelection?.select(base, file: baseFile, option: "--base") ?? base
+        let new = try options.newSelection?.select(new, file: newFile, option: "--new") ?? new
+        let ignoring = options.pairingIgnores
+        let baseConfigurations = ConfigurationSamples.group(base, ignoring: ignoring)
+        let newConfigurations = ConfigurationSamples.group(new, ignoring: ignoring)
         let newByKey = Dictionary(uniqueKeysWithValues: newConfigurations.map { ($0.key, $0) })
         let baseKeys = Set(baseConfigurations.map(\.key))
         let paired = baseConfigurations.compactMap { base in newByKey[base.key].map { (base, $0) } }
-        ignored = ResultRow.configurationColumns.filter(options.ignoring.contains)
+        ignored = ResultRow.configurationColumns.filter(ignoring.contains)
         guard !paired.isEmpty else {
             throw .noCommonConfigurations(base: baseFile, new: newFile, ignored: ignored)
         }
@@ -99,6 +110,8 @@ public struct Comparison: Sendable, Codable {
         }
         self.baseFile = baseFile
         self.newFile = newFile
+        baseSelection = options.baseSelection?.description
+        newSelection = options.newSelection?.description
         threshold = options.threshold
         confidenceLevel = options.bootstrap.level
         onlyInBase = baseConfigurations.filter { newByKey[$0.key] == nil }.map(\.label)

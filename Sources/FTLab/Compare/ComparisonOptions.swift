@@ -9,20 +9,36 @@ public struct ComparisonOptions: Sendable {
     /// The metrics compared (latencies only where both files record them).
     public var metrics: [Metric]
     public var bootstrap: Bootstrap
+    /// Which rows of the base file form the base side (all when nil); its column is left out
+    /// when pairing.
+    public var baseSelection: RowSelection?
+    /// Which rows of the new file form the new side (all when nil).
+    public var newSelection: RowSelection?
 
     public init(threshold: Double = 0.05, ignoring: Set<String> = [], metrics: [Metric] = Metric.allCases,
-                bootstrap: Bootstrap = Bootstrap()) {
+                bootstrap: Bootstrap = Bootstrap(), baseSelection: RowSelection? = nil, newSelection: RowSelection? = nil) {
         self.threshold = threshold
         self.ignoring = ignoring
         self.metrics = metrics
         self.bootstrap = bootstrap
+        self.baseSelection = baseSelection
+        self.newSelection = newSelection
+    }
+
+    /// The columns left out when pairing: `ignoring` and the selections' columns.
+    var pairingIgnores: Set<String> {
+        ignoring.union([baseSelection?.column, newSelection?.column].compactMap { $0 })
     }
 
     /// Options from command-line text: `threshold` as "5%" or "0.05" (a bare number of 1
     /// or more is refused as ambiguous), `ignore` and `metrics` as comma-separated names.
-    public init(threshold: String, ignore: String?, metrics: String?) throws(CompareError) {
+    /// `base` and `new` select each side's rows as `COLUMN=VALUE`.
+    public init(threshold: String, ignore: String?, metrics: String?,
+                base: String? = nil, new: String? = nil) throws(CompareError) {
         self.init(threshold: try Self.parseThreshold(threshold),
                   ignoring: Set(try Self.names(ignore, valid: ResultRow.configurationColumns, error: CompareError.unknownColumn)))
+        if let base { baseSelection = try RowSelection(parsing: base, option: "--base") }
+        if let new { newSelection = try RowSelection(parsing: new, option: "--new") }
         let chosen = try Self.names(metrics, valid: Metric.allCases.map(\.rawValue), error: CompareError.unknownMetric)
         if !chosen.isEmpty { self.metrics = chosen.map { Metric(rawValue: $0)! } }
     }

@@ -35,7 +35,7 @@ extension Comparison {
     }
 
     private var heading: String {
-        var text = "\(baseFile) -> \(newFile): threshold \(NumberFormat.percent(threshold)), "
+        var text = "\(baseSide) -> \(newSide): threshold \(NumberFormat.percent(threshold)), "
             + "\(NumberFormat.percent(confidenceLevel, digits: 0)) two-stage bootstrap CI (processes, then samples) of the ratio of medians"
         if !ignored.isEmpty { text += ", ignoring \(ignored.joined(separator: ", "))" }
         return text
@@ -46,7 +46,7 @@ extension Comparison {
         let slower = regressions.count
         return "\(results.count) compared: \(slower) slower, \(faster) faster, "
             + "\(results.count - slower - faster) same"
-            + (broken.isEmpty ? "" : ", \(broken.count) broken in \(newFile)")
+            + (broken.isEmpty ? "" : ", \(broken.count) broken in \(newSide)")
             + (exitCode != 0 ? " (regression: exit 1)" : "")
     }
 
@@ -90,9 +90,9 @@ extension Comparison {
         }
         return [
             ("Geometric mean per workload", means),
-            ("Only in \(baseFile)", onlyInBase),
-            ("Only in \(newFile)", onlyInNew),
-            ("Broken in \(newFile) (all processes ok in \(baseFile))", broken),
+            ("Only in \(baseSide)", onlyInBase),
+            ("Only in \(newSide)", onlyInNew),
+            ("Broken in \(newSide) (all processes ok in \(baseSide))", broken),
             ("Processes not ok", failures),
             ("Warnings", warnings),
         ].filter { !$0.1.isEmpty }

@@ -187,7 +187,7 @@ public enum RunInputError: FTLabError, Equatable {
 
     public var description: String {
         switch self {
-        case .badEnv(let text): "bad --env \"\(text)\"; expected KEY=VALUE, e.g. PYTHON_GIL=1"
+        case .badEnv(let text): "bad --env or --ab-env \"\(text)\"; expected KEY=VALUE, e.g. PYTHON_GIL=1"
         case .badThreads(let text):
             "bad --threads \"\(text)\"; expected a comma-separated list of positive integers, e.g. 1,2,4"
         case let .badRepetition(option, value): "bad \(option) \(value); expected a positive integer"

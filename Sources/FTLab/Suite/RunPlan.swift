@@ -7,12 +7,23 @@ public struct RunRequest: Sendable {
     public var placements: [String] = ["compact"]
     public var allocators: [Allocator] = [.system]
     public var env: [EnvSetting] = []
+    /// When not empty, every configuration runs twice, side by side: with `env` (the A side)
+    /// and with `env` plus these settings (the B side, which wins on equal keys).
+    public var abEnv: [EnvSetting] = []
     /// `KEY=VALUE` or `WORKLOAD.KEY=VALUE` settings.
     public var params: [String] = []
     /// Seeds every workload's input generator: the same input on every interpreter.
     public var seed = 20261127
 
     public init() {}
+
+    /// The environments every configuration runs with: `env` alone, and with `abEnv` an A/B
+    /// pair (`env`, then `env` overridden and extended by `abEnv`).
+    public var envSides: [[EnvSetting]] {
+        guard !abEnv.isEmpty else { return [env] }
+        let overridden = Set(abEnv.map(\.key))
+        return [env, env.filter { !overridden.contains($0.key) } + abEnv]
+    }
 
     /// The allocators compared when `--allocator` is not given: the full suite (no selector)
     /// sets the system allocator against jemalloc; a run of named workloads uses the system
@@ -90,16 +101,18 @@ public struct RunPlan: Sendable {
                 for interpreter in request.interpreters {
                     for placement in placements[n] ?? [] {
                         for allocator in request.allocators {
-                            if interpreter.build == .native, let refusal = NativeImplementations.refusal(
-                                workload: workload.name, variant: variant, allocator: allocator.name) {
-                                if !nativeRefusals.contains(refusal) { nativeRefusals.append(refusal) }
-                                continue
+                            for env in request.envSides {
+                                if interpreter.build == .native, let refusal = NativeImplementations.refusal(
+                                    workload: workload.name, variant: variant, allocator: allocator.name) {
+                                    if !nativeRefusals.contains(refusal) { nativeRefusals.append(refusal) }
+                                    continue
+                                }
+                                configurations.append(RunConfiguration(
+                                    workload: workload, variant: variant, params: params.values(for: workload),
+                                    interpreter: interpreter, threads: n, placement: placement,
+                                    allocator: allocatorChoice(allocator, build: interpreter.build, env: env),
+                                    env: env, seed: request.seed))
                             }
-                            configurations.append(RunConfiguration(
-                                workload: workload, variant: variant, params: params.values(for: workload),
-                                interpreter: interpreter, threads: n, placement: placement,
-                                allocator: allocatorChoice(allocator, build: interpreter.build, env: request.env),
-                                env: request.env, seed: request.seed))
                         }
                     }
                 }

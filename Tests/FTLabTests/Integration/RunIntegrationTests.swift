@@ -220,6 +220,28 @@ struct CompareIntegrationTests {
         #expect(faster.stdout.contains("faster"))
     }
 
+    @Test("--ab-env runs A and B side by side in one file, and compare splits it with --base/--new")
+    func abInOneRun() throws {
+        let dir = TestPaths.scratch()
+        try run(["--param", "n=100", "--ab-env", "FTLAB_TINY_SCALE=10"], into: dir + "/ab.csv")
+        let rows = try ResultReader(path: dir + "/ab.csv").rows
+        var order: [String] = []
+        for row in rows where order.last != "\(row.env)#\(row.process)" { order.append("\(row.env)#\(row.process)") }
+        #expect(order == ["#1", "FTLAB_TINY_SCALE=10#1", "#2", "FTLAB_TINY_SCALE=10#2"])
+        let slower = try ftlab(["compare", dir + "/ab.csv", "--base", "env=", "--new", "env=FTLAB_TINY_SCALE=10"])
+        #expect(slower.status == 1, "stdout: \(slower.stdout) stderr: \(slower.stderr)")
+        #expect(slower.stdout.contains("ab.csv [env=] -> ") && slower.stdout.contains("[env=FTLAB_TINY_SCALE=10]"))
+        #expect(slower.stdout.contains("slower"))
+        let oneSide = try ftlab(["compare", dir + "/ab.csv", "--base", "env="])
+        #expect(oneSide.status == 2 && oneSide.stderr.contains("--base COLUMN=VALUE --new COLUMN=VALUE"))
+        let missing = try ftlab(["compare", dir + "/ab.csv", "--base", "env=", "--new", "env=X=1"])
+        #expect(missing.status == 2 && missing.stderr.contains("\"FTLAB_TINY_SCALE=10\""), "stderr: \(missing.stderr)")
+        let badColumn = try ftlab(["compare", dir + "/ab.csv", "--base", "colour=red", "--new", "env="])
+        #expect(badColumn.status == 2 && badColumn.stderr.contains("\"colour\" is not a configuration column"))
+        let badEnv = try ftlab(["run", "tiny/sum", "--ab-env", "=1", "-o", dir + "/x.csv"])
+        #expect(badEnv.status == 2 && badEnv.stderr.contains("\"=1\""))
+    }
+
     @Test("merge joins two runs; bad inputs exit 2 naming the file")
     func merge() throws {
         let dir = TestPaths.scratch()

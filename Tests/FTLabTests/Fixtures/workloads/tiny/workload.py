@@ -1,9 +1,14 @@
-"""A minimal workload used by the tests: each batch sums range(n) per item."""
+"""A minimal workload used by the tests: each batch sums range(n) per item.
+
+FTLAB_TINY_SCALE in the environment multiplies n: a real slowdown an environment setting makes.
+"""
+
+import os
 
 
 class Tiny:
     def __init__(self, variant, threads, params, seed):
-        self.n = int(params["n"])
+        self.n = int(params["n"]) * int(os.environ.get("FTLAB_TINY_SCALE", "1"))
         self.done = [0] * threads
         self.sums = [0] * threads
 
