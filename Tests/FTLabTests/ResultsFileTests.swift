@@ -33,6 +33,21 @@ import Testing
         #expect(reader.warnings[0].contains("cut.csv") && reader.warnings[0].contains("incomplete"))
     }
 
+    /// RFC 4180's own line end, as Python's csv module and spreadsheets write it.
+    @Test func crlfLineEndsAreRead() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var rows = Setup.gil.rows(throughput: [100, 101, 102])
+        rows[1].message = "two\nlines"
+        let path = try writeResults(rows, to: directory, name: "lf.csv")
+        let crlf = try String(contentsOfFile: path, encoding: .utf8)
+            .replacingOccurrences(of: "\n", with: "\r\n").replacingOccurrences(of: "two\r\nlines", with: "two\nlines")
+        let reader = try ResultReader(text: crlf, path: "crlf.csv")
+        #expect(reader.rows == rows && reader.warnings.isEmpty)
+        let cut = try ResultReader(text: crlf + "schema,partial", path: "cut.csv")
+        #expect(cut.rows == rows && cut.warnings.count == 1)
+    }
+
     @Test func compareThroughFiles() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

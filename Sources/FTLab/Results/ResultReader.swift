@@ -24,9 +24,11 @@ public struct ResultReader {
         guard !text.isEmpty else { throw .cannotRead(path: path, reason: "the file is empty") }
         var text = text
         warnings = []
-        if !text.isEmpty, !text.hasSuffix("\n") {
+        // Bytes, not Characters: "\r\n" (RFC 4180's line end) is one Character, not "\n".
+        let newline = UInt8(ascii: "\n")
+        if let last = text.utf8.last, last != newline {
             // A row cut off by a crash or power loss: drop it rather than misread it.
-            let keep = text.lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex
+            let keep = text.utf8.lastIndex(of: newline).map { text.utf8.index(after: $0) } ?? text.startIndex
             warnings.append("\(path): the last line is incomplete (the writer was interrupted); it was dropped")
             text = String(text[..<keep])
         }
