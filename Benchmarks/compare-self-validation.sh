@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Validates `ftlab compare` on real runs of this machine:
-#   A/A: the log-processing suite (both builds, 1 and 2 threads) run twice; every
-#        "slower"/"faster" verdict is a false positive (the same build, the same code).
-#   A/B: the GIL build with PYTHONMALLOC=malloc_debug against plain: a real slowdown that
-#        must come out "slower" with exit 1.
+# Validates `ftlab compare` on real runs of this machine, log-processing (every variant, both
+# builds, 1 and 2 threads):
+#   A/A apart:       two runs one after the other. Every "slower"/"faster" verdict is a false
+#                    positive, or the machine's own drift between the runs.
+#   A/A interleaved: one run with --ab-env FTLAB_AA=1 (a variable Python ignores), so the two
+#                    sides run side by side in time; drift hits both alike.
+#   A/B interleaved: the GIL build with and without PYTHONMALLOC=malloc_debug in one run: a
+#                    real slowdown that must come out "slower" with exit 1.
 # Usage: Benchmarks/compare-self-validation.sh [OUTDIR [RUN OPTIONS...]]
 #   RUN OPTIONS default to --quick; e.g. `... /tmp/v --quick --processes 5` for a CI gate's
 #   setting. FTLAB=path/to/ftlab overrides the binary.
@@ -17,17 +20,27 @@ options=("$@")
 mkdir -p "$out"
 
 run() { "$ftlab" run "$@" "${options[@]}" --threads 1,2 --quiet > /dev/null; }
+count() {  # count FILE: "N of M" verdicts other than same
+    echo "$(grep -cE '^[a-z].* (slower|faster)$' "$1") of $(grep -cE '^[a-z].* (slower|faster|same)$' "$1")"
+}
 
-echo "A/A: two runs of log-processing (both builds, 1 and 2 threads, ${options[*]}) -> $out"
+echo "Run options: ${options[*]}; files in $out"
+echo
+echo "A/A apart: two runs of log-processing, one after the other"
 run log-processing -o "$out/aa-1.csv"
 run log-processing -o "$out/aa-2.csv"
-"$ftlab" compare "$out/aa-1.csv" "$out/aa-2.csv" --metric throughput | tee "$out/aa.txt"
-echo "A/A exit code: ${PIPESTATUS[0]} (0 expected)"
-echo "A/A false positives: $(grep -cE '^[a-z].* (slower|faster)$' "$out/aa.txt") of $(grep -cE '^[a-z].* (slower|faster|same)$' "$out/aa.txt") comparisons"
+"$ftlab" compare "$out/aa-1.csv" "$out/aa-2.csv" --metric throughput | tee "$out/aa-apart.txt"
+echo "A/A apart: exit ${PIPESTATUS[0]} (0 expected); verdicts not same: $(count "$out/aa-apart.txt")"
 
 echo
-echo "A/B: GIL build, plain vs PYTHONMALLOC=malloc_debug"
-run log-processing/partitioned --python cpython-3.13.5 -o "$out/ab-plain.csv"
-run log-processing/partitioned --python cpython-3.13.5 --env PYTHONMALLOC=malloc_debug -o "$out/ab-debug.csv"
-"$ftlab" compare "$out/ab-plain.csv" "$out/ab-debug.csv" --ignore env --metric throughput
+echo "A/A interleaved: one run, --ab-env FTLAB_AA=1"
+run log-processing --ab-env FTLAB_AA=1 -o "$out/aa-interleaved.csv"
+"$ftlab" compare "$out/aa-interleaved.csv" --base env= --new env=FTLAB_AA=1 --metric throughput \
+    | tee "$out/aa-interleaved.txt"
+echo "A/A interleaved: exit ${PIPESTATUS[0]} (0 expected); verdicts not same: $(count "$out/aa-interleaved.txt")"
+
+echo
+echo "A/B interleaved: GIL build, plain vs PYTHONMALLOC=malloc_debug in one run"
+run log-processing/partitioned --python cpython-3.13.5 --ab-env PYTHONMALLOC=malloc_debug -o "$out/ab.csv"
+"$ftlab" compare "$out/ab.csv" --base env= --new env=PYTHONMALLOC=malloc_debug --metric throughput
 echo "A/B exit code: $? (1 expected)"
