@@ -89,6 +89,19 @@ import Testing
         #expect(ScalingSummary(rows: Self.run() + pinned).text().contains("placement"))
     }
 
+    /// Each workload keeps its own parameters: that they differ between workloads is no
+    /// reason to repeat them on every row of every table.
+    @Test func columnsVaryPerTableNotPerRun() {
+        let other = Self.run().map { row in
+            var row = row
+            row.workload = "buffered-copy"
+            row.params = "file_size=8M"
+            return row
+        }
+        let text = ScalingSummary(rows: Self.run() + other).text()
+        #expect(!text.contains("params") && !text.contains("file_size"))
+    }
+
     @Test func pairsPreferTheSamePythonVersion() {
         var noise = Noise(seed: 2)
         let rows = Setup.gil.rows(throughput: noise.sample(count: 6, mean: 100, cv: 0.001))

@@ -8,9 +8,8 @@ public struct ScalingSummary: Sendable {
     /// Processes per status over all configurations.
     public let processes: [RowStatus: Int]
 
-    /// ConfigurationSamples columns shown only when the run has several values of them.
+    /// ConfigurationSamples columns shown only when a table has several values of them.
     private static let optionalColumns = ["params", "env", "placement", "allocator"]
-    private let shownColumns: [String]
 
     /// Summarises `rows` (samples of any status; only ok ones enter the figures).
     public init(rows: [ResultRow], bootstrap: Bootstrap = Bootstrap()) {
@@ -20,9 +19,6 @@ public struct ScalingSummary: Sendable {
         processes = Dictionary(uniqueKeysWithValues: RowStatus.allCases.map { status in
             (status, configurations.reduce(0) { $0 + $1.processCount(status) })
         })
-        shownColumns = ["interpreter"] + Self.optionalColumns.filter { column in
-            Set(rows.map { $0.value(of: column) ?? "" }).count > 1
-        }
     }
 
     /// Aligned text for a terminal; `color` adds ANSI styles (ask for it only on a TTY).
@@ -97,6 +93,9 @@ public struct ScalingSummary: Sendable {
 
     private func table(_ figures: [ScalingFigures]) -> Table {
         let unit = figures.lazy.compactMap { $0.configuration.ok.first?.unit }.first { !$0.isEmpty } ?? "ops"
+        let shownColumns = ["interpreter"] + Self.optionalColumns.filter { column in
+            Set(figures.map { $0.configuration.first.value(of: column) ?? "" }).count > 1
+        }
         let header = shownColumns + ["threads", "n", "\(unit)/s", "±CI", "speedup", "efficiency", "ft/gil", "peak RSS"]
         var table = Table(header: header, rightAligned: Set(shownColumns.count..<header.count))
         table.rows = figures.map { figure in
