@@ -12,7 +12,9 @@ struct CompareCommand: ParsableCommand {
             (lower is better, where both files record them) it reports the medians, their ratio \
             NEW/BASE with a bootstrap 95% confidence interval, and a Mann-Whitney U p-value. \
             A change is significant only when the interval excludes 1 and the change reaches \
-            the threshold.
+            the threshold. A `same` whose interval reaches past the threshold is listed as \
+            inconclusive (it does not rule out a change of that size), with about how many \
+            processes a side would resolve it.
 
             The process is the unit of replication: samples of one process move together, so \
             the interval resamples whole processes and then samples within them (a two-stage \

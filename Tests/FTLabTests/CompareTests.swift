@@ -102,6 +102,30 @@ import Testing
         #expect(try RowSelection(parsing: "env=A=1", option: "--new") == RowSelection(column: "env", value: "A=1"))
     }
 
+    /// A `same` from noisy data does not rule out a regression of the threshold's size: it
+    /// is marked inconclusive, with the processes a side that would resolve it.
+    @Test func noisySameIsInconclusive() throws {
+        let tight = try Comparison(base: Self.run(seed: 1), new: Self.run(seed: 101), baseFile: "a", newFile: "b")
+        #expect(tight.results.allSatisfy(\.conclusive) && tight.processesToResolve == nil)
+        #expect(!tight.text().contains("Inconclusive"))
+        let noisy = try Comparison(base: Self.run(seed: 1, cv: 0.15), new: Self.run(seed: 101, cv: 0.15),
+                                   baseFile: "a", newFile: "b", options: ComparisonOptions(metrics: [.throughput]))
+        let same = noisy.results.filter { $0.verdict == .same }
+        #expect(!same.isEmpty && same.allSatisfy { !$0.conclusive })
+        #expect(noisy.inconclusive.count == same.count)
+        // 6 processes a side with CIs of roughly ±10%: about 6 x (10% / 5%)^2 = 24 would do.
+        let needed = try #require(noisy.processesToResolve)
+        #expect((10...200).contains(needed), "\(needed)")
+        let text = noisy.text()
+        #expect(text.contains("Inconclusive: `same`, but the 95% CI reaches past ±5.0%"))
+        #expect(text.contains("about \(needed) processes a side (--processes) would narrow these CIs to ±5.0%"))
+        #expect(noisy.csv().split(separator: "\n")[0].hasSuffix(",conclusive,verdict"))
+        #expect(noisy.json().contains("\"conclusive\" : false"))
+        let anyChange = try Comparison(base: Self.run(seed: 1, cv: 0.15), new: Self.run(seed: 101, cv: 0.15),
+                                       baseFile: "a", newFile: "b", options: ComparisonOptions(threshold: 0))
+        #expect(anyChange.results.allSatisfy { $0.verdict != .same || !$0.conclusive })
+    }
+
     @Test func fewProcessesWarn() throws {
         var noise = Noise(seed: 9)
         let base = Setup.gil.rows(throughput: noise.sample(count: 6, mean: 100, cv: 0.01))

@@ -31,6 +31,10 @@ public struct MetricComparison: Sendable, Codable {
     /// (with 3 processes a side it cannot go below 0.10; it is reported, not part of the verdict).
     public let pValue: Double
     public let verdict: Verdict
+    /// Whether the verdict can be relied on: a change was found, or the CI lies inside
+    /// ±threshold, so `same` rules out a change of the threshold's size. A `same` whose CI
+    /// reaches past the threshold only says the data cannot tell (never set with threshold 0).
+    public let conclusive: Bool
 }
 
 /// Processes of one configuration in one file that did not end ok.
@@ -80,6 +84,21 @@ public struct Comparison: Sendable, Codable {
     /// The results judged significantly worse.
     public var regressions: [MetricComparison] {
         results.filter { $0.verdict == .slower }
+    }
+
+    /// The `same` verdicts whose CI reaches past ±threshold.
+    public var inconclusive: [MetricComparison] {
+        results.filter { !$0.conclusive }
+    }
+
+    /// About how many processes a side would narrow every inconclusive CI to ±threshold
+    /// (a CI's width shrinks as 1/sqrt(processes)); nil when all are conclusive.
+    public var processesToResolve: Int? {
+        inconclusive.map { result in
+            let processes = Double(min(result.base.processes, result.new.processes))
+            let halfWidth = (result.ratioInterval.high - result.ratioInterval.low) / 2
+            return Int((processes * (halfWidth / threshold) * (halfWidth / threshold)).rounded(.up))
+        }.max()
     }
 
     /// The exit status of `ftlab compare`: 1 when any significant regression was found or a
@@ -135,12 +154,15 @@ public struct Comparison: Sendable, Codable {
         // The process is the unit: one median per process, so that a process's samples,
         // which move together, count once.
         let pValue = MannWhitneyU(base.map(Descriptive.median), new.map(Descriptive.median)).p
+        let verdict = Verdict(ratio: ratio, interval: interval, threshold: options.threshold,
+                              higherIsBetter: metric.higherIsBetter)
         return MetricComparison(
             configuration: Dictionary(uniqueKeysWithValues: baseConfiguration.columns.map { ($0.name, $0.value) }),
             label: baseConfiguration.label, metric: metric, base: baseSummary, new: newSummary,
             ratio: ratio, ratioInterval: interval, pValue: pValue,
-            verdict: Verdict(ratio: ratio, interval: interval, threshold: options.threshold,
-                             higherIsBetter: metric.higherIsBetter))
+            verdict: verdict,
+            conclusive: verdict != .same
+                || (options.threshold > 0 && interval.low >= 1 - options.threshold && interval.high <= 1 + options.threshold))
     }
 
     private static func notOK(_ configurations: [ConfigurationSamples], file: String) -> [NotOKProcesses] {

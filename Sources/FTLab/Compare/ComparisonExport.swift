@@ -22,13 +22,13 @@ extension Comparison {
         let columns = ResultRow.configurationColumns.filter { !ignored.contains($0) }
         let header = columns + [
             "metric", "base_n", "base_median", "base_ci_low", "base_ci_high", "new_n", "new_median",
-            "new_ci_low", "new_ci_high", "ratio", "ratio_ci_low", "ratio_ci_high", "p_value", "verdict",
+            "new_ci_low", "new_ci_high", "ratio", "ratio_ci_low", "ratio_ci_high", "p_value", "conclusive", "verdict",
         ]
         let records = results.map { result in
             columns.map { result.configuration[$0] ?? "" } + [result.metric.rawValue]
                 + Self.fields(result.base) + Self.fields(result.new)
                 + [result.ratio, result.ratioInterval.low, result.ratioInterval.high, result.pValue].map(ResultRow.format)
-                + [result.verdict.rawValue]
+                + [String(result.conclusive), result.verdict.rawValue]
         }
         return ResultWriter.encode([header] + records)
     }

@@ -78,6 +78,19 @@ extension Comparison {
         return table
     }
 
+    private var inconclusiveLines: [String] {
+        guard let processes = processesToResolve else { return [] }
+        let columns = shownColumns.filter { !["workload", "variant"].contains($0) }
+        return inconclusive.map { result in
+            let name = [result.configuration["workload"] ?? "", result.configuration["variant"] ?? ""]
+                .filter { !$0.isEmpty }.joined(separator: "/")
+            let label = ([name] + columns.map { "\($0)=\(result.configuration[$0] ?? "")" }).joined(separator: " ")
+            return "\(label) \(result.metric.rawValue): "
+                + "[\(NumberFormat.percent(result.ratioInterval.low - 1, signed: true)), "
+                + "\(NumberFormat.percent(result.ratioInterval.high - 1, signed: true))]"
+        } + ["about \(processes) processes a side (--processes) would narrow these CIs to ±\(NumberFormat.percent(threshold))"]
+    }
+
     /// The titled lists after the table; empty ones are left out.
     private var lists: [(String, [String])] {
         let means = geometricMeans.map {
@@ -93,6 +106,8 @@ extension Comparison {
             ("Only in \(baseSide)", onlyInBase),
             ("Only in \(newSide)", onlyInNew),
             ("Broken in \(newSide) (all processes ok in \(baseSide))", broken),
+            ("Inconclusive: `same`, but the \(NumberFormat.percent(confidenceLevel, digits: 0)) CI reaches past "
+                + "±\(NumberFormat.percent(threshold)), so a change of that size is not ruled out", inconclusiveLines),
             ("Processes not ok", failures),
             ("Warnings", warnings),
         ].filter { !$0.1.isEmpty }
