@@ -123,7 +123,8 @@ import Testing
         #expect(noisy.json().contains("\"conclusive\" : false"))
         let anyChange = try Comparison(base: Self.run(seed: 1, cv: 0.15), new: Self.run(seed: 101, cv: 0.15),
                                        baseFile: "a", newFile: "b", options: ComparisonOptions(threshold: 0))
-        #expect(anyChange.results.allSatisfy { $0.verdict != .same || !$0.conclusive })
+        #expect(anyChange.results.allSatisfy(\.conclusive) && anyChange.processesToResolve == nil)
+        #expect(!anyChange.text().contains("Inconclusive"))
     }
 
     @Test func fewProcessesWarn() throws {

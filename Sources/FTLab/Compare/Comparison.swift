@@ -33,7 +33,8 @@ public struct MetricComparison: Sendable, Codable {
     public let verdict: Verdict
     /// Whether the verdict can be relied on: a change was found, or the CI lies inside
     /// ±threshold, so `same` rules out a change of the threshold's size. A `same` whose CI
-    /// reaches past the threshold only says the data cannot tell (never set with threshold 0).
+    /// reaches past the threshold only says the data cannot tell. With threshold 0 there is
+    /// no size to rule out, and every verdict counts as conclusive.
     public let conclusive: Bool
 }
 
@@ -92,12 +93,14 @@ public struct Comparison: Sendable, Codable {
     }
 
     /// About how many processes a side would narrow every inconclusive CI to ±threshold
-    /// (a CI's width shrinks as 1/sqrt(processes)); nil when all are conclusive.
+    /// (a CI's width shrinks as 1/sqrt(processes)); nil when all are conclusive or no
+    /// finite estimate exists (a median of 0).
     public var processesToResolve: Int? {
-        inconclusive.map { result in
+        inconclusive.compactMap { result in
             let processes = Double(min(result.base.processes, result.new.processes))
             let halfWidth = (result.ratioInterval.high - result.ratioInterval.low) / 2
-            return Int((processes * (halfWidth / threshold) * (halfWidth / threshold)).rounded(.up))
+            let needed = (processes * (halfWidth / threshold) * (halfWidth / threshold)).rounded(.up)
+            return needed.isFinite ? Int(min(needed, 1e9)) : nil
         }.max()
     }
 
@@ -161,8 +164,8 @@ public struct Comparison: Sendable, Codable {
             label: baseConfiguration.label, metric: metric, base: baseSummary, new: newSummary,
             ratio: ratio, ratioInterval: interval, pValue: pValue,
             verdict: verdict,
-            conclusive: verdict != .same
-                || (options.threshold > 0 && interval.low >= 1 - options.threshold && interval.high <= 1 + options.threshold))
+            conclusive: verdict != .same || options.threshold == 0
+                || (interval.low >= 1 - options.threshold && interval.high <= 1 + options.threshold))
     }
 
     private static func notOK(_ configurations: [ConfigurationSamples], file: String) -> [NotOKProcesses] {

@@ -79,7 +79,6 @@ extension Comparison {
     }
 
     private var inconclusiveLines: [String] {
-        guard let processes = processesToResolve else { return [] }
         let columns = shownColumns.filter { !["workload", "variant"].contains($0) }
         return inconclusive.map { result in
             let name = [result.configuration["workload"] ?? "", result.configuration["variant"] ?? ""]
@@ -88,7 +87,9 @@ extension Comparison {
             return "\(label) \(result.metric.rawValue): "
                 + "[\(NumberFormat.percent(result.ratioInterval.low - 1, signed: true)), "
                 + "\(NumberFormat.percent(result.ratioInterval.high - 1, signed: true))]"
-        } + ["about \(processes) processes a side (--processes) would narrow these CIs to ±\(NumberFormat.percent(threshold))"]
+        } + (processesToResolve.map {
+            ["about \($0) processes a side (--processes) would narrow these CIs to ±\(NumberFormat.percent(threshold))"]
+        } ?? [])
     }
 
     /// The titled lists after the table; empty ones are left out.
