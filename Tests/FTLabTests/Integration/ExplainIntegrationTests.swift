@@ -86,7 +86,18 @@ struct ExplainIntegrationTests {
     /// `buffered-copy/shared-writer`: every thread writes records into one BufferedWriter.
     @Test("buffered-copy/shared-writer: the verdict names the writer's lock", .enabled(if: perfAvailable))
     func sharedWriter() throws {
-        let run = try ftlab(["explain", "buffered-copy/shared-writer"] + Self.short)
+        // As for shared-lock: when other processes keep the two threads from running at the
+        // same time, the writer's lock is not contended and the profile shows other growth;
+        // such an attempt is measured again.
+        var attempt: (status: Int32, stdout: String, stderr: String)?
+        for _ in 1...3 {
+            let run = try ftlab(["explain", "buffered-copy/shared-writer"] + Self.short)
+            attempt = run
+            let verdict = Report(run.stdout).verdict
+            if run.status == 0, verdict.contains("under _io_BufferedWriter_write"),
+               verdict.contains("lock") || verdict.contains("critical section") { break }
+        }
+        let run = try #require(attempt)
         #expect(run.status == 0, "stderr: \(run.stderr)")
         let verdict = Report(run.stdout).verdict
         #expect(verdict.contains("under _io_BufferedWriter_write"), "\(run.stdout)")
