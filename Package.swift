@@ -6,7 +6,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "ftlab", targets: ["ftlab"]),
-        .library(name: "FTLab", targets: ["FTLab"]),
+        .library(
+            name: "FTLab",
+            targets: ["FTLabCore", "FTLabRunner", "FTLabAnalysis", "FTLabExplain", "FTLabBuilds"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,29 +26,64 @@ let package = Package(
             path: "Sources/CNuma",
             providers: [.apt(["libnuma-dev"])]
         ),
+        // The layers, bottom to top; every arrow points down (the compiler refuses a back-edge,
+        // and ArchitectureTests refuses an import the table below does not allow).
+        //   FTLabCore      support, topology, processes, statistics, results (CSV schema)
+        //   FTLabRunner    plan, placement, allocators, interpreters, workloads, harness protocol,
+        //                  execution, load generator, native ceilings, the suite
+        //   FTLabAnalysis  compare, report (reads results only; never spawns a workload)
+        //   FTLabExplain   explain: runs one configuration under perf, then analyses it
+        //   FTLabBuilds    interpreter builds (the version ladder) and the container lab
         .target(
-            name: "FTLab",
+            name: "FTLabCore",
             dependencies: [
                 "CNuma",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "CSV", package: "CSV.swift"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "TextTable", package: "TextTable"),
-                .product(name: "Plot", package: "Plot"),
+            ]
+        ),
+        .target(
+            name: "FTLabRunner",
+            dependencies: [
+                "FTLabCore",
+                "CNuma",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .target(
+            name: "FTLabAnalysis",
+            dependencies: [
+                "FTLabCore",
+                .product(name: "Plot", package: "Plot"),
+            ]
+        ),
+        .target(
+            name: "FTLabExplain",
+            dependencies: ["FTLabCore", "FTLabRunner", "FTLabAnalysis"]
+        ),
+        .target(
+            name: "FTLabBuilds",
+            dependencies: [
+                "FTLabCore",
+                "FTLabRunner",
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .executableTarget(
             name: "ftlab",
             dependencies: [
-                "FTLab",
+                "FTLabCore", "FTLabRunner", "FTLabAnalysis", "FTLabExplain", "FTLabBuilds",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "FTLabTests",
-            dependencies: ["FTLab"],
+            dependencies: ["FTLabCore", "FTLabRunner", "FTLabAnalysis", "FTLabExplain", "FTLabBuilds"],
             resources: [.copy("Fixtures")]
         ),
     ],

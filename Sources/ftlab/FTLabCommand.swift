@@ -1,6 +1,10 @@
 import ArgumentParser
-import FTLab
 import Foundation
+import FTLabCore
+import FTLabRunner
+import FTLabAnalysis
+import FTLabExplain
+import FTLabBuilds
 
 @main
 struct FTLabCommand: AsyncParsableCommand {

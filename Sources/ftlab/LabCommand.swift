@@ -1,5 +1,9 @@
 import ArgumentParser
-import FTLab
+import FTLabCore
+import FTLabRunner
+import FTLabAnalysis
+import FTLabExplain
+import FTLabBuilds
 
 struct LabCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,9 @@
 import ArgumentParser
-import FTLab
+import FTLabCore
+import FTLabRunner
+import FTLabAnalysis
+import FTLabExplain
+import FTLabBuilds
 
 extension LabCommand {
     struct Run: AsyncParsableCommand {

@@ -1,6 +1,10 @@
 import ArgumentParser
-import FTLab
 import Foundation
+import FTLabCore
+import FTLabRunner
+import FTLabAnalysis
+import FTLabExplain
+import FTLabBuilds
 
 /// `ftlab _loadgen-bench`: is the load generator fast enough not to be what a server run
 /// measures? Its capacity against wrk's, on the same trivial server in the same run.

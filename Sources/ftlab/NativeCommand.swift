@@ -1,6 +1,10 @@
 import ArgumentParser
-import FTLab
 import Foundation
+import FTLabCore
+import FTLabRunner
+import FTLabAnalysis
+import FTLabExplain
+import FTLabBuilds
 
 /// `ftlab _native`: what `ftlab run --python native-swift` starts instead of an interpreter.
 /// Takes run.py's arguments and speaks the same harness protocol on stdout.

@@ -1,6 +1,10 @@
 import ArgumentParser
-import FTLab
 import Foundation
+import FTLabCore
+import FTLabRunner
+import FTLabAnalysis
+import FTLabExplain
+import FTLabBuilds
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

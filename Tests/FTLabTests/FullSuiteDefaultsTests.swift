@@ -1,5 +1,9 @@
 import Testing
-@testable import FTLab
+@testable import FTLabCore
+@testable import FTLabRunner
+@testable import FTLabAnalysis
+@testable import FTLabExplain
+@testable import FTLabBuilds
 
 /// What `ftlab run` measures when told nothing: the full suite's matrix.
 @Suite struct FullSuiteDefaultsTests {

@@ -1,5 +1,7 @@
 import Testing
-@testable import FTLab
+@testable import FTLabCore
+@testable import FTLabRunner
+@testable import FTLabAnalysis
 
 @Suite struct DescriptiveTests {
     @Test func medianOfOddAndEvenCounts() {

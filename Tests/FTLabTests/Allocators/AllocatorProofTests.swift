@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import FTLab
+@testable import FTLabCore
+@testable import FTLabRunner
+@testable import FTLabAnalysis
+@testable import FTLabExplain
+@testable import FTLabBuilds
 
 /// Real interpreters started with the environment `AllocatorRegistry.choice` gives: the
 /// library is mapped, and jemalloc's own statistics show which allocations it served.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import FTLab
+@testable import FTLabCore
+@testable import FTLabRunner
+@testable import FTLabAnalysis
+@testable import FTLabExplain
+@testable import FTLabBuilds
 
 /// Finding allocator libraries on this machine, and refusing values that are not one.
 @Suite struct AllocatorRegistryTests {

@@ -1,5 +1,9 @@
 import Testing
-@testable import FTLab
+@testable import FTLabCore
+@testable import FTLabRunner
+@testable import FTLabAnalysis
+@testable import FTLabExplain
+@testable import FTLabBuilds
 
 /// What applying an allocator means on each build, and how the user's `--env` changes it.
 @Suite struct AllocatorScopeTests {

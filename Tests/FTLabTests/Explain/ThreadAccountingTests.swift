@@ -1,5 +1,8 @@
 import Testing
-@testable import FTLab
+@testable import FTLabCore
+@testable import FTLabRunner
+@testable import FTLabAnalysis
+@testable import FTLabExplain
 
 @Suite("explain: per-thread time accounting")
 struct ThreadAccountingTests {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import FTLab
+@testable import FTLabCore
+@testable import FTLabRunner
+@testable import FTLabAnalysis
+@testable import FTLabExplain
+@testable import FTLabBuilds
 
 /// buffered-copy end to end on the lab pair: every variant verifies, and its verifier
 /// catches copies broken on purpose. Tiny files; no timing asserts.

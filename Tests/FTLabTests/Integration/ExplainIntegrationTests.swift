@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import FTLab
+@testable import FTLabCore
+@testable import FTLabRunner
+@testable import FTLabAnalysis
+@testable import FTLabExplain
+@testable import FTLabBuilds
 
 /// `ftlab explain` end to end on the free-threaded lab interpreter. Needs the pair built, and
 /// perf (linux-perf, lab/packages.txt) for the lock-wait and profile checks. Short runs; the

@@ -3,7 +3,11 @@ import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-@testable import FTLab
+@testable import FTLabCore
+@testable import FTLabRunner
+@testable import FTLabAnalysis
+@testable import FTLabExplain
+@testable import FTLabBuilds
 
 /// http-handling end to end: real servers on the lab pair, real sockets on 127.0.0.1, ftlab's
 /// load generator. Tiny samples; no timing asserts.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import FTLab
+@testable import FTLabCore
+@testable import FTLabRunner
+@testable import FTLabAnalysis
+@testable import FTLabExplain
+@testable import FTLabBuilds
 
 /// native-swift end to end: `ftlab run --python native-swift` and `ftlab _native` itself.
 @Suite("native-swift, end to end", .serialized)

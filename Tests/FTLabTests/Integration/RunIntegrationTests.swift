@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import FTLab
+@testable import FTLabCore
+@testable import FTLabRunner
+@testable import FTLabAnalysis
+@testable import FTLabExplain
+@testable import FTLabBuilds
 
 /// `ftlab run` end to end: the real lab interpreter pair, the real harness and workloads.
 /// Needs the pair built (`ftlab lab pythons`; CI does it first). Tiny runs, no timing asserts.

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
+@testable import FTLabCore
+@testable import FTLabRunner
+@testable import FTLabAnalysis
+@testable import FTLabExplain
+@testable import FTLabBuilds
 
-@testable import FTLab
 
 /// A fresh directory under the system temp dir, removed by the caller.
 private func interpreterScratchDirectory() throws -> String {

@@ -1,5 +1,9 @@
 import Testing
-@testable import FTLab
+@testable import FTLabCore
+@testable import FTLabRunner
+@testable import FTLabAnalysis
+@testable import FTLabExplain
+@testable import FTLabBuilds
 
 /// The load generator against the in-process canned server over real loopback sockets.
 /// Tiny durations; no timing assertions.

@@ -1,5 +1,9 @@
 import Testing
-@testable import FTLab
+@testable import FTLabCore
+@testable import FTLabRunner
+@testable import FTLabAnalysis
+@testable import FTLabExplain
+@testable import FTLabBuilds
 
 @Suite struct PlacementPolicyTests {
     @Test(arguments: [

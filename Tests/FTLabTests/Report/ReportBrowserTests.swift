@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import FTLab
+@testable import FTLabCore
+@testable import FTLabRunner
+@testable import FTLabAnalysis
+@testable import FTLabExplain
+@testable import FTLabBuilds
 
 /// The HTML report as a browser sees it: headless Chromium (Debian's `chromium`, listed in
 /// lab/packages.txt) loads the page, and the DOM it built holds every expected chart.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
-@testable import FTLab
+@testable import FTLabCore
+@testable import FTLabRunner
+@testable import FTLabAnalysis
+@testable import FTLabExplain
+@testable import FTLabBuilds
 
 /// `ftlab report` as a user runs it: files in, a page or markdown out, exit 2 on bad input.
 @Suite struct ReportCommandTests {

@@ -1,5 +1,9 @@
 import Foundation
-@testable import FTLab
+@testable import FTLabCore
+@testable import FTLabRunner
+@testable import FTLabAnalysis
+@testable import FTLabExplain
+@testable import FTLabBuilds
 
 /// Synthetic runs for the report tests: known medians, tight noise, every kind of curve.
 enum ReportFixture {

@@ -1,5 +1,9 @@
 import Foundation
-@testable import FTLab
+@testable import FTLabCore
+@testable import FTLabRunner
+@testable import FTLabAnalysis
+@testable import FTLabExplain
+@testable import FTLabBuilds
 
 /// Normal deviates (Box-Muller) from a seeded generator, for reproducible synthetic runs.
 struct Noise {

@@ -1,5 +1,9 @@
 import Foundation
-@testable import FTLab
+@testable import FTLabCore
+@testable import FTLabRunner
+@testable import FTLabAnalysis
+@testable import FTLabExplain
+@testable import FTLabBuilds
 
 /// The captured topology trees in Fixtures/sysfs (see its README).
 enum SysfsFixture: String, CaseIterable, CustomStringConvertible {

@@ -1,5 +1,9 @@
 import Foundation
-@testable import FTLab
+@testable import FTLabCore
+@testable import FTLabRunner
+@testable import FTLabAnalysis
+@testable import FTLabExplain
+@testable import FTLabBuilds
 
 /// Paths the tests need: fixtures, the repository, a scratch folder.
 enum TestPaths {

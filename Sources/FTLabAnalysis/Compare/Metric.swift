@@ -1,0 +1,23 @@
+import FTLabCore
+/// A figure that `compare` compares, named by its CSV column.
+public enum Metric: String, CaseIterable, Sendable, Codable {
+    case throughput
+    case latencyP50 = "latency_p50_us"
+    case latencyP99 = "latency_p99_us"
+    case latencyP999 = "latency_p999_us"
+
+    /// Throughput is better higher; latencies are better lower.
+    public var higherIsBetter: Bool {
+        self == .throughput
+    }
+
+    /// The figure in `row`; nil when the row does not record it.
+    public func value(in row: ResultRow) -> Double? {
+        switch self {
+        case .throughput: row.throughput
+        case .latencyP50: row.latencyP50us
+        case .latencyP99: row.latencyP99us
+        case .latencyP999: row.latencyP999us
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import FTLabCore
+/// A free-threaded configuration and the GIL configuration it is measured against: equal
+/// in every configuration column except `interpreter`, `python_version` and `build`.
+public struct BuildPair: Sendable {
+    public let freeThreaded: ConfigurationSamples
+    public let gil: ConfigurationSamples
+
+    /// The columns in which the two builds of a pair may differ.
+    package static let buildColumns: Set<String> = ["interpreter", "python_version", "build"]
+
+    /// Median throughput of the free-threaded build over that of the GIL build.
+    public var throughputRatio: Double {
+        Descriptive.median(freeThreaded.values(\.throughput)) / Descriptive.median(gil.values(\.throughput))
+    }
+
+    /// Median peak RSS of the free-threaded build over that of the GIL build; NaN when
+    /// either side has no RSS figure.
+    public var peakRSSRatio: Double {
+        Descriptive.median(freeThreaded.values(\.peakRSSKiB)) / Descriptive.median(gil.values(\.peakRSSKiB))
+    }
+
+    /// Pairs each free-threaded configuration with its GIL twin. When several GIL
+    /// configurations match, the one with the same `python_version` is taken; a
+    /// configuration with no unambiguous twin is left unpaired.
+    public static func pairs(_ configurations: [ConfigurationSamples]) -> [BuildPair] {
+        let gilByKey = Dictionary(grouping: configurations.filter { $0.first.build == "gil" }) {
+            $0.first.configurationKey(ignoring: buildColumns)
+        }
+        return configurations.filter { $0.first.build == "freethreaded" }.compactMap { ft in
+            var twins = gilByKey[ft.first.configurationKey(ignoring: buildColumns)] ?? []
+            if twins.count > 1 { twins = twins.filter { $0.first.pythonVersion == ft.first.pythonVersion } }
+            guard twins.count == 1, !ft.ok.isEmpty, !twins[0].ok.isEmpty else { return nil }
+            return BuildPair(freeThreaded: ft, gil: twins[0])
+        }
+    }
+}

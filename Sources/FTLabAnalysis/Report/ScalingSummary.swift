@@ -1,0 +1,135 @@
+import FTLabCore
+/// The end-of-run summary of a results file: per workload and variant, one row per
+/// configuration with its median throughput (± the 95% CI), speedup over 1 thread,
+/// parallel efficiency, free-threaded/GIL ratio and peak RSS; then PEP 779's lines for each
+/// workload measured with both builds, and a count of failed and timed-out processes.
+public struct ScalingSummary: Sendable {
+    public let figures: [ScalingFigures]
+    public let overheads: [BuildOverhead]
+    /// Processes per status over all configurations.
+    public let processes: [RowStatus: Int]
+
+    /// ConfigurationSamples columns shown only when a table has several values of them.
+    private static let optionalColumns = ["params", "env", "placement", "allocator"]
+
+    /// Summarises `rows` (samples of any status; only ok ones enter the figures).
+    public init(rows: [ResultRow], bootstrap: Bootstrap = Bootstrap()) {
+        let configurations = ConfigurationSamples.group(rows)
+        figures = Self.ordered(ScalingFigures.compute(configurations, bootstrap: bootstrap))
+        overheads = BuildOverhead.perWorkload(BuildPair.pairs(configurations))
+        processes = Dictionary(uniqueKeysWithValues: RowStatus.allCases.map { status in
+            (status, configurations.reduce(0) { $0 + $1.processCount(status) })
+        })
+    }
+
+    /// Aligned text for a terminal; `color` adds ANSI styles (ask for it only on a TTY).
+    public func text(color: Bool = false) -> String {
+        let styled: (TerminalStyle, String) -> String = { color ? $0.apply($1) : $1 }
+        var out: [String] = []
+        for section in sections {
+            out.append(styled(.bold, section.title))
+            out.append(table(section.figures).text())
+            out.append("")
+        }
+        if !overheads.isEmpty {
+            out.append(Self.overheadHeading)
+            out += overheads.map { overhead in
+                "  " + overheadLine(overhead) { within, text in styled(within ? .green : .red, text) }
+            }
+        }
+        out.append(styled(processes[.failed, default: 0] + processes[.timeout, default: 0] > 0 ? .red : .green,
+                          processLine))
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The same summary as GitHub-flavoured markdown.
+    public func markdown() -> String {
+        var out: [String] = []
+        for section in sections {
+            out += ["### \(section.title)", "", table(section.figures).markdown(), ""]
+        }
+        if !overheads.isEmpty {
+            out += ["**\(Self.overheadHeading)**", ""]
+            out += overheads.map { overhead in "- " + overheadLine(overhead) { $1 } }
+            out.append("")
+        }
+        out.append(processLine)
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private static let overheadHeading = "PEP 779 bars, free-threaded vs GIL build at 1 thread:"
+
+    /// One workload's single-thread and memory overhead against PEP 779's limits;
+    /// `mark(within, text)` styles each verdict.
+    private func overheadLine(_ overhead: BuildOverhead, mark: (Bool, String) -> String) -> String {
+        func judged(_ value: Double, limit: Double) -> String {
+            let within = value <= limit
+            return "\(NumberFormat.percent(value)) " + mark(within, "(\(within ? "within" : "over") the \(NumberFormat.percent(limit, digits: 0)) line)")
+        }
+        var line = "\(overhead.workload): single-thread overhead "
+            + judged(overhead.singleThread, limit: BuildOverhead.singleThreadLimit)
+        if let memory = overhead.memory {
+            line += ", peak-memory overhead " + judged(memory, limit: BuildOverhead.memoryLimit)
+        }
+        if overhead.pairs > 1 { line += "; geometric mean of \(overhead.pairs) pairs" }
+        return line
+    }
+
+    private var processLine: String {
+        "Processes: \(processes[.ok, default: 0]) ok, \(processes[.failed, default: 0]) failed, "
+            + "\(processes[.timeout, default: 0]) timed out"
+    }
+
+    private var sections: [(title: String, figures: [ScalingFigures])] {
+        var titles: [String] = []
+        var byTitle: [String: [ScalingFigures]] = [:]
+        for figure in figures {
+            let row = figure.configuration.first
+            let title = row.variant.isEmpty ? row.workload : "\(row.workload) / \(row.variant)"
+            if byTitle[title] == nil { titles.append(title) }
+            byTitle[title, default: []].append(figure)
+        }
+        return titles.map { ($0, byTitle[$0]!) }
+    }
+
+    private func table(_ figures: [ScalingFigures]) -> Table {
+        let unit = figures.lazy.compactMap { $0.configuration.ok.first?.unit }.first { !$0.isEmpty } ?? "ops"
+        let shownColumns = ["interpreter"] + Self.optionalColumns.filter { column in
+            Set(figures.map { $0.configuration.first.value(of: column) ?? "" }).count > 1
+        }
+        let header = shownColumns + ["threads", "n", "\(unit)/s", "±CI", "speedup", "efficiency", "ft/gil", "peak RSS"]
+        var table = Table(header: header, rightAligned: Set(shownColumns.count..<header.count))
+        table.rows = figures.map { figure in
+            let row = figure.configuration.first
+            return shownColumns.map { row.value(of: $0) ?? "" } + [
+                String(row.threads),
+                String(figure.throughput?.n ?? 0),
+                figure.throughput.map { NumberFormat.si($0.median) } ?? "-",
+                figure.throughput.map { "±" + NumberFormat.percent($0.relativeHalfWidth) } ?? "-",
+                figure.speedup.map(NumberFormat.ratio) ?? "-",
+                figure.efficiency.map { NumberFormat.percent($0, digits: 0) } ?? "-",
+                figure.freeThreadedOverGIL.map(NumberFormat.ratio) ?? "",
+                figure.peakRSSKiB.map(NumberFormat.kibibytes) ?? "-",
+            ]
+        }
+        return table
+    }
+
+    /// Figures sorted so each scaling curve is contiguous: by interpreter, parameters,
+    /// environment, placement and allocator (in order of first appearance), then threads.
+    private static func ordered(_ figures: [ScalingFigures]) -> [ScalingFigures] {
+        let columns = ["workload", "variant", "interpreter"] + optionalColumns
+        var rank: [String: Int] = [:]
+        for figure in figures {
+            for column in columns {
+                let key = "\(column)=\(figure.configuration.first.value(of: column) ?? "")"
+                if rank[key] == nil { rank[key] = rank.count }
+            }
+        }
+        func sortKey(_ figure: ScalingFigures) -> [Int] {
+            columns.map { rank["\($0)=\(figure.configuration.first.value(of: $0) ?? "")"]! }
+                + [figure.configuration.first.threads]
+        }
+        return figures.sorted { sortKey($0).lexicographicallyPrecedes(sortKey($1)) }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import FTLabCore
+import FTLabRunner
+
+/// What `ftlab lab rootfs` made.
+public struct LabSummary: Sendable {
+    /// The lab's id: the rootfs tarball's sha256.
+    public var id: String
+    public var rootfs: LabRootfs
+    /// Packages in the rootfs (lines of the manifest).
+    public var packageCount: Int
+}
+
+/// `ftlab lab rootfs`: builds (or verifies) the rootfs tarball, unpacks it into the lab tree,
+/// installs ftlab, the corpus and `lab/` under /opt/ftlab, and builds the pinned pair inside
+/// the lab with `ftlab lab pythons`, the same recipe as on a host.
+public struct LabAssembly {
+    public var cache: LabCache
+    public var reporter: PhaseReporter
+
+    public init(cache: LabCache = LabCache(), reporter: PhaseReporter = PhaseReporter()) {
+        self.cache = cache
+        self.reporter = reporter
+    }
+
+    package var rootfs: LabRootfs { LabRootfs(cache: cache) }
+
+    /// Builds the whole lab; `binary` is the ftlab to install (a release build with the Swift
+    /// runtime linked in). `checkReproducible` builds the tarball a second time and compares.
+    public func build(binary: String, force: Bool, checkReproducible: Bool) async throws(ContainerError) -> LabSummary {
+        let (list, listPath) = try PackageList.load()
+        guard findOnPath("bwrap") != nil else { throw .missingTool(tool: "bwrap", package: "bubblewrap") }
+        let builder = RootfsBuilder(
+            rootfs: rootfs, recipe: RootfsRecipe(packages: list.packages, debCache: rootfs.debCache), reporter: reporter)
+        // The lab's own lock: the host's pair stays usable while the lab builds.
+        let lock = LabCache(root: rootfs.directory)
+        let id = try await withCacheLock(lock, waiting: { reporter.say("waiting for another ftlab lab build (\($0))") }) {
+            () async throws(ContainerError) -> String in
+            let (id, built) = try await builder.ensureTarball(force: force)
+            if checkReproducible { try await builder.checkReproducible(id: id, justBuilt: built) }
+            if rootfs.treeID() != id { try await unpack(id) }
+            try install(binary: binary, labDirectory: (listPath as NSString).deletingLastPathComponent)
+            try await checkBinaryRuns(binary)
+            try await seedSource()
+            try buildPair()
+            return id
+        }
+        let manifest = FileManager.default.contents(atPath: rootfs.manifest).map { String(decoding: $0, as: UTF8.self) }
+        return LabSummary(id: id, rootfs: rootfs, packageCount: manifest?.split(separator: "\n").count ?? 0)
+    }
+
+    /// A sandbox over the lab tree with the lab's environment.
+    private func sandbox() -> Sandbox {
+        var sandbox = Sandbox(root: rootfs.tree, entries: Sandbox.entries(of: rootfs.tree))
+        sandbox.environment = Sandbox.labEnvironment()
+        return sandbox
+    }
+
+    /// Unpacks the verified tarball into a fresh tree (device nodes left out: bwrap makes /dev)
+    /// and writes the lab's id into it, last, so a cut-off unpack is redone.
+    private func unpack(_ id: String) async throws(ContainerError) {
+        let tree = rootfs.tree
+        try? FileManager.default.removeItem(atPath: tree)
+        try? FileManager.default.createDirectory(atPath: tree, withIntermediateDirectories: true)
+        let log = BuildLog(path: rootfs.directory + "/unpack.log")
+        try await reporter.phase("lab", "unpack") { () async throws(ContainerError) in
+            _ = try await rootfs.verifiedSHA256()
+            guard await log.run("tar", ["-xf", rootfs.tarball, "-C", tree, "--numeric-owner", "--exclude=./dev/*"]),
+                FileManager.default.createFile(atPath: tree + LabRootfs.idFile, contents: Data((id + "\n").utf8))
+            else { throw .stepFailed(step: "unpack", log: log.path, tail: log.tail()) }
+        }
+    }
+
+    /// Copies ftlab, the corpus (with its suite revision) and `lab/` into /opt/ftlab of the tree.
+    private func install(binary: String, labDirectory: String) throws(ContainerError) {
+        let home = rootfs.tree + LabRootfs.home
+        let workloads = WorkloadCatalog.locateBuiltinDirectory()
+        let fm = FileManager.default
+        do {
+            for item in ["bin", "Workloads", "lab"] { try? fm.removeItem(atPath: "\(home)/\(item)") }
+            try fm.createDirectory(atPath: "\(home)/bin", withIntermediateDirectories: true)
+            try fm.createDirectory(atPath: "\(home)/cache", withIntermediateDirectories: true)
+            try fm.copyItem(atPath: binary, toPath: "\(home)/bin/ftlab")
+            try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(home)/bin/ftlab")
+            try fm.copyItem(atPath: workloads, toPath: "\(home)/Workloads")
+            try fm.copyItem(atPath: labDirectory, toPath: "\(home)/lab")
+            let revision = RunIdentity.suiteRevision(of: workloads) + "\n"
+            try Data(revision.utf8).write(to: URL(fileURLWithPath: "\(home)/Workloads/\(RunIdentity.revisionFile)"))
+        } catch {
+            throw .cannotWrite(path: home, reason: "\(error)")
+        }
+    }
+
+    /// Runs `ftlab list` inside: the binary must start with only the rootfs's libraries.
+    private func checkBinaryRuns(_ binary: String) async throws(ContainerError) {
+        let bwrap = findOnPath("bwrap") ?? "bwrap"
+        let output = await capture(bwrap, sandbox().arguments(command: ["\(LabRootfs.home)/bin/ftlab", "list"]))
+        guard let output, output.succeeded else {
+            let detail = output.map { $0.standardError.split(separator: "\n").first.map(String.init) ?? "" } ?? ""
+            throw .binaryDoesNotRun(binary: binary, output: detail.isEmpty ? "it exited non-zero" : detail)
+        }
+    }
+
+    /// Puts the pinned CPython source (fetched into the host cache and verified) into the lab's
+    /// cache, so the pair builds inside without a network.
+    private func seedSource() async throws(ContainerError) {
+        let source = LabPythons.pinnedSource
+        let target = "\(rootfs.tree)\(LabRootfs.cache)/sources/\(source.fileName)"
+        guard !FileManager.default.fileExists(atPath: target) else { return }
+        do throws(LabError) {
+            let builder = LabBuilder(options: try LabBuildOptions(), cache: cache, reporter: reporter)
+            let tarball = try await builder.fetchSource()
+            try? FileManager.default.createDirectory(
+                atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try? FileManager.default.copyItem(atPath: tarball, toPath: target)
+        } catch {
+            throw .source(error)
+        }
+    }
+
+    /// `ftlab lab pythons` inside the lab, with only the lab's cache writable; its progress
+    /// goes straight to this terminal.
+    private func buildPair() throws(ContainerError) {
+        var sandbox = sandbox()
+        sandbox.binds = [.init(rootfs.tree + LabRootfs.cache, at: LabRootfs.cache, writable: true)]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: findOnPath("bwrap") ?? "/usr/bin/bwrap")
+        process.arguments = sandbox.arguments(command: ["ftlab", "lab", "pythons"])
+        process.standardInput = FileHandle.nullDevice
+        let logs = rootfs.tree + LabRootfs.cache + "/logs"
+        do { try process.run() } catch { throw .pairFailed(status: 127, logs: logs) }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw .pairFailed(status: process.terminationStatus, logs: logs) }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import FTLabCore
+import FTLabRunner
+
+/// Shows build progress on stdout, one line per phase with its elapsed seconds:
+/// updated in place every second on a terminal, printed once when the phase ends otherwise.
+public struct PhaseReporter: Sendable {
+    package let inPlace: Bool
+
+    /// `inPlace` defaults to whether stdout is a terminal.
+    public init(inPlace: Bool = isatty(STDOUT_FILENO) != 0) {
+        self.inPlace = inPlace
+    }
+
+    /// Prints a line of text.
+    public func say(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    /// Runs `body` as phase `phase` of `subject` and reports its time and outcome.
+    package func phase<T, E: Error>(
+        _ subject: String, _ phase: String, _ body: () async throws(E) -> T
+    ) async throws(E) -> T {
+        let start = ContinuousClock.now
+        let ticker: Task<Void, Never>? =
+            inPlace
+            ? Task {
+                while !Task.isCancelled {
+                    write("\r\u{1B}[K" + line(subject, phase, start, "..."))
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            } : nil
+        let result: Result<T, E>
+        do throws(E) { result = .success(try await body()) } catch { result = .failure(error) }
+        ticker?.cancel()
+        await ticker?.value
+        let outcome = if case .success = result { "ok" } else { "FAILED" }
+        write((inPlace ? "\r\u{1B}[K" : "") + line(subject, phase, start, outcome) + "\n")
+        return try result.get()
+    }
+
+    private func line(_ subject: String, _ phase: String, _ start: ContinuousClock.Instant, _ state: String) -> String {
+        let elapsed = (ContinuousClock.now - start).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        return subject.padding(toLength: 17, withPad: " ", startingAt: 0)
+            + phase.padding(toLength: 10, withPad: " ", startingAt: 0)
+            + String(format: "%6.1fs  ", seconds) + state
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}

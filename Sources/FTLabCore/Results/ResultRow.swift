@@ -1,0 +1,132 @@
+/// One row of the results CSV (schema v1): one measured sample of one process.
+///
+/// Columns are grouped as identity (which run, which machine), configuration (what was
+/// measured) and measurement (what was observed). Columns are only ever appended at the
+/// end; readers accept unknown trailing columns.
+public struct ResultRow: Sendable, Equatable {
+    // Identity
+    public var schema: Int = ResultRow.schemaVersion
+    public var runID: String = ""
+    public var startedUTC: String = ""
+    public var host: String = ""
+    public var cpuModel: String = ""
+    public var kernel: String = ""
+    public var numaNodes: Int = 1
+    public var cpusOnline: Int = 1
+    public var smt: Bool = false
+    public var suiteRev: String = ""
+    // Configuration
+    public var workload: String = ""
+    public var variant: String = ""
+    public var params: String = ""
+    public var interpreter: String = ""
+    public var pythonVersion: String = ""
+    public var build: String = ""
+    public var gilEnabled: Bool? = nil
+    public var env: String = ""
+    public var threads: Int = 1
+    public var placement: String = "none"
+    public var cpus: String = ""
+    public var observedCPUs: String = ""
+    public var memNodes: String = ""
+    public var allocator: String = "system"
+    public var allocatorScope: String = "none"
+    public var allocatorVerified: Bool = true
+    // Measurement
+    public var process: Int = 0
+    public var sample: Int = 0
+    public var ops: Int = 0
+    public var unit: String = ""
+    public var wallSeconds: Double = 0
+    public var throughput: Double = 0
+    public var cpuUserSeconds: Double = 0
+    public var cpuSysSeconds: Double = 0
+    public var cpuUtil: Double = 0
+    public var ctxVoluntary: Int = 0
+    public var ctxInvoluntary: Int = 0
+    public var maxRSSKiB: Int = 0
+    public var latencyP50us: Double? = nil
+    public var latencyP99us: Double? = nil
+    public var latencyP999us: Double? = nil
+    public var errors: Int = 0
+    public var status: RowStatus = .ok
+    public var message: String = ""
+    /// Server workloads: the CPUs the load generator's threads were pinned to (`unpinned`
+    /// when they were not); empty for batch workloads.
+    public var clientCPUs: String = ""
+    /// Server workloads: the load generator's CPU time over the time its threads had (1: the
+    /// client was saturated, so the figure measures the client, not the server).
+    public var clientCPUUtil: Double? = nil
+    /// The container lab's id (rootfs sha256) the row was measured in; empty outside the lab.
+    public var lab: String = ""
+
+    public static let schemaVersion = 1
+
+    public init() {}
+
+    /// The header, in file order.
+    public static let columns: [String] = [
+        "schema", "run_id", "started_utc", "host", "cpu_model", "kernel", "numa_nodes",
+        "cpus_online", "smt", "suite_rev",
+        "workload", "variant", "params", "interpreter", "python_version", "build",
+        "gil_enabled", "env", "threads", "placement", "cpus", "observed_cpus", "mem_nodes",
+        "allocator", "allocator_scope", "allocator_verified",
+        "process", "sample", "ops", "unit", "wall_s", "throughput", "cpu_user_s", "cpu_sys_s",
+        "cpu_util", "ctx_voluntary", "ctx_involuntary", "max_rss_kib", "latency_p50_us",
+        "latency_p99_us", "latency_p999_us", "errors", "status", "message",
+        "client_cpus", "client_cpu_util", "lab",
+    ]
+
+    /// Columns appended after schema v1's first release: files written before them lack them
+    /// and still read (as empty).
+    public static let laterColumns: Set<String> = ["client_cpus", "client_cpu_util", "lab"]
+
+    /// The columns that name a configuration: two rows with equal values here measured the
+    /// same thing and are samples of one distribution.
+    public static let configurationColumns: [String] = [
+        "workload", "variant", "params", "interpreter", "python_version", "build", "env",
+        "threads", "placement", "allocator",
+    ]
+
+    /// The row as CSV fields, in `columns` order.
+    public var fields: [String] {
+        [
+            String(schema), runID, startedUTC, host, cpuModel, kernel, String(numaNodes),
+            String(cpusOnline), String(smt), suiteRev,
+            workload, variant, params, interpreter, pythonVersion, build,
+            gilEnabled.map { String($0) } ?? "", env, String(threads), placement, cpus,
+            observedCPUs, memNodes, allocator, allocatorScope, String(allocatorVerified),
+            String(process), String(sample), String(ops), unit, Self.format(wallSeconds),
+            Self.format(throughput), Self.format(cpuUserSeconds), Self.format(cpuSysSeconds),
+            Self.format(cpuUtil), String(ctxVoluntary), String(ctxInvoluntary), String(maxRSSKiB),
+            latencyP50us.map(Self.format) ?? "", latencyP99us.map(Self.format) ?? "",
+            latencyP999us.map(Self.format) ?? "", String(errors), status.rawValue, message,
+            clientCPUs, clientCPUUtil.map(Self.format) ?? "",
+            lab,
+        ]
+    }
+
+    /// The value of a column by its CSV name (used to pair configurations generically).
+    public func value(of column: String) -> String? {
+        guard let index = Self.columns.firstIndex(of: column) else { return nil }
+        return fields[index]
+    }
+
+    /// The configuration key: the configuration columns joined, minus any in `ignoring`.
+    public func configurationKey(ignoring: Set<String> = []) -> String {
+        let fields = self.fields
+        return Self.configurationColumns.filter { !ignoring.contains($0) }
+            .map { "\($0)=\(fields[Self.columns.firstIndex(of: $0)!])" }.joined(separator: "|")
+    }
+
+    package static func format(_ value: Double) -> String {
+        if value.isNaN || value.isInfinite { return "" }
+        // Shortest round-trip representation; figures keep their full precision.
+        return String(value)
+    }
+}
+
+/// The outcome of the process a row came from.
+public enum RowStatus: String, Sendable, CaseIterable {
+    case ok, failed, timeout
+}

@@ -1,0 +1,130 @@
+import CSV
+import Foundation
+
+/// Appends rows to a results CSV and flushes them to the kernel as each batch is written,
+/// so a crash of the runner never loses a finished measurement.
+public final class ResultWriter {
+    public let path: String
+    private let handle: FileHandle
+
+    /// Opens `path` for appending, writing the header when the file is new or empty.
+    /// A file whose last line was cut short (no trailing newline) is truncated back to its
+    /// last complete line first.
+    public init(path: String) throws(ResultsError) {
+        self.path = path
+        let fm = FileManager.default
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !fm.fileExists(atPath: directory) {
+            do { try fm.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+                throw .cannotWrite(path: path, reason: "\(error.localizedDescription)")
+            }
+        }
+        if !fm.fileExists(atPath: path), !fm.createFile(atPath: path, contents: nil) {
+            throw .cannotWrite(path: path, reason: "cannot create the file")
+        }
+        guard let handle = FileHandle(forUpdatingAtPath: path) else {
+            throw .cannotWrite(path: path, reason: "cannot open for writing")
+        }
+        self.handle = handle
+        do {
+            let existing = try handle.readToEnd() ?? Data()
+            if existing.isEmpty {
+                try handle.write(contentsOf: Data(Self.encode([ResultRow.columns]).utf8))
+            } else if existing.last != UInt8(ascii: "\n") {
+                let keep = (existing.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
+                try handle.truncate(atOffset: UInt64(keep))
+                if keep == 0 { try handle.write(contentsOf: Data(Self.encode([ResultRow.columns]).utf8)) }
+            }
+            try handle.seekToEnd()
+        } catch {
+            throw .cannotWrite(path: path, reason: "\(error)")
+        }
+    }
+
+    deinit { try? handle.close() }
+
+    /// Appends `rows` and flushes them to the file (the rows of one finished process).
+    public func append(_ rows: [ResultRow]) throws(ResultsError) {
+        guard !rows.isEmpty else { return }
+        do {
+            try handle.write(contentsOf: Data(Self.encode(rows.map(\.fields)).utf8))
+            try handle.synchronize()
+        } catch {
+            throw .cannotWrite(path: path, reason: "\(error)")
+        }
+    }
+
+    /// RFC 4180 text for `records`, LF line endings, quoting only where needed.
+    package static func encode(_ records: [[String]]) -> String {
+        let stream = OutputStream(toMemory: ())
+        stream.open()
+        defer { stream.close() }
+        // CSV.swift writes CRLF by default; results use LF.
+        let writer = try! CSVWriter(stream: stream, newline: .lf)
+        for record in records {
+            try! writer.write(row: record, quotedAtIndex: { index in
+                Self.needsQuotes(record[index])
+            })
+        }
+        let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
+        var text = String(decoding: data, as: UTF8.self)
+        if !text.hasSuffix("\n") { text += "\n" }
+        return text
+    }
+
+    package static func needsQuotes(_ field: String) -> Bool {
+        field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            || field.hasPrefix(" ") || field.hasSuffix(" ")
+    }
+}
+
+/// Problems reading or writing a results CSV.
+public enum ResultsError: Error, Equatable, CustomStringConvertible {
+    case cannotRead(path: String, reason: String)
+    case cannotWrite(path: String, reason: String)
+    case missingColumns(path: String, columns: [String])
+    case badValue(path: String, line: Int, column: String, value: String, expected: String)
+    case unsupportedSchema(path: String, found: String)
+
+    public var description: String {
+        switch self {
+        case let .cannotRead(path, reason): "cannot read results file \(path): \(reason)"
+        case let .cannotWrite(path, reason): "cannot write results file \(path): \(reason)"
+        case let .missingColumns(path, columns):
+            "\(path) is not an ftlab results CSV: missing column(s) \(columns.joined(separator: ", "))"
+        case let .badValue(path, line, column, value, expected):
+            "\(path):\(line): column \(column) has \"\(value)\"; expected \(expected)"
+        case let .unsupportedSchema(path, found):
+            "\(path): schema \(found) is not supported (this ftlab reads schema \(ResultRow.schemaVersion))"
+        }
+    }
+}
+
+/// Whole-file operations on a results CSV.
+public enum ResultFile {
+    /// Reads every input (each checked against schema v1) and writes their rows, in order,
+    /// to `output` in the current column order. Returns the warnings the readers raised.
+    @discardableResult
+    public static func merge(_ inputs: [String], into output: String) throws(ResultsError) -> [String] {
+        var rows: [ResultRow] = []
+        var warnings: [String] = []
+        for input in inputs {
+            let reader = try ResultReader(path: input)
+            rows += reader.rows
+            warnings += reader.warnings
+        }
+        try rewrite(path: output, keeping: rows)
+        return warnings
+    }
+
+    /// Atomically replaces `path` with a header and `rows` (used by `--resume` to drop the
+    /// rows of a process that was cut off mid-write).
+    public static func rewrite(path: String, keeping rows: [ResultRow]) throws(ResultsError) {
+        let text = ResultWriter.encode([ResultRow.columns] + rows.map(\.fields))
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw .cannotWrite(path: path, reason: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The identity columns shared by every row of one run: which run, which machine, which suite.
+public struct RunIdentity: Sendable, Equatable {
+    public var runID: String
+    public var startedUTC: String
+    public var host: String
+    public var cpuModel: String
+    public var kernel: String
+    public var numaNodes: Int
+    public var cpusOnline: Int
+    public var smt: Bool
+    public var suiteRev: String
+    /// The container lab's id (its rootfs sha256) when ftlab runs inside it, else empty.
+    public var lab: String
+
+    public init(runID: String, startedUTC: String, host: String, cpuModel: String, kernel: String,
+                numaNodes: Int, cpusOnline: Int, smt: Bool, suiteRev: String, lab: String = "") {
+        self.runID = runID
+        self.startedUTC = startedUTC
+        self.host = host
+        self.cpuModel = cpuModel
+        self.kernel = kernel
+        self.numaNodes = numaNodes
+        self.cpusOnline = cpusOnline
+        self.smt = smt
+        self.suiteRev = suiteRev
+        self.lab = lab
+    }
+
+    /// A new run id: UTC start time plus a random suffix, e.g. `20261127T031500Z-3f9a`.
+    public static func newRunID(at date: Date = Date()) -> (id: String, startedUTC: String) {
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime]
+        let started = iso.string(from: date)
+        let compact = started.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+        let suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)
+        return ("\(compact)-\(suffix)", started)
+    }
+
+    /// The kernel release (`uname -r`).
+    public static func kernelRelease() -> String {
+        var name = utsname()
+        uname(&name)
+        return withUnsafeBytes(of: &name.release) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+    }
+
+    /// The host name.
+    public static func hostName() -> String {
+        ProcessInfo.processInfo.hostName
+    }
+
+    /// Where the container lab records its id (inside the rootfs).
+    public static let labIDFile = "/etc/ftlab-lab-id"
+
+    /// The lab id that `file` carries (written into the lab by `ftlab lab rootfs` or the
+    /// Containerfile); empty outside the lab.
+    public static func labID(file: String = labIDFile) -> String {
+        guard let data = FileManager.default.contents(atPath: file) else { return "" }
+        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first ?? ""
+        return line.trimmingCharacters(in: .whitespaces)
+    }
+}
+
+extension RunIdentity {
+    /// File in a corpus copied out of git (as in the container lab) that records its revision.
+    package static let revisionFile = ".suite-rev"
+
+    /// `git describe`-like revision of the folder holding the corpus; outside git, the one
+    /// recorded in its `.suite-rev` file, else `unknown`.
+    public static func suiteRevision(of directory: String) -> String {
+        func git(_ args: [String]) -> String? {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+            process.arguments = ["-C", directory] + args
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            do { try process.run() } catch { return nil }
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { return nil }
+            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard let rev = git(["rev-parse", "--short=12", "HEAD"]) else {
+            let recorded = FileManager.default.contents(atPath: "\(directory)/\(revisionFile)")
+                .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+            return recorded.flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
+        }
+        let dirty = !(git(["status", "--porcelain", "--untracked-files=no", "--", "."]) ?? "").isEmpty
+        return dirty ? rev + "-dirty" : rev
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import FTLabCore
+
+/// Turns one judged process into CSV rows: one per measured sample (or one row carrying the
+/// failure when the process measured nothing).
+public struct RowMaker: Sendable {
+    public var identity: RunIdentity
+
+    public init(identity: RunIdentity) {
+        self.identity = identity
+    }
+
+    /// The configuration columns of `configuration`, before any process has run.
+    public func baseRow(for configuration: RunConfiguration) -> ResultRow {
+        var row = ResultRow()
+        row.runID = identity.runID
+        row.startedUTC = identity.startedUTC
+        row.host = identity.host
+        row.cpuModel = identity.cpuModel
+        row.kernel = identity.kernel
+        row.numaNodes = identity.numaNodes
+        row.cpusOnline = identity.cpusOnline
+        row.smt = identity.smt
+        row.suiteRev = identity.suiteRev
+        row.lab = identity.lab
+        row.workload = configuration.workload.name
+        row.variant = configuration.variant
+        row.params = configuration.paramsText
+        row.interpreter = configuration.interpreter.label
+        row.env = configuration.envText
+        row.threads = configuration.threads
+        row.placement = configuration.placement.policy
+        row.cpus = configuration.placement.threadCPUs.map(String.init).joined(separator: " ")
+        row.memNodes = configuration.placement.memNodes.map(String.init).joined(separator: " ")
+        row.allocator = configuration.allocator.name
+        row.allocatorScope = configuration.allocator.scope
+        row.unit = configuration.workload.manifest.unit
+        if configuration.workload.manifest.kind == .server {
+            let client = configuration.placement.clientCPUs
+            row.clientCPUs = client.isEmpty ? "unpinned" : client.map(String.init).joined(separator: " ")
+        }
+        return row
+    }
+
+    /// The rows for a finished process.
+    public func rows(for outcome: ProcessOutcome) -> [ResultRow] {
+        var base = baseRow(for: outcome.unit.configuration)
+        base.process = outcome.unit.process
+        if let hello = outcome.transcript.hello {
+            base.pythonVersion = hello.pythonVersion
+            base.build = hello.build
+            base.gilEnabled = hello.gilEnabled
+            if !hello.unit.isEmpty { base.unit = hello.unit }
+        }
+        let bye = outcome.transcript.bye
+        // Thread order, like `cpus`; a thread seen on several CPUs lists them joined by `+`.
+        base.observedCPUs = outcome.observedCPUs
+            .map { $0.map(String.init).joined(separator: "+") }.joined(separator: " ")
+        base.maxRSSKiB = bye?.maxRSSKiB ?? 0
+        base.allocatorVerified = Self.allocatorVerified(outcome)
+        switch outcome.verdict {
+        case .ok: base.status = .ok
+        case .failed(let message): base.status = .failed; base.message = message
+        case .timeout(let message): base.status = .timeout; base.message = message
+        }
+        let samples = outcome.measuredSamples
+        if samples.isEmpty {
+            var row = base
+            row.errors = 1
+            return [row]
+        }
+        return samples.enumerated().map { index, sample in
+            var row = base
+            row.sample = index + 1
+            row.ops = sample.ops
+            row.wallSeconds = Double(sample.wallNanoseconds) / 1e9
+            row.throughput = row.wallSeconds > 0 ? Double(sample.ops) / row.wallSeconds : 0
+            row.cpuUserSeconds = sample.cpuUserSeconds
+            row.cpuSysSeconds = sample.cpuSysSeconds
+            row.cpuUtil = row.wallSeconds > 0 ? (sample.cpuUserSeconds + sample.cpuSysSeconds) / row.wallSeconds : 0
+            row.ctxVoluntary = sample.ctxVoluntary
+            row.ctxInvoluntary = sample.ctxInvoluntary
+            if index < outcome.load.count { Self.addLoad(outcome.load[index], to: &row) }
+            return row
+        }
+    }
+
+    /// The client's figures for a server sample: latency percentiles, errors (named in
+    /// `message` on an ok row) and the client's CPU utilisation.
+    package static func addLoad(_ load: LoadSample, to row: inout ResultRow) {
+        row.latencyP50us = load.latencyMicroseconds(50)
+        row.latencyP99us = load.latencyMicroseconds(99)
+        row.latencyP999us = load.latencyMicroseconds(99.9)
+        row.errors = load.errors.total
+        if row.status == .ok, load.errors.total > 0 { row.message = "errors: \(load.errors.summary)" }
+        row.clientCPUUtil = load.clientUtilisation
+    }
+
+    /// True when the allocator the configuration asked for is the one the process used.
+    package static func allocatorVerified(_ outcome: ProcessOutcome) -> Bool {
+        AllocatorEvidence.check(outcome.unit.configuration.allocator,
+                                mappedLibraries: outcome.transcript.hello?.mappedLibraries ?? [],
+                                allocatorStats: outcome.transcript.bye?.allocatorStats ?? [:]).verified
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+import FTLabCore
+
+/// One process to run: a configuration and which repetition of it.
+public struct WorkUnit: Sendable, Equatable {
+    public var configuration: RunConfiguration
+    /// 1-based repetition index (the CSV's `process` column).
+    public var process: Int
+
+    public init(configuration: RunConfiguration, process: Int) {
+        self.configuration = configuration
+        self.process = process
+    }
+}
+
+/// How a process went, judged from its exit, its protocol transcript and the evidence it sent.
+public enum ProcessVerdict: Sendable, Equatable {
+    case ok
+    case failed(String)
+    case timeout(String)
+
+    public var message: String {
+        switch self {
+        case .ok: ""
+        case .failed(let m), .timeout(let m): m
+        }
+    }
+}
+
+/// The result of one work unit.
+public struct ProcessOutcome: Sendable {
+    public var unit: WorkUnit
+    public var result: ProcessResult
+    public var transcript: HarnessTranscript
+    public var verdict: ProcessVerdict
+    /// Measured (non-warmup) samples, in order.
+    public var measuredSamples: [HarnessSample] { transcript.samples.filter { !$0.warmup } }
+    /// The CPUs each worker thread was seen on, in thread order.
+    public var observedCPUs: [[Int]] { transcript.bye?.threadCPUs.map { $0.sorted() } ?? [] }
+    /// Server workloads: the load generator's view of each measured sample, in order.
+    public var load: [LoadSample] = []
+
+    package init(
+        unit: WorkUnit,
+        result: ProcessResult,
+        transcript: HarnessTranscript,
+        verdict: ProcessVerdict,
+        load: [LoadSample] = []
+    ) {
+        self.unit = unit
+        self.result = result
+        self.transcript = transcript
+        self.verdict = verdict
+        self.load = load
+    }
+}
+
+/// Runs work units one process at a time and judges each.
+public struct SuiteRunner: Sendable {
+    public var harnessScript: String
+    /// The ftlab executable used as the pre-exec launcher (`ftlab _launch`).
+    public var launcher: String
+    public var repetition: Repetition
+    public var timeoutSeconds: Double
+    /// Folder for per-process stderr logs.
+    public var logDirectory: String
+
+    public init(harnessScript: String, launcher: String, repetition: Repetition, timeoutSeconds: Double, logDirectory: String) {
+        self.harnessScript = harnessScript
+        self.launcher = launcher
+        self.repetition = repetition
+        self.timeoutSeconds = timeoutSeconds
+        self.logDirectory = logDirectory
+    }
+
+    /// Orders the matrix so configurations that are compared with each other (the two builds
+    /// at equal threads) run side by side in time: repetition-major, then thread count,
+    /// then interpreter, placement and allocator. Drift of the machine then hits both alike.
+    public static func schedule(_ configurations: [RunConfiguration], processes: Int) -> [WorkUnit] {
+        var units: [WorkUnit] = []
+        var byWorkload: [(String, [RunConfiguration])] = []
+        for c in configurations {
+            let key = "\(c.workload.name)/\(c.variant)"
+            if let i = byWorkload.firstIndex(where: { $0.0 == key }) { byWorkload[i].1.append(c) } else { byWorkload.append((key, [c])) }
+        }
+        for (_, group) in byWorkload {
+            for process in 1...max(1, processes) {
+                for c in group { units.append(WorkUnit(configuration: c, process: process)) }
+            }
+        }
+        return units
+    }
+
+    /// The command line for `unit`: launcher prefix (when placement needs one), interpreter,
+    /// harness and its arguments; for `native-swift`, `ftlab _native` with the same arguments.
+    public func command(for unit: WorkUnit) -> (executable: String, arguments: [String]) {
+        let c = unit.configuration
+        let entry = c.interpreter.build == .native ? ["_native"] : ["-X", "faulthandler", harnessScript]
+        var harness = entry + [
+            "--workload-dir", c.workload.directory, "--variant", c.variant, "--threads", String(c.threads),
+            "--samples", String(repetition.samples), "--warmups", String(repetition.warmups),
+            "--seed", String(c.seed),
+        ]
+        if let batch = repetition.batch {
+            harness += ["--batch", String(batch)]
+        } else {
+            harness += ["--target-seconds", String(repetition.targetSeconds)]
+        }
+        for (key, value) in c.params.sorted(by: { $0.key < $1.key }) { harness += ["--param", "\(key)=\(value)"] }
+        if !c.placement.threadCPUs.isEmpty {
+            harness += ["--cpus", c.placement.threadCPUs.map(String.init).joined(separator: ",")]
+        }
+        if c.placement.launcherArguments.isEmpty {
+            return (c.interpreter.path, harness)
+        }
+        return (launcher, c.placement.launcherArguments + [c.interpreter.path] + harness)
+    }
+
+    /// What to start for `unit`, with its stderr log in the log folder.
+    public func spec(for unit: WorkUnit) -> ProcessSpec {
+        let (executable, arguments) = command(for: unit)
+        let logName = "\(unit.configuration.name)-p\(unit.process)"
+            .map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" }
+        return ProcessSpec(
+            executable: executable, arguments: arguments,
+            environment: environment(for: unit.configuration),
+            timeoutSeconds: timeoutSeconds,
+            stderrLogPath: (logDirectory as NSString).appendingPathComponent(String(logName) + ".log"))
+    }
+
+    /// The interpreter's environment: the user's `--env`, the allocator's settings, and every
+    /// other `PYTHON*` variable of ftlab's own environment removed so runs are reproducible.
+    public func environment(for configuration: RunConfiguration) -> [String: String?] {
+        var env: [String: String?] = [:]
+        for key in ProcessInfo.processInfo.environment.keys where key.hasPrefix("PYTHON") || key == "LD_PRELOAD" {
+            env[key] = .some(nil)
+        }
+        for (key, value) in configuration.allocator.environment { env[key] = value }
+        // The user's settings win over the allocator's.
+        for setting in configuration.env { env[setting.key] = setting.value }
+        return env
+    }
+
+    /// Runs one unit and judges it.
+    public func run(_ unit: WorkUnit) async throws(ExecutionError) -> ProcessOutcome {
+        if unit.configuration.workload.manifest.kind == .server { return try await runServer(unit) }
+        let result = try await ProcessRunner.run(spec(for: unit))
+        let (transcript, protocolError) = HarnessTranscript.parse(result.protocolOutput)
+        let verdict = Self.judge(unit: unit, result: result, transcript: transcript, protocolError: protocolError,
+                                 timeoutSeconds: timeoutSeconds)
+        return ProcessOutcome(unit: unit, result: result, transcript: transcript, verdict: verdict)
+    }
+
+    /// Decides whether a process's figures can be published.
+    package static func judge(unit: WorkUnit, result: ProcessResult, transcript: HarnessTranscript,
+                      protocolError: ProtocolError?, timeoutSeconds: Double) -> ProcessVerdict {
+        let tail = result.stderrTail.isEmpty ? "" : "; stderr: \(result.stderrTail)"
+        switch result.ending {
+        case .timedOut:
+            return .timeout("killed after \(Int(timeoutSeconds)) s (--timeout)\(tail)")
+        case .interrupted:
+            return .failed("interrupted")
+        case .signaled(let signal):
+            return .failed("killed by signal \(signal)\(tail)")
+        case .exited:
+            break
+        }
+        if let protocolError { return .failed("\(protocolError)\(tail)") }
+        if let failure = transcript.failure {
+            let at = failure.where.isEmpty ? "" : " at \(failure.where)"
+            return .failed("\(failure.message)\(at)\(tail)")
+        }
+        guard transcript.hello != nil else { return .failed("\(describe(result.ending)) before saying hello\(tail)") }
+        guard let bye = transcript.bye else { return .failed("\(describe(result.ending)) without a bye\(tail)") }
+        if !bye.verified {
+            let detail = bye.message.isEmpty ? "" : ": \(bye.message)"
+            return .failed("output verification failed (checksum \(bye.checksum), expected \(bye.expected))\(detail)")
+        }
+        if case .exited(let code) = result.ending, code != 0 {
+            return .failed("\(describe(result.ending)) after a verified bye\(tail)")
+        }
+        let measured = transcript.samples.filter { !$0.warmup }.count
+        let expected = unit.configuration.threads
+        if let bad = transcript.samples.first(where: { $0.perThreadOps.count != expected }) {
+            return .failed("sample \(bad.index) reports \(bad.perThreadOps.count) threads; expected \(expected)")
+        }
+        if measured == 0 { return .failed("no measured samples") }
+        if let problem = placementProblem(plan: unit.configuration.placement, bye: bye) { return .failed(problem) }
+        let evidence = AllocatorEvidence.check(unit.configuration.allocator, mappedLibraries: transcript.hello?.mappedLibraries ?? [],
+                                               allocatorStats: bye.allocatorStats)
+        if !evidence.verified { return .failed(evidence.message) }
+        return .ok
+    }
+
+    /// A thread seen on a CPU outside its plan makes the figure a lie.
+    package static func placementProblem(plan: PlacementChoice, bye: HarnessBye) -> String? {
+        guard !plan.threadCPUs.isEmpty else { return nil }
+        for (i, seen) in bye.threadCPUs.enumerated() where i < plan.threadCPUs.count {
+            let planned = plan.threadCPUs[i]
+            if let stray = seen.first(where: { $0 != planned }) {
+                return "thread \(i) ran on CPU \(stray) but was planned on CPU \(planned) (pinning did not hold)"
+            }
+        }
+        return nil
+    }
+
+    package static func describe(_ ending: ProcessResult.Ending) -> String {
+        switch ending {
+        case .exited(let code): "exited with code \(code)"
+        case .signaled(let signal): "killed by signal \(signal)"
+        case .timedOut: "timed out"
+        case .interrupted: "interrupted"
+        }
+    }
+}

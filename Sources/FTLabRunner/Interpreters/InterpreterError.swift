@@ -1,0 +1,46 @@
+import FTLabCore
+/// Why an interpreter spec (`--python PATH|LABEL`) was refused.
+public enum InterpreterError: FTLabError, Equatable {
+    case noSuchFile(path: String)
+    case notExecutable(path: String)
+    /// It ran, but did not answer the probe like a Python 3 interpreter.
+    case notPython(path: String, detail: String)
+    case notCPython(path: String, implementation: String)
+    case tooOld(path: String, version: String)
+    /// Neither a file, nor a name on PATH, nor a lab label.
+    case unknownLabel(String, known: [String])
+    /// A lab label whose build is not in the cache.
+    case notBuilt(label: String, executable: String)
+
+    public var description: String {
+        switch self {
+        case .noSuchFile(let path):
+            "interpreter '\(path)' does not exist; pass a Python executable, a name on PATH"
+                + " (python3.13t) or a lab label (\(Self.labelHint))"
+        case .notExecutable(let path):
+            "interpreter '\(path)' is not an executable file"
+        case .notPython(let path, let detail):
+            "'\(path)' is not a Python 3 interpreter ftlab can use: \(detail)"
+        case .notCPython(let path, let implementation):
+            "'\(path)' is \(implementation), not CPython; ftlab measures CPython 3.10 or newer"
+        case .tooOld(let path, let version):
+            "'\(path)' is CPython \(version); ftlab needs CPython 3.10 or newer"
+        case .unknownLabel(let spec, let known):
+            "unknown interpreter '\(spec)': not a file, not on PATH and not a lab label;"
+                + " known labels: \(known.joined(separator: ", ")) (lab = the pinned pair)."
+                + " Build the lab pair with `ftlab lab pythons`"
+        case .notBuilt(let label, let executable):
+            "lab interpreter '\(label)' is not built (no \(executable));"
+                + " build it with `ftlab lab pythons`\(Self.buildHint(label)) (2-3 minutes per interpreter)"
+        }
+    }
+
+    private static var labelHint: String {
+        (LabPythons.pinnedLabels + ["lab"]).joined(separator: ", ")
+    }
+
+    private static func buildHint(_ label: String) -> String {
+        guard let target = LabTarget(label: label), target.version != LabPythons.pinnedVersion else { return "" }
+        return " --version \(target.version) --source-url URL --sha256 HEX"
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// One lab interpreter: a CPython version and build, with its label and executable name.
+package struct LabTarget: Hashable, Sendable {
+    package var version: String
+    package var build: Interpreter.Build
+
+    /// `cpython-3.13.5` for the GIL build, `cpython-3.13.5t` for the free-threaded one.
+    package var label: String { "cpython-\(version)\(suffix)" }
+    /// The executable inside the prefix: `bin/python3.13` or `bin/python3.13t`.
+    package var executable: String { "bin/python\(version.split(separator: ".").prefix(2).joined(separator: "."))\(suffix)" }
+    private var suffix: String { build == .freethreaded ? "t" : "" }
+
+    package init(version: String, build: Interpreter.Build) {
+        self.version = version
+        self.build = build
+    }
+
+    /// Parses a label of the form `cpython-X.Y.Z` or `cpython-X.Y.Zt`.
+    package init?(label: String) {
+        guard label.hasPrefix("cpython-") else { return nil }
+        var version = String(label.dropFirst("cpython-".count))
+        let freethreaded = version.hasSuffix("t")
+        if freethreaded { version.removeLast() }
+        guard Self.isVersion(version) else { return nil }
+        self.init(version: version, build: freethreaded ? .freethreaded : .gil)
+    }
+
+    /// The GIL build and the free-threaded build of `version`, in that order.
+    package static func pair(_ version: String) -> [LabTarget] {
+        [LabTarget(version: version, build: .gil), LabTarget(version: version, build: .freethreaded)]
+    }
+
+    /// Whether `text` is a plain `X.Y.Z` release number.
+    package static func isVersion(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
+}
+
+/// Where lab builds live: `$FTLAB_CACHE`, else `${XDG_CACHE_HOME:-$HOME/.cache}/ftlab`.
+public struct LabCache: Sendable, Equatable {
+    /// The cache's root directory.
+    public var root: String
+
+    public init(root: String) {
+        self.root = root
+    }
+
+    /// The cache named by the environment (`FTLAB_CACHE`, `XDG_CACHE_HOME`, `HOME`).
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        if let root = environment["FTLAB_CACHE"], !root.isEmpty {
+            self.init(root: root)
+        } else if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
+            self.init(root: xdg + "/ftlab")
+        } else {
+            self.init(root: (environment["HOME"] ?? NSHomeDirectory()) + "/.cache/ftlab")
+        }
+    }
+
+    /// The install prefix of the lab build `label`.
+    public func prefix(_ label: String) -> String { "\(root)/pythons/\(label)" }
+
+    package var pythons: String { "\(root)/pythons" }
+    package var sources: String { "\(root)/sources" }
+    package var logs: String { "\(root)/logs" }
+    package var aptLists: String { "\(root)/apt/lists" }
+    package func buildDir(_ target: LabTarget) -> String { "\(root)/build/\(target.label)" }
+    package func executable(_ target: LabTarget) -> String { "\(prefix(target.label))/\(target.executable)" }
+    package func manifestPath(_ label: String) -> String { "\(prefix(label))/\(LabManifest.fileName)" }
+}

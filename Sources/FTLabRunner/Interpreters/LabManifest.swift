@@ -1,0 +1,95 @@
+import Foundation
+import FTLabCore
+
+/// `ftlab-manifest.json`, written into a lab build's prefix once the build passed its probe.
+public struct LabManifest: Sendable, Codable, Equatable {
+    /// Where the source tarball came from.
+    public struct Source: Sendable, Codable, Equatable {
+        /// "debian-source-package" or "url".
+        public var kind: String
+        /// The Debian source package and suite, e.g. "python3.13 (trixie)"; nil for a URL.
+        public var package: String?
+        /// The download URL; nil for a Debian source package.
+        public var url: String?
+        /// The tarball's file name.
+        public var file: String
+        public var sha256: String
+
+        package init(kind: String, package: String? = nil, url: String? = nil, file: String, sha256: String) {
+            self.kind = kind
+            self.package = package
+            self.url = url
+            self.file = file
+            self.sha256 = sha256
+        }
+    }
+
+    public var label: String
+    public var version: String
+    public var build: Interpreter.Build
+    /// Absolute path of the built executable.
+    public var executable: String
+    public var source: Source
+    /// Everything passed to `./configure`, `--prefix` included.
+    public var configureFlags: [String]
+    /// First line of `cc --version`.
+    public var compiler: String
+    /// `sys.version` of the built interpreter.
+    public var sysVersion: String
+    /// Optional stdlib extension modules that were not built (their -dev packages were missing).
+    public var missingModules: [String]
+    /// configure + make + install, in seconds.
+    public var buildSeconds: Double
+    /// ISO 8601 time the build finished.
+    public var builtUTC: String
+
+    package init(
+        label: String,
+        version: String,
+        build: Interpreter.Build,
+        executable: String,
+        source: Source,
+        configureFlags: [String],
+        compiler: String,
+        sysVersion: String,
+        missingModules: [String],
+        buildSeconds: Double,
+        builtUTC: String
+    ) {
+        self.label = label
+        self.version = version
+        self.build = build
+        self.executable = executable
+        self.source = source
+        self.configureFlags = configureFlags
+        self.compiler = compiler
+        self.sysVersion = sysVersion
+        self.missingModules = missingModules
+        self.buildSeconds = buildSeconds
+        self.builtUTC = builtUTC
+    }
+
+    package enum CodingKeys: String, CodingKey {
+        case label, version, build, executable, source, compiler
+        case configureFlags = "configure_flags"
+        case sysVersion = "sys_version"
+        case missingModules = "missing_modules"
+        case buildSeconds = "build_seconds"
+        case builtUTC = "built_utc"
+    }
+
+    package static let fileName = "ftlab-manifest.json"
+
+    /// Reads the manifest at `path`, or nil when there is none or it cannot be decoded.
+    public static func read(at path: String) -> LabManifest? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONDecoder().decode(LabManifest.self, from: data)
+    }
+
+    /// The manifest as pretty-printed JSON with sorted keys.
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import FTLabCore
+
+/// The lab's interpreters: one pinned CPython source built twice with identical flags,
+/// once with `--disable-gil`, into the cache (`<cache>/pythons/<label>`).
+public enum LabPythons {
+    /// The CPython release the lab pins.
+    public static let pinnedVersion = "3.13.5"
+    /// Labels of the pinned pair, GIL build first: `cpython-3.13.5`, `cpython-3.13.5t`.
+    public static var pinnedLabels: [String] { LabTarget.pair(pinnedVersion).map(\.label) }
+    /// The built members of the pinned pair, probed, GIL build first; missing or broken ones are left out.
+    public static func installedPair(cache: LabCache = LabCache()) async -> [Interpreter] {
+        var pair: [Interpreter] = []
+        for target in LabTarget.pair(pinnedVersion) {
+            if let interpreter = try? await interpreter(target, cache: cache) { pair.append(interpreter) }
+        }
+        return pair
+    }
+
+    /// The manifests of every finished lab build in the cache, sorted by label.
+    public static func builds(cache: LabCache = LabCache()) -> [LabManifest] {
+        let labels = (try? FileManager.default.contentsOfDirectory(atPath: cache.pythons)) ?? []
+        return labels.sorted().compactMap { LabManifest.read(at: cache.manifestPath($0)) }
+    }
+
+    /// The lab build of `target`, probed; refused as not built when its manifest is missing.
+    package static func interpreter(_ target: LabTarget, cache: LabCache) async throws(InterpreterError) -> Interpreter {
+        let executable = cache.executable(target)
+        guard let manifest = LabManifest.read(at: cache.manifestPath(target.label)) else {
+            throw .notBuilt(label: target.label, executable: executable)
+        }
+        return try await InterpreterProbe.probe(executable, label: target.label, sourceSHA256: manifest.source.sha256)
+    }
+}

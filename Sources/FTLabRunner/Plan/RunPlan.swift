@@ -1,0 +1,141 @@
+import FTLabCore
+/// What the user asked `ftlab run` for, before it is resolved against the machine.
+public struct RunRequest: Sendable {
+    public var selectors: [String] = []
+    public var interpreters: [InterpreterChoice] = []
+    public var threads: [Int] = [1]
+    /// Placement policies as written (`compact`, `none`, `node:1`, `cpus:0-3`).
+    public var placements: [String] = ["compact"]
+    public var allocators: [Allocator] = [.system]
+    public var env: [EnvSetting] = []
+    /// When not empty, every configuration runs twice, side by side: with `env` (the A side)
+    /// and with `env` plus these settings (the B side, which wins on equal keys).
+    public var abEnv: [EnvSetting] = []
+    /// `KEY=VALUE` or `WORKLOAD.KEY=VALUE` settings.
+    public var params: [String] = []
+    /// Seeds every workload's input generator: the same input on every interpreter.
+    public var seed = 20261127
+
+    public init() {}
+
+    /// The environments every configuration runs with: `env` alone, and with `abEnv` an A/B
+    /// pair (`env`, then `env` overridden and extended by `abEnv`).
+    public var envSides: [[EnvSetting]] {
+        guard !abEnv.isEmpty else { return [env] }
+        let overridden = Set(abEnv.map(\.key))
+        return [env, env.filter { !overridden.contains($0.key) } + abEnv]
+    }
+
+    /// The allocators compared when `--allocator` is not given: the full suite (no selector)
+    /// sets the system allocator against jemalloc; a run of named workloads uses the system
+    /// one. Where jemalloc is not installed the full suite goes on without it and says so.
+    public static func defaultAllocators(
+        fullSuite: Bool, resolve: (String) throws(AllocatorError) -> Allocator = AllocatorRegistry.resolve
+    ) -> (allocators: [Allocator], warnings: [String]) {
+        guard fullSuite else { return ([.system], []) }
+        do {
+            return ([.system, try resolve("jemalloc")], [])
+        } catch {
+            return ([.system], ["the full suite compares the system allocator with jemalloc, but \(error.description); "
+                                + "running with the system allocator only (install libjemalloc2, or pass --allocator)"])
+        }
+    }
+
+    /// Splits a `--placement` sweep on commas, keeping the commas inside a `cpus:` list:
+    /// `compact,cpus:0,2,none` -> [compact, cpus:0,2, none].
+    public static func splitPlacements(_ text: String) -> [String] {
+        var result: [String] = []
+        for token in text.split(separator: ",", omittingEmptySubsequences: false).map(String.init) {
+            let startsPolicy = ["none", "compact", "spread"].contains(token) || token.hasPrefix("node:") || token.hasPrefix("cpus:")
+            if !startsPolicy, let last = result.last, last.hasPrefix("cpus:") {
+                result[result.count - 1] = last + "," + token
+            } else {
+                result.append(token)
+            }
+        }
+        return result
+    }
+}
+
+/// The matrix of configurations a run will measure, with the warnings its placements raise.
+public struct RunPlan: Sendable {
+    public var configurations: [RunConfiguration]
+    public var warnings: [String]
+    /// Configurations not run, each with the reason (e.g. a variant's `max_threads`).
+    public var skipped: [String] = []
+
+    /// Resolves `request` against the workload catalog and the machine's topology. Fails (exit 2)
+    /// on unknown workloads, variants, parameters, placements, or CPUs the machine lacks.
+    public static func make(_ request: RunRequest, catalog: WorkloadCatalog, topology: Topology) throws -> RunPlan {
+        let selection = try catalog.select(request.selectors)
+        let params = try ParameterSettings.parse(request.params, catalog: catalog, selection: selection.map(\.workload))
+        let policies = try request.placements.map { text throws(PlacementError) in try PlacementPolicy(parsing: text) }
+        var placements: [Int: [PlacementChoice]] = [:]
+        var warnings: [String] = []
+        for n in request.threads {
+            for policy in policies {
+                let plan = try Planner.plan(threads: n, policy: policy, topology: topology)
+                warnings += plan.warnings.map { "placement \(plan.policy), \(n) threads: \($0)" }
+                var choice = PlacementChoice(plan: plan)
+                choice.clientCPUs = Planner.clientCPUs(besides: plan, allowed: topology.allowedCPUs)
+                placements[n, default: []].append(choice)
+            }
+        }
+        var configurations: [RunConfiguration] = []
+        var skipped: [String] = []
+        var nativeRefusals: [String] = []
+        for (workload, variant) in selection {
+            if workload.manifest.kind == .server { _ = try LoadOptions.parse(params: params.values(for: workload)) }
+            let maxThreads = workload.manifest.variants.first { $0.name == variant }?.maxThreads
+            for n in request.threads {
+                if let maxThreads, n > maxThreads {
+                    skipped.append("\(workload.name)/\(variant) at \(n) threads: the variant runs at most \(maxThreads) "
+                        + "thread\(maxThreads == 1 ? "" : "s") (max_threads in its workload.toml)")
+                    continue
+                }
+                if workload.manifest.kind == .server {
+                    for choice in placements[n] ?? [] where choice.clientCPUs.contains(where: choice.processCPUs.contains) {
+                        warnings.append("placement \(choice.policy), \(n) threads: no CPU is left for the load generator; "
+                            + "it shares CPU \(choice.clientCPUs.map(String.init).joined(separator: ",")) with the server")
+                    }
+                }
+                for interpreter in request.interpreters {
+                    for placement in placements[n] ?? [] {
+                        for allocator in request.allocators {
+                            for env in request.envSides {
+                                if interpreter.build == .native, let refusal = NativeImplementations.refusal(
+                                    workload: workload.name, variant: variant, allocator: allocator.name) {
+                                    if !nativeRefusals.contains(refusal) { nativeRefusals.append(refusal) }
+                                    continue
+                                }
+                                configurations.append(RunConfiguration(
+                                    workload: workload, variant: variant, params: params.values(for: workload),
+                                    interpreter: interpreter, threads: n, placement: placement,
+                                    allocator: allocatorChoice(allocator, build: interpreter.build, env: env),
+                                    env: env, seed: request.seed))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if request.interpreters.contains(where: { $0.build == .native }) {
+            guard configurations.contains(where: { $0.interpreter.build == .native }) else {
+                throw NativeError.nothingToRun(reasons: nativeRefusals)
+            }
+            warnings += nativeRefusals.map { "\($0); skipped" }
+        }
+        return RunPlan(configurations: configurations, warnings: warnings, skipped: skipped)
+    }
+
+    /// How `allocator` is swapped in on `build`, with the scope the final environment really
+    /// gives once the user's `--env` settings have won (e.g. `--env PYTHONMALLOC=pymalloc`
+    /// narrows a GIL build's `all` to `raw`).
+    package static func allocatorChoice(_ allocator: Allocator, build: Interpreter.Build, env: [EnvSetting]) -> AllocatorChoice {
+        var choice = AllocatorRegistry.choice(for: allocator, build: build)
+        var final = choice.environment
+        for setting in env { final[setting.key] = setting.value }
+        choice.scope = AllocatorScope.effective(environment: final, build: build, library: allocator.path).rawValue
+        return choice
+    }
+}

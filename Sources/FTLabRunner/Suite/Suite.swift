@@ -1,0 +1,98 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import FTLabCore
+
+/// What a finished (or interrupted) suite did.
+public struct SuiteReport: Sendable {
+    /// Every row this run wrote, in order.
+    public var rows: [ResultRow] = []
+    public var processesRun = 0
+    public var processesFailed = 0
+    public var processesSkipped = 0
+    public var interrupted = false
+    public var elapsedSeconds = 0.0
+}
+
+/// Runs a schedule of work units, appending each finished process's rows to the results file
+/// before starting the next, so a crash or Ctrl-C never loses a finished measurement.
+public struct Suite: Sendable {
+    public var runner: SuiteRunner
+    public var rowMaker: RowMaker
+
+    public init(runner: SuiteRunner, rowMaker: RowMaker) {
+        self.runner = runner
+        self.rowMaker = rowMaker
+    }
+
+    /// Runs `units` (skipping those in `completed`), writing rows through `writer`.
+    public func run(_ units: [WorkUnit], completed: Set<String> = [], writer: ResultWriter,
+                    progress: Progress) async throws -> SuiteReport {
+        var report = SuiteReport()
+        let start = ContinuousClock.now
+        let todo = units.filter { !completed.contains(Self.unitKey($0, rowMaker: rowMaker)) }
+        report.processesSkipped = units.count - todo.count
+        progress.begin(total: todo.count, skipped: report.processesSkipped)
+        for (index, unit) in todo.enumerated() {
+            if LiveProcesses.shared.interrupted { report.interrupted = true; break }
+            progress.starting(unit, index: index)
+            let outcome = try await runner.run(unit)
+            if LiveProcesses.shared.interrupted { report.interrupted = true; break }
+            let rows = rowMaker.rows(for: outcome)
+            try writer.append(rows)
+            report.rows += rows
+            report.processesRun += 1
+            if outcome.verdict != .ok { report.processesFailed += 1 }
+            progress.finished(outcome, index: index)
+        }
+        let elapsed = start.duration(to: .now)
+        report.elapsedSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        progress.end(report)
+        return report
+    }
+
+    /// Identifies a unit across runs (for `--resume`): its plan, not its observations.
+    public static func unitKey(_ unit: WorkUnit, rowMaker: RowMaker) -> String {
+        var row = rowMaker.baseRow(for: unit.configuration)
+        row.process = unit.process
+        return unitKey(row)
+    }
+
+    /// The same key read back from a CSV row.
+    public static func unitKey(_ row: ResultRow) -> String {
+        [row.workload, row.variant, row.params, row.interpreter, row.env, String(row.threads),
+         row.placement, row.allocator, String(row.process)].joined(separator: "|")
+    }
+
+    /// Units already complete in `rows`: every measured sample present, or a recorded failure.
+    /// Also returns the keys of incomplete units, whose partial rows must not be kept.
+    public static func completedUnits(in rows: [ResultRow], samplesPerProcess: Int) -> (complete: Set<String>, partial: Set<String>) {
+        var grouped: [String: [ResultRow]] = [:]
+        for row in rows { grouped[unitKey(row), default: []].append(row) }
+        var complete = Set<String>()
+        var partial = Set<String>()
+        for (key, group) in grouped {
+            let failed = group.contains { $0.status != .ok }
+            let samples = Set(group.map(\.sample))
+            if failed || samples.count >= samplesPerProcess { complete.insert(key) } else { partial.insert(key) }
+        }
+        return (complete, partial)
+    }
+}
+
+/// Installs a Ctrl-C / SIGTERM handler that kills every interpreter process ftlab started.
+public enum InterruptHandler {
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+
+    /// After this, SIGINT/SIGTERM kill the live process groups and mark the run interrupted.
+    public static func install() {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { LiveProcesses.shared.killAll() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import TOMLKit
+import FTLabCore
+
+/// A workload's `workload.toml`: what it measures, in which unit, its variants and parameters.
+public struct WorkloadManifest: Sendable, Equatable, Decodable {
+    public var name: String
+    public var description: String
+    public var question: String
+    public var unit: String
+    public var variants: [Variant]
+    public var params: [Parameter]
+    /// `batch` (the harness runs batches of work) or `server` (the harness starts a server and
+    /// ftlab's load generator drives it); `batch` when the manifest does not say.
+    public var kind: Kind
+
+    /// How a workload is measured (Workloads/_harness/PROTOCOL.md).
+    public enum Kind: String, Sendable, Equatable {
+        case batch, server
+    }
+
+    /// One way of running the workload; each answers its own question.
+    public struct Variant: Sendable, Equatable, Decodable {
+        public var name: String
+        public var question: String
+        /// The most worker threads the variant runs (nil: no limit); larger counts are skipped.
+        public var maxThreads: Int?
+
+        package enum CodingKeys: String, CodingKey { case name, question, maxThreads = "max_threads" }
+    }
+
+    /// A tunable input with its default (values are passed to the harness as strings).
+    public struct Parameter: Sendable, Equatable, Decodable {
+        public var name: String
+        public var `default`: String
+        public var description: String
+    }
+
+    package enum CodingKeys: String, CodingKey { case name, description, question, unit, variants, params, kind }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        description = try c.decode(String.self, forKey: .description)
+        question = try c.decode(String.self, forKey: .question)
+        unit = try c.decode(String.self, forKey: .unit)
+        variants = try c.decode([Variant].self, forKey: .variants)
+        params = try c.decodeIfPresent([Parameter].self, forKey: .params) ?? []
+        let kindText = try c.decodeIfPresent(String.self, forKey: .kind) ?? Kind.batch.rawValue
+        guard let kind = Kind(rawValue: kindText) else {
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "`kind` must be batch or server, not \"\(kindText)\"")
+        }
+        self.kind = kind
+    }
+
+    /// Parses manifest text; `path` names the file in errors.
+    public static func parse(_ text: String, path: String) throws(WorkloadError) -> WorkloadManifest {
+        let manifest: WorkloadManifest
+        do {
+            manifest = try TOMLDecoder().decode(WorkloadManifest.self, from: text)
+        } catch let error as TOMLParseError {
+            throw .badManifest(path: "\(path):\(error.source.begin.line)", reason: error.description)
+        } catch let DecodingError.keyNotFound(key, context) {
+            // TOMLKit also reports a value of the wrong type (`default = 5`) as not found.
+            var table = context.codingPath
+            if table.last?.stringValue == key.stringValue { table.removeLast() }
+            let location = ManifestLocation(table + [key], in: text)
+            let expected = ["variants", "params"].contains(key.stringValue) ? "an array of tables" : "a string"
+            let problem = location.keyPresent ? "`\(key.stringValue)` \(describe(table)) must be \(expected)"
+                : "missing field `\(key.stringValue)` \(describe(table))"
+            throw .badManifest(path: "\(path):\(location.line)", reason: problem)
+        } catch let DecodingError.dataCorrupted(context) {
+            throw .badManifest(path: path, reason: context.debugDescription)
+        } catch let DecodingError.typeMismatch(_, context) {
+            let line = ManifestLocation(context.codingPath, in: text).line
+            let key = context.codingPath.last?.stringValue ?? ""
+            throw .badManifest(path: "\(path):\(line)", reason: "`\(key)` \(describe(context.codingPath.dropLast())) has the wrong type (\(context.debugDescription))")
+        } catch {
+            throw .badManifest(path: path, reason: "\(error)")
+        }
+        if manifest.variants.isEmpty {
+            throw .badManifest(path: path, reason: "no [[variants]]: a workload needs at least one")
+        }
+        if let bad = manifest.variants.first(where: { ($0.maxThreads ?? 1) < 1 }) {
+            throw .badManifest(path: path, reason: "variant \(bad.name): max_threads must be at least 1")
+        }
+        return manifest
+    }
+
+    /// `in [[variants]] #2` for a coding path into a table, `at the top level` otherwise.
+    private static func describe(_ path: some Collection<CodingKey>) -> String {
+        let parts = Array(path)
+        guard parts.count >= 2, let index = parts[1].intValue else { return "at the top level" }
+        return "in [[\(parts[0].stringValue)]] #\(index + 1)"
+    }
+}
+
+/// A workload on disk: its folder and parsed manifest.
+public struct Workload: Sendable, Equatable {
+    public var directory: String
+    public var manifest: WorkloadManifest
+    public var name: String { manifest.name }
+
+    /// Loads `directory/workload.toml` and checks `workload.py` is beside it.
+    public static func load(directory: String) throws(WorkloadError) -> Workload {
+        let manifestPath = (directory as NSString).appendingPathComponent("workload.toml")
+        guard let data = FileManager.default.contents(atPath: manifestPath) else {
+            throw .badManifest(path: manifestPath, reason: "file not found")
+        }
+        let manifest = try WorkloadManifest.parse(String(decoding: data, as: UTF8.self), path: manifestPath)
+        let module = (directory as NSString).appendingPathComponent("workload.py")
+        guard FileManager.default.fileExists(atPath: module) else {
+            throw .badManifest(path: module, reason: "file not found (every workload needs workload.py beside workload.toml)")
+        }
+        return Workload(directory: directory, manifest: manifest)
+    }
+}
+
+/// Problems finding, loading or selecting workloads.
+public enum WorkloadError: FTLabError, Equatable {
+    case badManifest(path: String, reason: String)
+    case unknownWorkload(String, known: [String])
+    case unknownVariant(workload: String, variant: String, known: [String])
+    case unknownParameter(workload: String, name: String, known: [String])
+    case badParameter(String)
+    case noWorkloadsDirectory(String)
+    case duplicateWorkload(name: String, first: String, second: String)
+
+    public var description: String {
+        switch self {
+        case let .badManifest(path, reason): "bad workload manifest \(path): \(reason)"
+        case let .unknownWorkload(name, known):
+            "unknown workload \"\(name)\"; known: \(known.joined(separator: ", ")) (see `ftlab list`)"
+        case let .unknownVariant(workload, variant, known):
+            "workload \(workload) has no variant \"\(variant)\"; variants: \(known.joined(separator: ", "))"
+        case let .unknownParameter(workload, name, known):
+            "workload \(workload) has no parameter \"\(name)\"; parameters: \(known.isEmpty ? "(none)" : known.joined(separator: ", "))"
+        case let .badParameter(text): "bad --param \"\(text)\"; expected KEY=VALUE or WORKLOAD.KEY=VALUE"
+        case let .noWorkloadsDirectory(path): "workloads directory \(path) does not exist or holds no workload"
+        case let .duplicateWorkload(name, first, second):
+            "workload \(name) is defined twice: \(first) and \(second)"
+        }
+    }
+}
