@@ -79,7 +79,7 @@ public final class ResultWriter {
 }
 
 /// Problems reading or writing a results CSV.
-public enum ResultsError: Error, Equatable, CustomStringConvertible {
+public enum ResultsError: FTLabError, Equatable {
     case cannotRead(path: String, reason: String)
     case cannotWrite(path: String, reason: String)
     case missingColumns(path: String, columns: [String])

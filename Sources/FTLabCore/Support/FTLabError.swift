@@ -7,5 +7,3 @@ public protocol FTLabError: Error, CustomStringConvertible {
 extension FTLabError {
     public var exitCode: Int32 { 2 }
 }
-
-extension ResultsError: FTLabError {}
