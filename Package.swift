@@ -81,6 +81,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks, not part of the product: `swift run -c release ftlab-bench`.
+        .executableTarget(
+            name: "ftlab-bench",
+            dependencies: [
+                "FTLabCore", "FTLabRunner",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tests/Benchmarks/ftlab-bench"
+        ),
         .testTarget(
             name: "FTLabTests",
             dependencies: ["FTLabCore", "FTLabRunner", "FTLabAnalysis", "FTLabExplain", "FTLabBuilds"],

@@ -70,7 +70,7 @@ private struct Session {
                 unit: hello?.unit ?? pair.target.workload.manifest.unit, target: target.accounting, baseline: base.accounting))
         }
         // No -o: perf trace would write its refusal there instead of to stderr.
-        let traceNote = owner.perf.probe(["trace", "-s", "-e", "futex", "--", "true"], what: "trace system calls")
+        let traceNote = await owner.perf.probe(["trace", "-s", "-e", "futex", "--", "true"], what: "trace system calls")
         for (i, pair) in plan.pairs.enumerated() {
             if let traceNote {
                 explained[i].lockWaitsNote = traceNote
@@ -78,7 +78,7 @@ private struct Session {
                 (explained[i].lockWaits, explained[i].lockWaitsNote) = try await lockWaits(pair.target, index: i)
             }
         }
-        let recordNote = owner.perf.probe(
+        let recordNote = await owner.perf.probe(
             ["record", "-q", "-e", "cpu-clock", "--call-graph", "dwarf", "-o", path("probe.data"), "--", "true"],
             what: "record cpu-clock samples")
         for (i, pair) in plan.pairs.enumerated() {
@@ -140,7 +140,7 @@ private struct Session {
         guard outcome.verdict == .ok else { return (nil, "the perf record run failed: \(outcome.verdict.message)") }
         let trampoline = map.map { FileManager.default.fileExists(atPath: $0) } ?? false
         let script = path(name + ".txt")
-        guard let status = try? runToFile(perf, ["script", "-i", data, "-F", "tid,ip,sym,dso"], output: script), status == 0 else {
+        guard let status = await runToFile(perf, ["script", "-i", data, "-F", "tid,ip,sym,dso"], output: script), status == 0 else {
             return (nil, "`perf script` could not read the profile")
         }
         let text = (try? String(contentsOfFile: script, encoding: .utf8)) ?? ""
@@ -162,17 +162,7 @@ private struct Session {
                  environment extra: [String: String] = [:]) async throws(ExplainError) -> ProcessOutcome {
         owner.progress("\(configuration.name): \(probe)")
         let unit = WorkUnit(configuration: configuration, process: 1)
-        var (executable, arguments) = runner.command(for: unit)
-        arguments.append("--thread-stats")
-        let launch = configuration.placement.launcherArguments
-        if let tool = wrapper.first {
-            if launch.isEmpty {
-                arguments = Array(wrapper.dropFirst()) + [executable] + arguments
-                executable = tool
-            } else {
-                arguments = launch + wrapper + arguments.dropFirst(launch.count)
-            }
-        }
+        let (executable, arguments) = runner.command(for: unit, wrapper: wrapper, extraArguments: ["--thread-stats"])
         var environment = runner.environment(for: configuration)
         for (key, value) in extra { environment[key] = value }
         let spec = ProcessSpec(executable: executable, arguments: arguments, environment: environment,

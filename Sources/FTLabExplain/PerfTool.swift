@@ -21,18 +21,18 @@ public struct PerfTool: Sendable {
     /// `/usr/bin/perf_X.Y` (newest first) or Ubuntu's `/usr/lib/linux-tools/*/perf`. Debian's
     /// `/usr/bin/perf` can be a wrapper that fails when no perf matches the running kernel,
     /// so each candidate must answer `--version`.
-    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) -> PerfTool {
+    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) async -> PerfTool {
         let paranoid = (try? String(contentsOfFile: "/proc/sys/kernel/perf_event_paranoid", encoding: .utf8))
             .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         if let forced = environment[overrideVariable] {
             if forced.isEmpty {
                 return PerfTool(path: nil, paranoid: paranoid, missing: "perf disabled (\(overrideVariable) is empty)")
             }
-            return answersVersion(forced)
+            return await answersVersion(forced)
                 ? PerfTool(path: forced, paranoid: paranoid, missing: nil)
                 : PerfTool(path: nil, paranoid: paranoid, missing: "\(overrideVariable)=\(forced) does not run `perf --version`")
         }
-        for candidate in candidates(path: environment["PATH"] ?? "/usr/bin:/bin") where answersVersion(candidate) {
+        for candidate in candidates(path: environment["PATH"] ?? "/usr/bin:/bin") where await answersVersion(candidate) {
             return PerfTool(path: candidate, paranoid: paranoid, missing: nil)
         }
         return PerfTool(path: nil, paranoid: paranoid,
@@ -54,15 +54,15 @@ public struct PerfTool: Sendable {
         return found
     }
 
-    package static func answersVersion(_ path: String) -> Bool {
-        guard let result = try? runQuietly(path, ["--version"]) else { return false }
+    package static func answersVersion(_ path: String) async -> Bool {
+        guard let result = await runQuietly(path, ["--version"]) else { return false }
         return result.status == 0 && result.output.hasPrefix("perf version")
     }
 
     /// Whether this perf may do what `arguments` (which end in `-- /bin/true`) ask; a note on why not.
-    package func probe(_ arguments: [String], what: String) -> String? {
+    package func probe(_ arguments: [String], what: String) async -> String? {
         guard let path else { return missing }
-        guard let result = try? runQuietly(path, arguments) else { return "cannot start \(path)" }
+        guard let result = await runQuietly(path, arguments) else { return "cannot start \(path)" }
         if result.status == 0 { return nil }
         let firstLine = result.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .first { !$0.isEmpty } ?? "exit status \(result.status)"

@@ -5,7 +5,7 @@ import FTLabAnalysis
 import FTLabExplain
 import FTLabBuilds
 
-struct EnvCommand: ParsableCommand {
+struct EnvCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "env",
         abstract: "Show the machine: CPUs, NUMA nodes and memory, distances, SMT siblings, allowed CPUs, allocators.")
@@ -22,8 +22,8 @@ struct EnvCommand: ParsableCommand {
         var allocators: [AllocatorStatus]
     }
 
-    func run() throws {
-        let report = Report(topology: try Topology.read(root: sysfsRoot), allocators: AllocatorRegistry.installed())
+    func run() async throws {
+        let report = Report(topology: try Topology.read(root: sysfsRoot), allocators: await AllocatorRegistry.installed())
         print(json ? try JSONOutput.string(report)
                    : report.topology.summaryText + "\n\n" + AllocatorStatus.summaryText(report.allocators))
     }

@@ -88,7 +88,7 @@ struct ExplainCommand: AsyncParsableCommand {
         let runner = ExplainRunner(
             harnessScript: catalog.harnessScript, launcher: executablePath(),
             repetition: Repetition(processes: 1, samples: samples, warmups: 1, targetSeconds: targetSeconds),
-            timeoutSeconds: timeout, perf: PerfTool.locate(),
+            timeoutSeconds: timeout, perf: await PerfTool.locate(),
             progress: { line in if !quiet { FileHandle.standardError.write(Data("explain: \(line)\n".utf8)) } })
         InterruptHandler.install()
         let explanation = try await runner.explain(plan)

@@ -26,11 +26,12 @@ struct FTLabCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, ServeCommand.self, ListCommand.self, CompareCommand.self, MergeCommand.self, ReportCommand.self,
             ExplainCommand.self, EnvCommand.self, PlanCommand.self, LabCommand.self, LaunchCommand.self,
-            NativeCommand.self, LoadGenBenchCommand.self,
+            NativeCommand.self,
         ]
     )
 
-    /// Maps errors to the exit-code contract: usage and input errors exit 2, not 64.
+    /// Maps errors to the exit-code contract: usage and input errors exit 2, not 64. A bad
+    /// value gets one line naming it and where to read more, not the whole usage banner.
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -40,15 +41,21 @@ struct FTLabCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as FTLabError {
-            FileHandle.standardError.write(Data("ftlab: error: \(error.description)\n".utf8))
+            Diagnostics.error(error.description)
             Foundation.exit(error.exitCode)
         } catch {
-            let code = exitCode(for: error)
-            if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            Diagnostics.error(badInputMessage(error))
+            if let hint = fullMessage(for: error).split(separator: "\n").last(where: { $0.contains("--help") }) {
+                Diagnostics.note(hint.trimmingCharacters(in: .whitespaces))
             }
-            exit(withError: error)
+            Foundation.exit(2)
         }
+    }
+
+    /// ArgumentParser's message for a parse or validation error, without its `Error: ` prefix.
+    static func badInputMessage(_ error: Error) -> String {
+        let text = message(for: error)
+        return text.hasPrefix("Error: ") ? String(text.dropFirst(7)) : text
     }
 }

@@ -8,7 +8,7 @@ import FTLabBuilds
 
 /// `ftlab _native`: what `ftlab run --python native-swift` starts instead of an interpreter.
 /// Takes run.py's arguments and speaks the same harness protocol on stdout.
-struct NativeCommand: ParsableCommand {
+struct NativeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "_native",
         abstract: "Run a workload's native Swift implementation under the harness protocol (used by ftlab run).",
@@ -44,8 +44,8 @@ struct NativeCommand: ParsableCommand {
     @Option(help: "Seed of the workload's input.")
     var seed: Int = 0
 
-    func run() throws {
-        throw ExitCode(NativeHarness.run(NativeArguments(
+    func run() async throws {
+        throw ExitCode(await NativeHarness.run(NativeArguments(
             workloadDirectory: workloadDirectory, variant: variant, threads: threads, samples: samples, warmups: warmups,
             batch: batch, targetSeconds: targetSeconds, params: params, cpus: cpus, seed: seed)))
     }

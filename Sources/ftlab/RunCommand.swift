@@ -37,20 +37,14 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "Workloads to run: NAME or NAME/VARIANT (default: the full suite, every workload and variant).")
     var selectors: [String] = []
 
-    @Option(name: .customLong("python"), help: ArgumentHelp(
-        "Interpreter: a path, a lab label (cpython-3.13.5, cpython-3.13.5t), `lab` for the pair, or native-swift (ftlab's Swift ceilings). Repeatable.",
-        valueName: "PATH|LABEL"))
-    var pythons: [String] = []
+    @OptionGroup var interpreters: InterpreterOptions
 
     @Option(help: ArgumentHelp(
         "Thread counts, e.g. 1,2,4 (default: 1,2,4,... up to the online CPUs N, then N+1 oversubscribed).",
         valueName: "LIST"))
     var threads: String?
 
-    @Option(help: ArgumentHelp(
-        "Placements: none|compact|spread|node:N|cpus:LIST, comma-separated to sweep (default: compact).",
-        valueName: "LIST"))
-    var placement: String = "compact"
+    @OptionGroup var placementOptions: PlacementOptions
 
     @Option(help: ArgumentHelp(
         "Allocators: system|jemalloc|mimalloc|tcmalloc|PATH.so, comma-separated to sweep "
@@ -58,8 +52,7 @@ struct RunCommand: AsyncParsableCommand {
         valueName: "LIST"))
     var allocator: String?
 
-    @Option(name: .customLong("env"), help: ArgumentHelp("Environment for the interpreter, e.g. PYTHON_GIL=1. Repeatable.", valueName: "KEY=VALUE"))
-    var envSettings: [String] = []
+    @OptionGroup var workloadOptions: WorkloadOptions
 
     @Option(name: .customLong("ab-env"), help: ArgumentHelp(
         "A/B in one run: every configuration runs twice, side by side in time, without (A) and with (B) this setting, "
@@ -68,22 +61,13 @@ struct RunCommand: AsyncParsableCommand {
         valueName: "KEY=VALUE"))
     var abEnvSettings: [String] = []
 
-    @Option(name: .customLong("param"), help: ArgumentHelp(
-        "Workload parameter, e.g. lines=50000 or log-processing.lines=50000. Repeatable (see `ftlab list`).",
-        valueName: "KEY=VALUE"))
-    var params: [String] = []
-
     @Option(help: "Interpreter processes per configuration.")
     var processes: Int?
 
-    @Option(help: "Measured samples per process.")
-    var samples: Int?
+    @OptionGroup var sampleOptions: SampleOptions
 
     @Option(help: "Warmup samples per process (discarded; also used for calibration).")
     var warmups: Int?
-
-    @Option(name: .customLong("target-seconds"), help: "How long one calibrated sample should last.")
-    var targetSeconds: Double?
 
     @Option(help: "Fixed work units per thread per sample (disables calibration).")
     var batch: Int?
@@ -91,14 +75,10 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Smallest trustworthy run (3 processes x 5 samples, 0.1 s samples): smoke tests and CI.")
     var quick = false
 
-    @Option(help: "Seconds before an interpreter process is killed and recorded as timeout.")
-    var timeout: Double = 300
+    @OptionGroup var timeoutOptions: TimeoutOptions
 
     @Flag(help: "Skip configurations already complete in the output file.")
     var resume = false
-
-    @Option(name: .customLong("workloads-dir"), help: ArgumentHelp("A folder with your own workloads. Repeatable.", valueName: "DIR"))
-    var workloadsDirs: [String] = []
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Results CSV (default: results/run-<time>.csv).", valueName: "FILE.csv"))
     var output: String?
@@ -106,72 +86,68 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "No progress lines.")
     var quiet = false
 
+    func validate() throws {
+        for (option, value) in [("--processes", processes), ("--warmups", warmups.map { $0 + 1 }), ("--batch", batch)] {
+            if let value, value < 1 {
+                let given = option == "--warmups" ? value - 1 : value
+                throw ValidationError(option == "--warmups"
+                    ? "bad --warmups \(given); expected 0 or more"
+                    : RunInputError.badRepetition(option: option, value: given).description)
+            }
+        }
+        if let threads { do { _ = try parseThreadList(threads) } catch { throw ValidationError(error.description) } }
+        for setting in abEnvSettings {
+            do { _ = try EnvSetting.parse(setting) } catch { throw ValidationError(error.description) }
+        }
+    }
+
     func run() async throws {
-        let catalog = try WorkloadCatalog.load(extra: workloadsDirs)
-        for broken in catalog.broken { warn("skipped the broken workload \(broken.name): \(broken.problem)") }
+        let catalog = try WorkloadCatalog.load(extra: workloadOptions.workloadsDirs)
+        for broken in catalog.broken { Diagnostics.warning("skipped the broken workload \(broken.name): \(broken.problem)") }
         let topology = try Topology.read()
-        let repetition = try repetitionSetting()
-        guard timeout > 0 else { throw ValidationError("bad --timeout \(timeout); expected seconds > 0") }
+        let repetition = repetitionSetting()
         var request = RunRequest()
         request.selectors = selectors
-        request.interpreters = try await InterpreterChoice.resolve(pythons)
+        request.interpreters = try await InterpreterChoice.resolve(interpreters.pythons)
         request.threads = try threads.map(parseThreadList) ?? defaultThreadCounts(cpus: topology.onlineCPUs.count)
-        request.placements = RunRequest.splitPlacements(placement)
+        request.placements = RunRequest.splitPlacements(placementOptions.placement)
         if let allocator {
-            request.allocators = try allocator.split(separator: ",", omittingEmptySubsequences: false)
-                .map { try AllocatorRegistry.resolve(String($0)) }
+            request.allocators = []
+            for name in allocator.split(separator: ",", omittingEmptySubsequences: false) {
+                request.allocators.append(try await AllocatorRegistry.resolve(String(name)))
+            }
         } else {
-            let defaults = RunRequest.defaultAllocators(fullSuite: selectors.isEmpty)
+            let defaults = await RunRequest.defaultAllocators(fullSuite: selectors.isEmpty)
             request.allocators = defaults.allocators
-            defaults.warnings.forEach { warn($0) }
+            defaults.warnings.forEach(Diagnostics.warning)
         }
-        request.env = try envSettings.map(EnvSetting.parse)
+        request.env = workloadOptions.env
         request.abEnv = try abEnvSettings.map(EnvSetting.parse)
-        request.params = params
+        request.params = workloadOptions.params
         let plan = try RunPlan.make(request, catalog: catalog, topology: topology)
-        for warning in Set(plan.warnings).sorted() { warn(warning) }
-        for reason in plan.skipped { FileHandle.standardError.write(Data("ftlab: skipped \(reason)\n".utf8)) }
+        for warning in Set(plan.warnings).sorted() { Diagnostics.warning(warning) }
+        for reason in plan.skipped { Diagnostics.note("skipped \(reason)") }
 
-        let outputPath = output ?? defaultOutputPath()
-        let suiteRev = RunIdentity.suiteRevision(of: catalog.builtinDirectory)
+        let suiteRev = await RunIdentity.suiteRevision(of: catalog.builtinDirectory)
         var identity = RunIdentity.current(suiteRev: suiteRev, topology: topology)
-        var completed = Set<String>()
-        if resume, FileManager.default.fileExists(atPath: outputPath) {
-            let existing = try ResultReader(path: outputPath)
-            existing.warnings.forEach { warn($0) }
-            let state = Suite.completedUnits(in: existing.rows, samplesPerProcess: repetition.samples)
-            completed = state.complete
-            if let first = existing.rows.first {
-                identity.runID = first.runID
-                identity.startedUTC = first.startedUTC
-            }
-            if !state.partial.isEmpty {
-                try ResultFile.rewrite(path: outputPath, keeping: existing.rows.filter { !state.partial.contains(Suite.unitKey($0)) })
-                warn("dropped the rows of \(state.partial.count) partly written process(es); they run again")
-            }
-        } else if FileManager.default.fileExists(atPath: outputPath), !resume {
-            let existing = (try? ResultReader(path: outputPath).rows.count) ?? 0
-            if existing > 0 {
-                throw ValidationError("\(outputPath) already holds \(existing) rows; pass --resume to continue it or choose another -o")
-            }
-        }
-        let writer = try ResultWriter(path: outputPath)
-        let logDirectory = outputPath.replacingOccurrences(of: ".csv", with: "") + ".logs"
-        try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
+        let output = try RunOutput.prepare(path: self.output ?? RunOutput.defaultPath(), resume: resume,
+                                           samplesPerProcess: repetition.samples, identity: &identity)
+        output.warnings.forEach(Diagnostics.warning)
+        let writer = try ResultWriter(path: output.path)
 
         let runner = SuiteRunner(
             harnessScript: catalog.harnessScript, launcher: executablePath(), repetition: repetition,
-            timeoutSeconds: timeout, logDirectory: logDirectory)
+            timeoutSeconds: timeoutOptions.timeout, logDirectory: output.logDirectory)
         let units = SuiteRunner.schedule(plan.configurations, processes: repetition.processes)
         InterruptHandler.install()
         let suite = Suite(runner: runner, rowMaker: RowMaker(identity: identity))
-        let report = try await suite.run(units, completed: completed, writer: writer, progress: Progress(quiet: quiet))
+        let report = try await suite.run(units, completed: output.completed, writer: writer, progress: Progress(quiet: quiet))
 
-        let allRows = try ResultReader(path: outputPath).rows
+        let allRows = try ResultReader(path: output.path).rows
         print(ScalingSummary(rows: allRows).text(color: TerminalStyle.colorEnabled()))
         let servers = ServerSummary(rows: allRows)
         if !servers.isEmpty { print(servers.text()) }
-        print("results: \(outputPath) (\(allRows.count) rows; per-process logs in \(logDirectory))")
+        print("results: \(output.path) (\(allRows.count) rows; per-process logs in \(output.logDirectory))")
         // Without selectors the run meant every workload, the broken ones too.
         let skippedBroken = selectors.isEmpty ? catalog.broken : []
         if !skippedBroken.isEmpty { print("skipped \(skippedBroken.count) broken workload(s): \(skippedBroken.map(\.name).joined(separator: ", "))") }
@@ -179,30 +155,14 @@ struct RunCommand: AsyncParsableCommand {
         if report.processesFailed > 0 || allRows.contains(where: { $0.status != .ok }) || !skippedBroken.isEmpty { throw ExitCode(1) }
     }
 
-    func repetitionSetting() throws -> Repetition {
+    /// The repetition the options ask for (checked in `validate()`).
+    func repetitionSetting() -> Repetition {
         var r = quick ? Repetition.quick : Repetition.standard
-        for (option, value) in [("--processes", processes), ("--samples", samples)] {
-            if let value, value < 1 { throw RunInputError.badRepetition(option: option, value: value) }
-        }
-        if let warmups, warmups < 0 { throw RunInputError.badRepetition(option: "--warmups", value: warmups) }
-        if let batch, batch < 1 { throw RunInputError.badRepetition(option: "--batch", value: batch) }
-        if let targetSeconds, !(targetSeconds > 0) {
-            throw ValidationError("bad --target-seconds \(targetSeconds); expected seconds > 0, e.g. 0.25")
-        }
         r.processes = processes ?? r.processes
-        r.samples = samples ?? r.samples
+        r.samples = sampleOptions.samples ?? r.samples
         r.warmups = warmups ?? r.warmups
-        r.targetSeconds = targetSeconds ?? r.targetSeconds
+        r.targetSeconds = sampleOptions.targetSeconds ?? r.targetSeconds
         r.batch = batch
         return r
-    }
-
-    func defaultOutputPath() -> String {
-        let stamp = RunIdentity.newRunID().id.split(separator: "-").first.map(String.init) ?? "run"
-        return "results/run-\(stamp).csv"
-    }
-
-    func warn(_ text: String) {
-        FileHandle.standardError.write(Data("ftlab: warning: \(text)\n".utf8))
     }
 }

@@ -66,7 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
         request.interpreters = [try await interpreter()]
         request.threads = try parseThreadList(String(threads))
         request.placements = [placement]
-        request.allocators = [try AllocatorRegistry.resolve(allocator)]
+        request.allocators = [try await AllocatorRegistry.resolve(allocator)]
         request.env = try envSettings.map(EnvSetting.parse)
         request.params = params
         let plan = try RunPlan.make(request, catalog: catalog, topology: topology)

@@ -9,18 +9,18 @@ import Testing
 @Suite struct FullSuiteDefaultsTests {
     static let jemalloc = Allocator(name: "jemalloc", path: "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", version: "5.3.0-1")
 
-    @Test func fullSuiteComparesSystemWithJemalloc() {
-        let found = RunRequest.defaultAllocators(fullSuite: true) { name throws(AllocatorError) in
+    @Test func fullSuiteComparesSystemWithJemalloc() async {
+        let found = await RunRequest.defaultAllocators(fullSuite: true) { name throws(AllocatorError) in
             #expect(name == "jemalloc")
             return Self.jemalloc
         }
         #expect(found.allocators.map(\.name) == ["system", "jemalloc"] && found.warnings.isEmpty)
-        let named = RunRequest.defaultAllocators(fullSuite: false) { _ throws(AllocatorError) in Self.jemalloc }
+        let named = await RunRequest.defaultAllocators(fullSuite: false) { _ throws(AllocatorError) in Self.jemalloc }
         #expect(named.allocators.map(\.name) == ["system"] && named.warnings.isEmpty)
     }
 
-    @Test func missingJemallocNarrowsTheFullSuiteWithAWarning() {
-        let missing = RunRequest.defaultAllocators(fullSuite: true) { name throws(AllocatorError) in
+    @Test func missingJemallocNarrowsTheFullSuiteWithAWarning() async {
+        let missing = await RunRequest.defaultAllocators(fullSuite: true) { name throws(AllocatorError) in
             throw .notInstalled(name, looked: ["libjemalloc.so.2"], debianPackage: "libjemalloc2", installed: [])
         }
         #expect(missing.allocators.map(\.name) == ["system"])

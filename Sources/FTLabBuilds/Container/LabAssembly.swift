@@ -39,10 +39,10 @@ public struct LabAssembly {
             let (id, built) = try await builder.ensureTarball(force: force)
             if checkReproducible { try await builder.checkReproducible(id: id, justBuilt: built) }
             if rootfs.treeID() != id { try await unpack(id) }
-            try install(binary: binary, labDirectory: (listPath as NSString).deletingLastPathComponent)
+            try await install(binary: binary, labDirectory: (listPath as NSString).deletingLastPathComponent)
             try await checkBinaryRuns(binary)
             try await seedSource()
-            try buildPair()
+            try await buildPair()
             return id
         }
         let manifest = FileManager.default.contents(atPath: rootfs.manifest).map { String(decoding: $0, as: UTF8.self) }
@@ -72,7 +72,7 @@ public struct LabAssembly {
     }
 
     /// Copies ftlab, the corpus (with its suite revision) and `lab/` into /opt/ftlab of the tree.
-    private func install(binary: String, labDirectory: String) throws(ContainerError) {
+    private func install(binary: String, labDirectory: String) async throws(ContainerError) {
         let home = rootfs.tree + LabRootfs.home
         let workloads = WorkloadCatalog.locateBuiltinDirectory()
         let fm = FileManager.default
@@ -84,7 +84,7 @@ public struct LabAssembly {
             try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(home)/bin/ftlab")
             try fm.copyItem(atPath: workloads, toPath: "\(home)/Workloads")
             try fm.copyItem(atPath: labDirectory, toPath: "\(home)/lab")
-            let revision = RunIdentity.suiteRevision(of: workloads) + "\n"
+            let revision = await RunIdentity.suiteRevision(of: workloads) + "\n"
             try Data(revision.utf8).write(to: URL(fileURLWithPath: "\(home)/Workloads/\(RunIdentity.revisionFile)"))
         } catch {
             throw .cannotWrite(path: home, reason: "\(error)")
@@ -94,7 +94,7 @@ public struct LabAssembly {
     /// Runs `ftlab list` inside: the binary must start with only the rootfs's libraries.
     private func checkBinaryRuns(_ binary: String) async throws(ContainerError) {
         let bwrap = findOnPath("bwrap") ?? "bwrap"
-        let output = await capture(bwrap, sandbox().arguments(command: ["\(LabRootfs.home)/bin/ftlab", "list"]))
+        let output = await HostCommand(bwrap, sandbox().arguments(command: ["\(LabRootfs.home)/bin/ftlab", "list"])).run()
         guard let output, output.succeeded else {
             let detail = output.map { $0.standardError.split(separator: "\n").first.map(String.init) ?? "" } ?? ""
             throw .binaryDoesNotRun(binary: binary, output: detail.isEmpty ? "it exited non-zero" : detail)
@@ -120,16 +120,13 @@ public struct LabAssembly {
 
     /// `ftlab lab pythons` inside the lab, with only the lab's cache writable; its progress
     /// goes straight to this terminal.
-    private func buildPair() throws(ContainerError) {
+    private func buildPair() async throws(ContainerError) {
         var sandbox = sandbox()
         sandbox.binds = [.init(rootfs.tree + LabRootfs.cache, at: LabRootfs.cache, writable: true)]
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: findOnPath("bwrap") ?? "/usr/bin/bwrap")
-        process.arguments = sandbox.arguments(command: ["ftlab", "lab", "pythons"])
-        process.standardInput = FileHandle.nullDevice
         let logs = rootfs.tree + LabRootfs.cache + "/logs"
-        do { try process.run() } catch { throw .pairFailed(status: 127, logs: logs) }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw .pairFailed(status: process.terminationStatus, logs: logs) }
+        let build = HostCommand("bwrap", sandbox.arguments(command: ["ftlab", "lab", "pythons"]),
+                                output: .inherited, error: .inherited)
+        guard let outcome = await build.run() else { throw .pairFailed(status: 127, logs: logs) }
+        guard outcome.succeeded else { throw .pairFailed(status: outcome.status, logs: logs) }
     }
 }

@@ -90,7 +90,7 @@ package struct LabBuilder {
         let flags = ["--prefix=\(prefix)"] + LabPythons.configureFlags
             + (options.optimizations ? LabPythons.optimizationFlags : [])
             + (target.build == .freethreaded ? ["--disable-gil"] : [])
-        let compiler = await capture("cc", ["--version"])?.standardOutput.split(separator: "\n").first.map(String.init)
+        let compiler = await HostCommand("cc", ["--version"]).run()?.standardOutput.split(separator: "\n").first.map(String.init)
         let start = ContinuousClock.now
 
         try await step(target, "extract", log) {
@@ -158,7 +158,7 @@ package struct LabBuilder {
     private func missingModules(_ python: String) async -> [(module: String, package: String)] {
         let names = Self.optionalModules.map { "'\($0.0)'" }.joined(separator: ",")
         let script = "import importlib.util as u; print(' '.join(m for m in [\(names)] if u.find_spec(m) is None))"
-        let output = await capture(python, ["-I", "-c", script])?.standardOutput ?? ""
+        let output = await HostCommand(python, ["-I", "-c", script]).run()?.standardOutput ?? ""
         let missing = Set(output.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
         return Self.optionalModules.filter { missing.contains($0.0) }.map { (module: $0.0, package: $0.1) }
     }

@@ -92,7 +92,7 @@ public enum LabSource: Sendable, Equatable {
 
     /// The sha256 of `file` in lowercase hex, via `sha256sum`.
     package static func sha256(of file: String) async -> String? {
-        guard let output = await capture("sha256sum", ["--", file]), output.succeeded else { return nil }
+        guard let output = await HostCommand("sha256sum", ["--", file]).run(), output.succeeded else { return nil }
         return output.standardOutput.split(separator: " ").first.map(String.init)
     }
 

@@ -1,6 +1,4 @@
 import Foundation
-import Subprocess
-import SystemPackage
 
 /// A log file that collects the output of every command of one build.
 package struct BuildLog: Sendable {
@@ -26,22 +24,14 @@ package struct BuildLog: Sendable {
     /// returns whether it exited with status 0.
     package func run(_ executable: String, _ arguments: [String], in directory: String? = nil) async -> Bool {
         write("$ \(([executable] + arguments).joined(separator: " "))" + (directory.map { "   (in \($0))" } ?? ""))
-        do {
-            let fd = try FileDescriptor.open(
-                FilePath(path), .writeOnly, options: [.append, .create], permissions: [.ownerReadWrite, .groupRead, .otherRead])
-            defer { try? fd.close() }
-            let result = try await Subprocess.run(
-                executable.contains("/") ? .path(FilePath(executable)) : .name(executable),
-                arguments: Arguments(arguments),
-                workingDirectory: directory.map { FilePath($0) },
-                output: .fileDescriptor(fd, closeAfterSpawningProcess: false),
-                error: .combinedWithOutput)
-            if !result.terminationStatus.isSuccess { write("-> \(result.terminationStatus)") }
-            return result.terminationStatus.isSuccess
-        } catch {
-            write("-> could not run: \(error)")
+        let command = HostCommand(executable, arguments, workingDirectory: directory,
+                                  output: .appended(path), error: .withOutput)
+        guard let outcome = await command.run() else {
+            write("-> could not run: \(executable) is not an executable on PATH")
             return false
         }
+        if !outcome.succeeded { write("-> exit status \(outcome.status)") }
+        return outcome.succeeded
     }
 
     /// The last `count` lines of the log.

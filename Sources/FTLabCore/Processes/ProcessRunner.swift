@@ -54,11 +54,27 @@ public struct ProcessResult: Sendable {
 public enum ProcessRunner {
     /// Runs `spec` to completion (or timeout) and returns its protocol output and stderr tail.
     public static func run(_ spec: ProcessSpec) async throws(ExecutionError) -> ProcessResult {
+        let (outcome, result) = try await bracket(spec, input: .none, output: .string(limit: 64 << 20)) { _ in }
+        return ProcessResult(ending: result.ending, protocolOutput: outcome.standardOutput ?? "",
+                             stderrTail: result.stderrTail, elapsedSeconds: result.elapsedSeconds)
+    }
+
+    /// The one spawn bracket every measured process goes through: its own process group,
+    /// stderr to the log, registration with ``LiveProcesses`` (Ctrl-C kills it), the watchdog
+    /// armed for the spec's timeout; `whileRunning` gets the pid. The result's
+    /// `protocolOutput` is left empty for the caller to fill.
+    package static func bracket<Input: InputProtocol, Output: OutputProtocol, T>(
+        _ spec: ProcessSpec, input: Input, output: Output,
+        whileRunning body: (pid_t) async -> T
+    ) async throws(ExecutionError) -> (ExecutionResult<T, Output, FileDescriptorOutput>, ProcessResult) {
         let logFD = try openLog(spec)
-        let (options, env) = launchSettings(spec)
+        var options = PlatformOptions()
+        options.processGroupID = 0
+        var env: [Environment.Key: String?] = [:]
+        for (key, value) in spec.environment { env[Environment.Key(stringLiteral: key)] = value }
         let start = ContinuousClock.now
         let watchdog = Watchdog()
-        let outcome: ExecutionResult<Void, StringOutput<UTF8>, FileDescriptorOutput>
+        let outcome: ExecutionResult<T, Output, FileDescriptorOutput>
         do {
             outcome = try await Subprocess.run(
                 .path(FilePath(spec.executable)),
@@ -66,13 +82,14 @@ public enum ProcessRunner {
                 environment: .inherit.updating(env),
                 workingDirectory: spec.workingDirectory.map { FilePath($0) },
                 platformOptions: options,
-                input: .none,
-                output: .string(limit: 64 << 20),
+                input: input,
+                output: output,
                 error: .fileDescriptor(logFD, closeAfterSpawningProcess: true)
             ) { execution in
                 let pid = execution.processIdentifier.value
                 LiveProcesses.shared.add(pid)
                 watchdog.arm(pid: pid, after: spec.timeoutSeconds)
+                return await body(pid)
             }
         } catch {
             watchdog.disarm()
@@ -80,9 +97,10 @@ public enum ProcessRunner {
         }
         watchdog.disarm()
         LiveProcesses.shared.remove(outcome.processIdentifier.value)
-        return ProcessResult(
-            ending: ending(outcome.terminationStatus, watchdog: watchdog), protocolOutput: outcome.standardOutput,
+        let result = ProcessResult(
+            ending: ending(outcome.terminationStatus, watchdog: watchdog), protocolOutput: "",
             stderrTail: tail(ofFile: spec.stderrLogPath, lines: 20), elapsedSeconds: MonotonicClock.seconds(since: start))
+        return (outcome, result)
     }
 
     /// Opens (truncating) the file that receives the process's stderr.
@@ -94,15 +112,6 @@ public enum ProcessRunner {
         } catch {
             throw .cannotSpawn(program: spec.executable, reason: "cannot open log \(spec.stderrLogPath): \(error)")
         }
-    }
-
-    /// A process group of its own (killing it takes any children too) and the environment changes.
-    package static func launchSettings(_ spec: ProcessSpec) -> (PlatformOptions, [Environment.Key: String?]) {
-        var options = PlatformOptions()
-        options.processGroupID = 0
-        var env: [Environment.Key: String?] = [:]
-        for (key, value) in spec.environment { env[Environment.Key(stringLiteral: key)] = value }
-        return (options, env)
     }
 
     /// How the process ended, as the runner reports it: the watchdog and Ctrl-C come first.

@@ -73,26 +73,17 @@ extension RunIdentity {
 
     /// `git describe`-like revision of the folder holding the corpus; outside git, the one
     /// recorded in its `.suite-rev` file, else `unknown`.
-    public static func suiteRevision(of directory: String) -> String {
-        func git(_ args: [String]) -> String? {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-            process.arguments = ["-C", directory] + args
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            do { try process.run() } catch { return nil }
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { return nil }
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    public static func suiteRevision(of directory: String) async -> String {
+        func git(_ args: [String]) async -> String? {
+            await HostCommand("git", ["-C", directory] + args, error: .discarded).output()?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        guard let rev = git(["rev-parse", "--short=12", "HEAD"]) else {
+        guard let rev = await git(["rev-parse", "--short=12", "HEAD"]) else {
             let recorded = FileManager.default.contents(atPath: "\(directory)/\(revisionFile)")
                 .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
             return recorded.flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
         }
-        let dirty = !(git(["status", "--porcelain", "--untracked-files=no", "--", "."]) ?? "").isEmpty
+        let dirty = !(await git(["status", "--porcelain", "--untracked-files=no", "--", "."]) ?? "").isEmpty
         return dirty ? rev + "-dirty" : rev
     }
 }

@@ -25,36 +25,43 @@ public enum AllocatorRegistry {
 
     /// Resolves an `--allocator` value: a known name, or a path (anything containing `/`) to a
     /// shared library this machine can load. Throws, naming the value and what is installed.
-    public static func resolve(_ spec: String) throws(AllocatorError) -> Allocator {
-        try resolve(spec, locator: .host())
+    public static func resolve(_ spec: String) async throws(AllocatorError) -> Allocator {
+        try await resolve(spec, locator: .host())
     }
 
-    package static func resolve(_ spec: String, locator: LibraryLocator) throws(AllocatorError) -> Allocator {
+    package static func resolve(_ spec: String, locator: LibraryLocator) async throws(AllocatorError) -> Allocator {
         if spec == "system" { return .system }
         if spec.contains("/") {
-            if let reason = SharedObject.problem(at: spec) ?? preloadProblem(spec) {
-                throw .notALibrary(path: spec, reason: reason, installed: installed(locator: locator))
+            var problem = await SharedObject.problem(at: spec)
+            if problem == nil { problem = preloadProblem(spec) }
+            if let reason = problem {
+                throw .notALibrary(path: spec, reason: reason, installed: await installed(locator: locator))
             }
-            return library(named: spec, at: spec)
+            return await library(named: spec, at: spec)
         }
         guard let entry = known.first(where: { $0.name == spec }) else {
-            throw .unknownName(spec, installed: installed(locator: locator))
+            throw .unknownName(spec, installed: await installed(locator: locator))
         }
         guard let found = locator.find(entry.files) else {
             throw .notInstalled(spec, looked: entry.files, debianPackage: entry.debianPackage,
-                                installed: installed(locator: locator))
+                                installed: await installed(locator: locator))
         }
-        return library(named: spec, at: found)
+        return await library(named: spec, at: found)
     }
 
     /// Every known allocator and whether it is installed here (`ftlab env`).
-    public static func installed() -> [AllocatorStatus] { installed(locator: .host()) }
+    public static func installed() async -> [AllocatorStatus] { await installed(locator: .host()) }
 
-    package static func installed(locator: LibraryLocator) -> [AllocatorStatus] {
-        [AllocatorStatus(installed: .system)] + known.map { entry in
-            locator.find(entry.files).map { AllocatorStatus(installed: library(named: entry.name, at: $0)) }
-                ?? AllocatorStatus(missing: entry.name)
+    package static func installed(locator: LibraryLocator) async -> [AllocatorStatus] {
+        var statuses = [AllocatorStatus(installed: .system)]
+        for entry in known {
+            if let path = locator.find(entry.files) {
+                statuses.append(AllocatorStatus(installed: await library(named: entry.name, at: path)))
+            } else {
+                statuses.append(AllocatorStatus(missing: entry.name))
+            }
         }
+        return statuses
     }
 
     /// How `allocator` is applied to an interpreter of `build`:
@@ -72,9 +79,9 @@ public enum AllocatorRegistry {
     }
 
     /// An allocator for the library at `path`, resolved to its real file, with its version.
-    private static func library(named name: String, at path: String) -> Allocator {
+    private static func library(named name: String, at path: String) async -> Allocator {
         let real = SharedObject.realPath(path) ?? path
-        let package = DebianPackage.owning(real == path ? [real] : [real, path])
+        let package = await DebianPackage.owning(real == path ? [real] : [real, path])
         return Allocator(name: name, path: real, version: package?.version ?? (real as NSString).lastPathComponent,
                          package: package?.name)
     }

@@ -8,11 +8,11 @@ package struct DebianPackage: Sendable, Equatable {
 
     /// Asks dpkg about each path in turn (a resolved path and the one the loader cache lists
     /// may differ after the /usr merge); nil when dpkg is missing or knows none of them.
-    package static func owning(_ paths: [String]) -> DebianPackage? {
+    package static func owning(_ paths: [String]) async -> DebianPackage? {
         let dpkgQuery = "/usr/bin/dpkg-query"
         for path in paths {
-            guard let listing = commandOutput(dpkgQuery, ["-S", path]), let name = parseOwner(listing, path: path),
-                  let version = commandOutput(dpkgQuery, ["-W", "-f", "${Version}", name]), !version.isEmpty
+            guard let listing = await HostCommand(dpkgQuery, ["-S", path]).output(), let name = parseOwner(listing, path: path),
+                  let version = await HostCommand(dpkgQuery, ["-W", "-f", "${Version}", name]).output(), !version.isEmpty
             else { continue }
             return DebianPackage(name: String(name.prefix { $0 != ":" }), version: version)
         }

@@ -17,8 +17,11 @@ package struct LibraryLocator: Sendable {
     package var directories: [String]
 
     /// This machine's loader cache and library folders.
-    package static func host() -> LibraryLocator {
-        let listing = ["/sbin/ldconfig", "/usr/sbin/ldconfig"].lazy.compactMap { commandOutput($0, ["-p"]) }.first
+    package static func host() async -> LibraryLocator {
+        var listing: String?
+        for ldconfig in ["/sbin/ldconfig", "/usr/sbin/ldconfig"] where listing == nil {
+            listing = await HostCommand(ldconfig, ["-p"]).output()
+        }
         return LibraryLocator(cache: parseCache(listing ?? ""),
                               directories: standardDirectories(triple: multiarchTriple(machine: machine())))
     }

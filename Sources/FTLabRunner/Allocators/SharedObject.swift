@@ -19,7 +19,7 @@ package enum SharedObject {
     /// library preloaded), not through `dlopen` here: a library with initial-exec TLS such as
     /// jemalloc can be preloaded but not `dlopen`ed into a running process ("cannot allocate
     /// memory in static TLS block"), and an allocator's constructors have no business in ftlab.
-    package static func problem(at path: String) -> String? {
+    package static func problem(at path: String) async -> String? {
         guard let real = realPath(path) else { return "no such file" }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: real, isDirectory: &isDirectory), !isDirectory.boolValue else {
@@ -30,16 +30,16 @@ package enum SharedObject {
         guard header.type == ELFHeader.sharedObjectType else {
             return "an ELF \(header.typeName), not a shared object"
         }
-        return preloadRefusal(real)
+        return await preloadRefusal(real)
     }
 
     /// The loader's reason for refusing to preload `path` into a trivial program, if it does
     /// (`ERROR: ld.so: object '...' from LD_PRELOAD cannot be preloaded (REASON): ignored.`).
-    private static func preloadRefusal(_ path: String) -> String? {
+    private static func preloadRefusal(_ path: String) async -> String? {
         guard let program = ["/bin/true", "/usr/bin/true"].first(where: FileManager.default.isExecutableFile),
-              let output = runTool(program, [], environment: ["LD_PRELOAD": path]),
-              let refused = output.stderr.range(of: "cannot be preloaded (") else { return nil }
-        let line = output.stderr[refused.upperBound...].prefix { $0 != "\n" }
+              let output = await HostCommand(program, environment: ["LD_PRELOAD": path]).run(),
+              let refused = output.standardError.range(of: "cannot be preloaded (") else { return nil }
+        let line = output.standardError[refused.upperBound...].prefix { $0 != "\n" }
         let ending = "): ignored."
         return "the dynamic loader refused to preload it: " + (line.hasSuffix(ending) ? line.dropLast(ending.count) : line)
     }

@@ -91,9 +91,14 @@ public struct SuiteRunner: Sendable {
         return units
     }
 
-    /// The command line for `unit`: launcher prefix (when placement needs one), interpreter,
-    /// harness and its arguments; for `native-swift`, `ftlab _native` with the same arguments.
-    public func command(for unit: WorkUnit) -> (executable: String, arguments: [String]) {
+    /// The command line for `unit`: launcher prefix (when placement needs one), `wrapper`
+    /// (a tool such as `perf record ... --` that execs the interpreter), interpreter, harness
+    /// and its arguments, then `extraArguments`; for `native-swift`, `ftlab _native` with the
+    /// same arguments. The wrapper goes after the launcher so that the launcher's own image
+    /// never appears to the tool.
+    public func command(for unit: WorkUnit, wrapper: [String] = [], extraArguments: [String] = [])
+        -> (executable: String, arguments: [String])
+    {
         let c = unit.configuration
         let entry = c.interpreter.build == .native ? ["_native"] : ["-X", "faulthandler", harnessScript]
         var harness = entry + [
@@ -110,10 +115,12 @@ public struct SuiteRunner: Sendable {
         if !c.placement.threadCPUs.isEmpty {
             harness += ["--cpus", c.placement.threadCPUs.map(String.init).joined(separator: ",")]
         }
+        harness += extraArguments
+        let program = wrapper + [c.interpreter.path] + harness
         if c.placement.launcherArguments.isEmpty {
-            return (c.interpreter.path, harness)
+            return (program[0], Array(program.dropFirst()))
         }
-        return (launcher, c.placement.launcherArguments + [c.interpreter.path] + harness)
+        return (launcher, c.placement.launcherArguments + program)
     }
 
     /// What to start for `unit`, with its stderr log in the log folder.

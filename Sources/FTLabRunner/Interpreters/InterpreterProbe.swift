@@ -16,7 +16,7 @@ public enum InterpreterProbe {
         guard !isDirectory.boolValue, FileManager.default.isExecutableFile(atPath: path) else {
             throw .notExecutable(path: path)
         }
-        guard let output = await capture(path, ["-I", "-c", script]) else {
+        guard let output = await HostCommand(path, ["-I", "-c", script]).run() else {
             throw .notPython(path: path, detail: "it could not be started")
         }
         let answer = output.standardOutput.split(separator: "\n").last.map(String.init) ?? ""

@@ -83,7 +83,7 @@ package final class IndependentCopy: NativeWorkload, @unchecked Sendable {
         CopyContent.blocks(seed: settings.seed, file: file, size: size, chunk: chunk, length: length)
     }
 
-    package func prepare() throws(NativeError) {
+    package func prepare() async throws(NativeError) {
         let root = try CopyDirectory.make(requested: requestedDirectory)
         self.root = root
         for i in 0..<settings.threads {

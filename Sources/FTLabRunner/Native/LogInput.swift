@@ -59,23 +59,19 @@ package final class LogInput: @unchecked Sendable {
     }
 
     /// Runs the workload's generator for `count` lines from `seed` and reads its output.
-    package static func generate(count: Int, seed: Int, workloadDirectory: String) throws(NativeError) -> LogInput {
+    package static func generate(count: Int, seed: Int, workloadDirectory: String) async throws(NativeError) -> LogInput {
         let python = try generatorPython()
         let output = NSTemporaryDirectory() + "ftlab-log-input-\(getpid()).json"
         defer { try? FileManager.default.removeItem(atPath: output) }
         let script = (workloadDirectory as NSString).appendingPathComponent("workload.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, "export", output, String(count), String(seed)]
-        process.standardOutput = FileHandle.standardError
-        do {
-            try process.run()
-        } catch {
-            throw .generator("cannot start the input generator \(python): \(error)")
+        // The generator's stdout is progress for the user, never part of the protocol.
+        let generator = HostCommand(python, [script, "export", output, String(count), String(seed)],
+                                    output: .standardError, error: .inherited)
+        guard let outcome = await generator.run() else {
+            throw .generator("cannot start the input generator \(python)")
         }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw .generator("the input generator \(python) \(script) export failed with status \(process.terminationStatus) (its stderr is above)")
+        guard outcome.succeeded else {
+            throw .generator("the input generator \(python) \(script) export failed with status \(outcome.status) (its stderr is above)")
         }
         do {
             let document = try JSONDecoder().decode(Document.self, from: Data(contentsOf: URL(fileURLWithPath: output)))

@@ -13,7 +13,7 @@ public enum NativeHarness {
 
     /// Runs the process; returns its exit status (0 verified, 3 not verified, 2 bad
     /// arguments, 1 any other failure). Ends the process at once when a worker fails.
-    public static func run(_ arguments: NativeArguments) -> Int32 {
+    public static func run(_ arguments: NativeArguments) async -> Int32 {
         let channel = ProtocolChannel()
         var workload: (any NativeWorkload)?
         do throws(NativeError) {
@@ -23,7 +23,7 @@ public enum NativeHarness {
                                           directory: definition.directory)
             let instance = try NativeImplementations.make(workload: manifest.name, variant: arguments.variant, settings: settings)
             workload = instance
-            try instance.prepare()
+            try await instance.prepare()
             channel.send(hello(arguments, manifest: manifest, params: params), type: "hello")
 
             let pool = WorkerPool(count: arguments.threads, cpus: cpus, work: { thread, batch throws(NativeError) in

@@ -2,7 +2,7 @@
 /// `workload.py` object (PROTOCOL.md), run by `ftlab _native` on real threads.
 package protocol NativeWorkload: AnyObject, Sendable {
     /// Builds the input; not timed.
-    func prepare() throws(NativeError)
+    func prepare() async throws(NativeError)
     /// One batch on worker `thread`; returns the ops it completed. Called on every worker
     /// thread at once, each with its own index; a worker touches only its own state.
     func run(thread: Int, batch: Int) throws(NativeError) -> Int

@@ -66,8 +66,8 @@ package final class PartitionedLogs: NativeWorkload, @unchecked Sendable {
         _ = try settings.positiveInt("chunk")  // checked as workload.py checks it; only pipeline uses it
     }
 
-    package func prepare() throws(NativeError) {
-        let input = try LogInput.generate(count: lineCount, seed: settings.seed, workloadDirectory: settings.directory)
+    package func prepare() async throws(NativeError) {
+        let input = try await LogInput.generate(count: lineCount, seed: settings.seed, workloadDirectory: settings.directory)
         self.input = input
         workers = (0..<settings.threads).map { Worker(start: $0 * input.count / settings.threads) }
     }

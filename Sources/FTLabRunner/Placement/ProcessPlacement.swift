@@ -66,7 +66,7 @@ public enum ProcessPlacement {
     /// passing `arguments` after it. Returns only by throwing.
     public static func exec(program: String, arguments: [String]) throws(LaunchError) -> Never {
         let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        guard let path = resolve(program: program, searchPath: searchPath) else {
+        guard let path = findOnPath(program, environment: ["PATH": searchPath]) else {
             throw .programNotFound(program: program, searchPath: searchPath)
         }
         var argv = ([program] + arguments).map { strdup($0) }
@@ -75,17 +75,5 @@ public enum ProcessPlacement {
         let reason = String(cString: strerror(errno))
         argv.forEach { free($0) }
         throw .execFailed(program: path, reason: reason)
-    }
-
-    /// `program` itself when it contains a slash, else the first executable file of that name on `searchPath`.
-    package static func resolve(program: String, searchPath: String) -> String? {
-        if program.contains("/") { return program }
-        return searchPath.split(separator: ":", omittingEmptySubsequences: false)
-            .map { ($0.isEmpty ? "." : String($0)) + "/" + program }
-            .first { candidate in
-                var isDirectory: ObjCBool = false
-                return FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory)
-                    && !isDirectory.boolValue && access(candidate, X_OK) == 0
-            }
     }
 }

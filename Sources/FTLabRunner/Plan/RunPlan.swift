@@ -30,11 +30,11 @@ public struct RunRequest: Sendable {
     /// sets the system allocator against jemalloc; a run of named workloads uses the system
     /// one. Where jemalloc is not installed the full suite goes on without it and says so.
     public static func defaultAllocators(
-        fullSuite: Bool, resolve: (String) throws(AllocatorError) -> Allocator = AllocatorRegistry.resolve
-    ) -> (allocators: [Allocator], warnings: [String]) {
+        fullSuite: Bool, resolve: (String) async throws(AllocatorError) -> Allocator = AllocatorRegistry.resolve
+    ) async -> (allocators: [Allocator], warnings: [String]) {
         guard fullSuite else { return ([.system], []) }
         do {
-            return ([.system, try resolve("jemalloc")], [])
+            return ([.system, try await resolve("jemalloc")], [])
         } catch {
             return ([.system], ["the full suite compares the system allocator with jemalloc, but \(error.description); "
                                 + "running with the system allocator only (install libjemalloc2, or pass --allocator)"])

@@ -55,22 +55,22 @@ import Testing
     }
 
     @Test(arguments: ["jemalloc", "mimalloc", "tcmalloc"], [Interpreter.Build.gil, .freethreaded])
-    func theChosenLibraryIsMapped(name: String, build: Interpreter.Build) throws {
-        let choice = AllocatorRegistry.choice(for: try AllocatorRegistry.resolve(name), build: build)
+    func theChosenLibraryIsMapped(name: String, build: Interpreter.Build) async throws {
+        let choice = AllocatorRegistry.choice(for: try await AllocatorRegistry.resolve(name), build: build)
         let seen = try Self.seen(build, environment: choice.environment)
         let evidence = AllocatorEvidence.check(choice, mappedLibraries: seen.mappedLibraries, allocatorStats: seen.allocatorStats)
         #expect(evidence.verified, "\(evidence.message)")
         #expect(choice.scope == (build == .gil ? "all" : "raw"))
     }
 
-    @Test func scopeAllSendsObjectsToJemallocOnTheGILBuild() throws {
-        let choice = AllocatorRegistry.choice(for: try AllocatorRegistry.resolve("jemalloc"), build: .gil)
+    @Test func scopeAllSendsObjectsToJemallocOnTheGILBuild() async throws {
+        let choice = AllocatorRegistry.choice(for: try await AllocatorRegistry.resolve("jemalloc"), build: .gil)
         let allocated = try #require(try Self.seen(.gil, environment: choice.environment).allocatorStats["jemalloc.stats.allocated"])
         #expect(allocated > Self.objectBytes)
     }
 
-    @Test func withoutPYTHONMALLOCTheGILBuildKeepsObjectsOnPymalloc() throws {
-        var environment = AllocatorRegistry.choice(for: try AllocatorRegistry.resolve("jemalloc"), build: .gil).environment
+    @Test func withoutPYTHONMALLOCTheGILBuildKeepsObjectsOnPymalloc() async throws {
+        var environment = AllocatorRegistry.choice(for: try await AllocatorRegistry.resolve("jemalloc"), build: .gil).environment
         environment["PYTHONMALLOC"] = nil
         let library = try #require(environment["LD_PRELOAD"])
         #expect(AllocatorScope.effective(environment: environment, build: .gil, library: library) == .raw)
@@ -78,14 +78,14 @@ import Testing
         #expect(allocated > 0 && allocated < Self.rawBytes)
     }
 
-    @Test func theFreeThreadedBuildKeepsObjectsOnItsMimalloc() throws {
-        let choice = AllocatorRegistry.choice(for: try AllocatorRegistry.resolve("jemalloc"), build: .freethreaded)
+    @Test func theFreeThreadedBuildKeepsObjectsOnItsMimalloc() async throws {
+        let choice = AllocatorRegistry.choice(for: try await AllocatorRegistry.resolve("jemalloc"), build: .freethreaded)
         let allocated = try #require(try Self.seen(.freethreaded, environment: choice.environment).allocatorStats["jemalloc.stats.allocated"])
         #expect(allocated > 0 && allocated < Self.rawBytes)
     }
 
-    @Test func theFreeThreadedBuildRefusesPYTHONMALLOCMalloc() throws {
-        let gilEnvironment = AllocatorRegistry.choice(for: try AllocatorRegistry.resolve("jemalloc"), build: .gil).environment
+    @Test func theFreeThreadedBuildRefusesPYTHONMALLOCMalloc() async throws {
+        let gilEnvironment = AllocatorRegistry.choice(for: try await AllocatorRegistry.resolve("jemalloc"), build: .gil).environment
         let result = try Self.run(.freethreaded, environment: gilEnvironment)
         #expect(result.status != 0)
         #expect(result.stderr.contains("PYTHONMALLOC: unknown allocator"))

@@ -9,45 +9,45 @@ import Testing
 /// Finding allocator libraries on this machine, and refusing values that are not one.
 @Suite struct AllocatorRegistryTests {
     @Test(arguments: ["jemalloc", "mimalloc", "tcmalloc"])
-    func findsTheInstalledLibraryAsItsRealFile(name: String) throws {
-        let allocator = try AllocatorRegistry.resolve(name)
+    func findsTheInstalledLibraryAsItsRealFile(name: String) async throws {
+        let allocator = try await AllocatorRegistry.resolve(name)
         let path = try #require(allocator.path)
         #expect(allocator.name == name)
         #expect(path.hasPrefix("/") && (path as NSString).lastPathComponent.contains(name.prefix(6)))
         #expect(SharedObject.realPath(path) == path)
-        #expect(SharedObject.problem(at: path) == nil)
+        await #expect(SharedObject.problem(at: path) == nil)
         // Installed from Debian here, so the version is the package's.
         #expect(allocator.package != nil)
         #expect(allocator.version.first?.isNumber == true)
     }
 
-    @Test func systemPreloadsNothing() throws {
-        let system = try AllocatorRegistry.resolve("system")
+    @Test func systemPreloadsNothing() async throws {
+        let system = try await AllocatorRegistry.resolve("system")
         #expect(system.path == nil)
         #expect(system.version.hasPrefix("glibc "))
     }
 
-    @Test func theLoaderCacheAndTheLibraryFoldersEachFindTheSameFiles() throws {
-        let host = LibraryLocator.host()
+    @Test func theLoaderCacheAndTheLibraryFoldersEachFindTheSameFiles() async throws {
+        let host = await LibraryLocator.host()
         let cacheOnly = LibraryLocator(cache: host.cache, directories: [])
         let foldersOnly = LibraryLocator(cache: [], directories: host.directories)
         for name in ["jemalloc", "mimalloc", "tcmalloc"] {
-            let found = try AllocatorRegistry.resolve(name, locator: host)
-            #expect(try AllocatorRegistry.resolve(name, locator: cacheOnly) == found)
-            #expect(try AllocatorRegistry.resolve(name, locator: foldersOnly) == found)
+            let found = try await AllocatorRegistry.resolve(name, locator: host)
+            await #expect(try AllocatorRegistry.resolve(name, locator: cacheOnly) == found)
+            await #expect(try AllocatorRegistry.resolve(name, locator: foldersOnly) == found)
         }
     }
 
-    @Test func aPathIsAcceptedAndResolvedThroughSymlinks() throws {
-        let listed = try #require(LibraryLocator.host().find(["libmimalloc.so.2"]))
-        let allocator = try AllocatorRegistry.resolve(listed)
+    @Test func aPathIsAcceptedAndResolvedThroughSymlinks() async throws {
+        let listed = try await #require(LibraryLocator.host().find(["libmimalloc.so.2"]))
+        let allocator = try await AllocatorRegistry.resolve(listed)
         #expect(allocator.name == listed)
         #expect(allocator.path == SharedObject.realPath(listed))
     }
 
-    @Test func unknownNameNamesItAndWhatIsInstalled() throws {
-        let jemalloc = try #require(try AllocatorRegistry.resolve("jemalloc").path)
-        let error = #expect(throws: AllocatorError.self) { try AllocatorRegistry.resolve("hoard") }
+    @Test func unknownNameNamesItAndWhatIsInstalled() async throws {
+        let jemalloc = try #require(try await AllocatorRegistry.resolve("jemalloc").path)
+        let error = await #expect(throws: AllocatorError.self) { try await AllocatorRegistry.resolve("hoard") }
         let text = try #require(error).description
         #expect(text.hasPrefix("unknown allocator \"hoard\"; accepted: system, jemalloc, mimalloc, tcmalloc or a path to a shared library (.so); on this machine: system (glibc "))
         #expect(text.contains("jemalloc \(jemalloc) ("))
@@ -60,25 +60,25 @@ import Testing
         ("/usr/lib", "a directory, not a file"),
         ("/bin/true", "the dynamic loader refused to preload it: cannot dynamically load position-independent executable"),
     ])
-    func pathsThatCannotBePreloadedAreRefused(path: String, reason: String) throws {
-        let error = #expect(throws: AllocatorError.self) { try AllocatorRegistry.resolve(path) }
+    func pathsThatCannotBePreloadedAreRefused(path: String, reason: String) async throws {
+        let error = await #expect(throws: AllocatorError.self) { try await AllocatorRegistry.resolve(path) }
         let text = try #require(error).description
         #expect(text.hasPrefix("allocator \"\(path)\" is not a loadable shared library: \(reason)"))
         #expect(text.contains("accepted: system, jemalloc, mimalloc, tcmalloc or a path"))
         #expect(text.contains("on this machine: system"))
     }
 
-    @Test func aKnownNameThatIsNotInstalledSaysWhereItLooked() throws {
+    @Test func aKnownNameThatIsNotInstalledSaysWhereItLooked() async throws {
         let nowhere = LibraryLocator(cache: [], directories: [])
-        let error = #expect(throws: AllocatorError.self) { try AllocatorRegistry.resolve("tcmalloc", locator: nowhere) }
+        let error = await #expect(throws: AllocatorError.self) { try await AllocatorRegistry.resolve("tcmalloc", locator: nowhere) }
         #expect(error?.description == "allocator \"tcmalloc\" is not installed (no libtcmalloc_minimal.so.4 or libtcmalloc.so.4"
             + " in the loader cache or library folders; Debian package libtcmalloc-minimal4); accepted: system, jemalloc,"
             + " mimalloc, tcmalloc or a path to a shared library (.so); on this machine: system (glibc \(Allocator.cLibraryVersion().dropFirst(6))),"
             + " jemalloc: not installed, mimalloc: not installed, tcmalloc: not installed")
     }
 
-    @Test func installedListsEveryKnownName() {
-        let statuses = AllocatorRegistry.installed()
+    @Test func installedListsEveryKnownName() async {
+        let statuses = await AllocatorRegistry.installed()
         #expect(statuses.map(\.name) == ["system", "jemalloc", "mimalloc", "tcmalloc"])
         #expect(statuses.allSatisfy { $0.installed })
         #expect(AllocatorStatus.summaryText(statuses).contains("tcmalloc /"))
@@ -88,8 +88,8 @@ import Testing
 
 /// Parsing what the loader and dpkg say.
 @Suite struct LibraryLocatorTests {
-    @Test func parsesTheLoaderCacheAndSkipsForeignArchitectures() throws {
-        let real = try #require(LibraryLocator.host().find(["libjemalloc.so.2"]))
+    @Test func parsesTheLoaderCacheAndSkipsForeignArchitectures() async throws {
+        let real = try await #require(LibraryLocator.host().find(["libjemalloc.so.2"]))
         let listing = """
             3 libs found in cache `/etc/ld.so.cache'
             \tlibjemalloc.so.2 (libc6) => /nonexistent/i386-linux-gnu/libjemalloc.so.2

@@ -61,8 +61,8 @@ import Testing
         #expect(AllocatorScope.effective(environment: final, build: .gil, library: choice.expectedLibrary) == .raw)
     }
 
-    @Test func aSymlinkInLDPreloadCountsAsItsFile() throws {
-        let listed = try #require(LibraryLocator.host().find(["libmimalloc.so.2"]))
+    @Test func aSymlinkInLDPreloadCountsAsItsFile() async throws {
+        let listed = try await #require(LibraryLocator.host().find(["libmimalloc.so.2"]))
         let real = try #require(SharedObject.realPath(listed))
         #expect(listed != real)
         #expect(AllocatorScope.effective(environment: ["LD_PRELOAD": listed], build: .freethreaded, library: real) == .raw)

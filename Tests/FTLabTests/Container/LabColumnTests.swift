@@ -46,10 +46,10 @@ struct LabColumnTests {
     }
 
     @Test("a corpus copied out of git keeps the revision recorded beside it")
-    func recordedRevision() throws {
+    func recordedRevision() async throws {
         let corpus = TestPaths.scratch("corpus")
-        #expect(RunIdentity.suiteRevision(of: corpus) == "unknown")
+        #expect(await RunIdentity.suiteRevision(of: corpus) == "unknown")
         try "0123456789ab-dirty\n".write(toFile: corpus + "/.suite-rev", atomically: true, encoding: .utf8)
-        #expect(RunIdentity.suiteRevision(of: corpus) == "0123456789ab-dirty")
+        #expect(await RunIdentity.suiteRevision(of: corpus) == "0123456789ab-dirty")
     }
 }

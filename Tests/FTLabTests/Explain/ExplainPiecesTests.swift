@@ -9,24 +9,24 @@ import Testing
 @Suite("explain: perf discovery, plan, HTML")
 struct ExplainPiecesTests {
     @Test("FTLAB_PERF empty or broken: no perf, with a note saying why; never a failure")
-    func perfOverride() {
-        let off = PerfTool.locate(environment: ["FTLAB_PERF": ""])
+    func perfOverride() async {
+        let off = await PerfTool.locate(environment: ["FTLAB_PERF": ""])
         #expect(off.path == nil && off.missing?.contains("FTLAB_PERF") == true)
-        #expect(off.probe(["trace", "--", "true"], what: "trace") == off.missing)
-        let broken = PerfTool.locate(environment: ["FTLAB_PERF": "/etc/hostname"])
+        await #expect(off.probe(["trace", "--", "true"], what: "trace") == off.missing)
+        let broken = await PerfTool.locate(environment: ["FTLAB_PERF": "/etc/hostname"])
         #expect(broken.path == nil && broken.missing?.contains("/etc/hostname") == true)
-        let nowhere = PerfTool.locate(environment: ["PATH": "/nonexistent"])
+        let nowhere = await PerfTool.locate(environment: ["PATH": "/nonexistent"])
         if nowhere.path == nil { #expect(nowhere.missing?.contains("linux-perf") == true) }
     }
 
     @Test("a perf that may not do something says what and how to allow it")
-    func probeNote() {
+    func probeNote() async {
         // `false` stands in for a perf refused by perf_event_paranoid: it runs and fails.
         let refusing = PerfTool(path: "/bin/false", paranoid: 3, missing: nil)
-        let note = refusing.probe(["record", "--", "true"], what: "record cpu-clock samples")
+        let note = await refusing.probe(["record", "--", "true"], what: "record cpu-clock samples")
         #expect(note?.contains("may not record cpu-clock samples") == true)
         #expect(note?.contains("perf_event_paranoid is 3") == true)
-        #expect(PerfTool(path: "/bin/true", paranoid: 2, missing: nil).probe([], what: "x") == nil)
+        await #expect(PerfTool(path: "/bin/true", paranoid: 2, missing: nil).probe([], what: "x") == nil)
     }
 
     @Test("the plan: one variant, baseline below target, one pair per interpreter")

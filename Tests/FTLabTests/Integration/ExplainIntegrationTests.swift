@@ -12,7 +12,8 @@ import Testing
 @Suite("ftlab explain, end to end", .serialized)
 struct ExplainIntegrationTests {
     static let short = ["--python", "cpython-3.13.5t", "--threads", "2", "--samples", "2", "--target-seconds", "0.15", "--quiet"]
-    static let perfAvailable = PerfTool.locate().path != nil
+    /// Whether a working perf is here (probed once per use: `perf --version` must answer).
+    static func perfAvailable() async -> Bool { await PerfTool.locate().path != nil }
 
     /// What the terminal output says about the (first) configuration.
     struct Report {
@@ -45,7 +46,8 @@ struct ExplainIntegrationTests {
     }
 
     @Test("shared-lock: a larger blocked share, more futex calls and a lock-waits verdict than partitioned")
-    func sharedLockAgainstPartitioned() throws {
+    func sharedLockAgainstPartitioned() async throws {
+        let perf = await Self.perfAvailable()
         let scratchBefore = explainScratch()
         // When other processes (other tests, on 2 CPUs) keep the two threads from running at
         // the same time, there is no contention to see: such an attempt is measured again.
@@ -54,14 +56,14 @@ struct ExplainIntegrationTests {
             let shared = try ftlab(["explain", "log-processing/shared-lock"] + Self.short)
             let partitioned = try ftlab(["explain", "log-processing/partitioned"] + Self.short)
             last = (shared, partitioned)
-            if Self.contrast(Report(shared.stdout), Report(partitioned.stdout)).isEmpty { break }
+            if Self.contrast(Report(shared.stdout), Report(partitioned.stdout), perf: perf).isEmpty { break }
         }
         let (shared, partitioned) = try #require(last)
         #expect(shared.status == 0, "stderr: \(shared.stderr)")
         #expect(partitioned.status == 0, "stderr: \(partitioned.stderr)")
-        let problems = Self.contrast(Report(shared.stdout), Report(partitioned.stdout))
+        let problems = Self.contrast(Report(shared.stdout), Report(partitioned.stdout), perf: perf)
         #expect(problems.isEmpty, "\(problems)\n\(shared.stdout)\n\(partitioned.stdout)")
-        if Self.perfAvailable {
+        if perf {
             #expect(shared.stdout.contains("growing symbols"))
         } else {
             #expect(shared.stdout.contains("lock waits: not measured"))
@@ -70,7 +72,7 @@ struct ExplainIntegrationTests {
     }
 
     /// What shared-lock must show against partitioned; empty when it does.
-    static func contrast(_ s: Report, _ p: Report) -> [String] {
+    static func contrast(_ s: Report, _ p: Report, perf perfAvailable: Bool) -> [String] {
         var problems: [String] = []
         if s.blocked.count != 2 || p.blocked.count != 2 { problems.append("no thread table") }
         if s.meanBlocked < p.meanBlocked + 0.05 { problems.append("blocked \(s.blocked) vs \(p.blocked)") }
@@ -88,7 +90,7 @@ struct ExplainIntegrationTests {
     }
 
     /// `buffered-copy/shared-writer`: every thread writes records into one BufferedWriter.
-    @Test("buffered-copy/shared-writer: the verdict names the writer's lock", .enabled(if: perfAvailable))
+    @Test("buffered-copy/shared-writer: the verdict names the writer's lock", .enabled { await perfAvailable() })
     func sharedWriter() throws {
         // As for shared-lock: when other processes keep the two threads from running at the
         // same time, the writer's lock is not contended and the profile shows other growth;

@@ -43,12 +43,12 @@ struct NativePiecesTests {
     }
 
     @Test("the native copy verifies a clean chain and catches a corrupted one", arguments: [false, true])
-    func copyVerifier(corrupt: Bool) throws {
+    func copyVerifier(corrupt: Bool) async throws {
         let folder = TestPaths.scratch()
         let settings = NativeSettings(threads: 2, params: ["file_size": "8K", "chunk_size": "256", "buffer_size": "1K", "dir": folder],
                                       seed: 7, directory: TestPaths.builtinWorkloads + "/buffered-copy")
         let copy = try IndependentCopy(settings)
-        try copy.prepare()
+        try await copy.prepare()
         defer { copy.cleanup() }
         for _ in 0..<3 {
             for thread in 0..<2 { _ = try copy.run(thread: thread, batch: 20) }  // 60 chunks: one pass and more

@@ -31,10 +31,10 @@ import Testing
     }
 
     @Test func resolvesProgramsOnThePath() {
-        #expect(ProcessPlacement.resolve(program: "sh", searchPath: "/nonexistent:/bin") == "/bin/sh")
-        #expect(ProcessPlacement.resolve(program: "bin", searchPath: "/") == nil)
-        #expect(ProcessPlacement.resolve(program: "no-such-program-ftlab", searchPath: "/bin:/usr/bin") == nil)
-        #expect(ProcessPlacement.resolve(program: "./run.py", searchPath: "") == "./run.py")
+        #expect(findOnPath("sh", environment: ["PATH": "/nonexistent:/bin"]) == "/bin/sh")
+        #expect(findOnPath("bin", environment: ["PATH": "/"]) == nil)
+        #expect(findOnPath("no-such-program-ftlab", environment: ["PATH": "/bin:/usr/bin"]) == nil)
+        #expect(findOnPath("/bin/sh", environment: ["PATH": ""]) == "/bin/sh")
     }
 
     @Test func execFailuresExit127() {

@@ -2,15 +2,14 @@ import ArgumentParser
 import Foundation
 import FTLabCore
 import FTLabRunner
-import FTLabAnalysis
-import FTLabExplain
-import FTLabBuilds
 
-/// `ftlab _loadgen-bench`: is the load generator fast enough not to be what a server run
-/// measures? Its capacity against wrk's, on the same trivial server in the same run.
-struct LoadGenBenchCommand: AsyncParsableCommand {
+/// `swift run -c release ftlab-bench`: is the load generator fast enough not to be what a
+/// server run measures? Its capacity against wrk's, on the same trivial server in the same run.
+/// A benchmark, not part of the ftlab product.
+@main
+struct LoadGenBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "_loadgen-bench",
+        commandName: "ftlab-bench",
         abstract: "Measure the load generator's capacity against wrk on a trivial server (apt-get install wrk).",
         discussion: """
             A one-thread canned HTTP server (the least work per request a server can do) runs on
@@ -18,8 +17,7 @@ struct LoadGenBenchCommand: AsyncParsableCommand {
             same connections, for --rounds rounds each. Prints every round, and the ratios (load
             generator / wrk) of the median requests/s and of the median requests per client
             CPU-second (the fair figure on a machine shared with other work).
-            """,
-        shouldDisplay: false)
+            """)
 
     @Option(help: "Seconds per round.")
     var seconds: Int = 2
@@ -37,7 +35,7 @@ struct LoadGenBenchCommand: AsyncParsableCommand {
         guard seconds >= 1, connections >= 1, rounds >= 1 else {
             throw ValidationError("--seconds, --connections and --rounds must be at least 1")
         }
-        guard let wrkPath = findExecutable(wrk) else {
+        guard let wrkPath = findOnPath(wrk) else {
             throw ValidationError("\(wrk) not found; install it (apt-get install wrk) or pass --wrk PATH")
         }
         let allowed = try Topology.read().allowedCPUs
@@ -55,11 +53,5 @@ struct LoadGenBenchCommand: AsyncParsableCommand {
         }
         print(String(format: "load generator / wrk: %.2f x the requests/s, %.2f x the requests per client CPU-second (medians)",
                      ClientCapacity.ratio(results, \.requestsPerSecond), ClientCapacity.ratio(results, \.requestsPerCPUSecond)))
-    }
-
-    func findExecutable(_ name: String) -> String? {
-        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }

@@ -7,11 +7,11 @@
 #                    sides run side by side in time; drift hits both alike.
 #   A/B interleaved: the GIL build with and without PYTHONMALLOC=malloc_debug in one run: a
 #                    real slowdown that must come out "slower" with exit 1.
-# Usage: Benchmarks/compare-self-validation.sh [OUTDIR [RUN OPTIONS...]]
+# Usage: Tests/Benchmarks/compare-self-validation.sh [OUTDIR [RUN OPTIONS...]]
 #   RUN OPTIONS default to --quick; e.g. `... /tmp/v --quick --processes 5` for a CI gate's
 #   setting. FTLAB=path/to/ftlab overrides the binary.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 ftlab="${FTLAB:-.build/release/ftlab}"
 out="${1:-$(mktemp -d /tmp/ftlab-selfcheck.XXXX)}"
 shift || true

@@ -1,0 +1,72 @@
+import Foundation
+import FTLabCore
+
+/// Where a run's rows go, and the policy for a file that is already there: a file with rows
+/// is refused unless the run resumes it; a resumed file keeps its run id, drops the rows of
+/// processes it holds only in part (they run again), and its complete processes are skipped.
+public struct RunOutput: Sendable {
+    /// The results CSV.
+    public var path: String
+    /// The per-process stderr logs, beside the CSV (`RUN.logs/`).
+    public var logDirectory: String
+    /// Keys (``Suite/unitKey(_:)``) of the processes the file already holds in full.
+    public var completed: Set<String> = []
+    /// What the user should hear about the file (a dropped torn tail, partial processes).
+    public var warnings: [String] = []
+
+    /// `results/run-<UTC time>.csv`.
+    public static func defaultPath(now: Date = Date()) -> String {
+        let stamp = RunIdentity.newRunID(at: now).id.split(separator: "-").first.map(String.init) ?? "run"
+        return "results/run-\(stamp).csv"
+    }
+
+    /// The log folder of the CSV at `path`.
+    public static func logDirectory(for path: String) -> String {
+        path.replacingOccurrences(of: ".csv", with: "") + ".logs"
+    }
+
+    /// Applies the policy to `path` before a run starts. When resuming, `identity` takes the
+    /// file's run id and start time, so the finished file reads as one run. Creates the log folder.
+    public static func prepare(path: String, resume: Bool, samplesPerProcess: Int,
+                               identity: inout RunIdentity) throws -> RunOutput {
+        var output = RunOutput(path: path, logDirectory: logDirectory(for: path))
+        let exists = FileManager.default.fileExists(atPath: path)
+        if resume, exists {
+            let existing = try ResultReader(path: path)
+            output.warnings += existing.warnings
+            let state = Suite.completedUnits(in: existing.rows, samplesPerProcess: samplesPerProcess)
+            output.completed = state.complete
+            if let first = existing.rows.first {
+                identity.runID = first.runID
+                identity.startedUTC = first.startedUTC
+            }
+            if !state.partial.isEmpty {
+                try ResultFile.rewrite(path: path, keeping: existing.rows.filter { !state.partial.contains(Suite.unitKey($0)) })
+                output.warnings.append("dropped the rows of \(state.partial.count) partly written process(es); they run again")
+            }
+        } else if exists {
+            let rows = (try? ResultReader(path: path).rows.count) ?? 0
+            if rows > 0 { throw RunOutputError.holdsRows(path: path, rows: rows) }
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: output.logDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw RunOutputError.cannotCreateLogs(path: output.logDirectory, reason: error.localizedDescription)
+        }
+        return output
+    }
+}
+
+/// Why a run cannot write where it was told to.
+public enum RunOutputError: FTLabError, Equatable {
+    case holdsRows(path: String, rows: Int)
+    case cannotCreateLogs(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .holdsRows(path, rows):
+            "\(path) already holds \(rows) rows; pass --resume to continue it or choose another -o"
+        case let .cannotCreateLogs(path, reason): "cannot create the log folder \(path): \(reason)"
+        }
+    }
+}

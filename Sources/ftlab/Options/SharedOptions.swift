@@ -1,0 +1,74 @@
+import ArgumentParser
+import FTLabCore
+import FTLabRunner
+
+// Options that several commands share, each with one help text. A command that takes one of
+// them embeds the group with `@OptionGroup`; checks that need no I/O live in `validate()`.
+
+/// `--python`, repeatable: which interpreters run.
+struct InterpreterOptions: ParsableArguments {
+    @Option(name: .customLong("python"), help: ArgumentHelp(
+        "Interpreter: a path, a lab label (\(LabPythons.pinnedLabels.joined(separator: ", "))), `lab` for the pair, "
+            + "or native-swift (ftlab's Swift ceilings, where a workload has one). Repeatable.",
+        valueName: "PATH|LABEL"))
+    var pythons: [String] = []
+}
+
+/// `--placement`: where each worker thread runs.
+struct PlacementOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Placement: none|compact|spread|node:N|cpus:LIST; `run` sweeps a comma-separated list.",
+        valueName: "LIST"))
+    var placement: String = "compact"
+}
+
+/// `--env`, `--param` and `--workloads-dir`: what a configuration runs with.
+struct WorkloadOptions: ParsableArguments {
+    @Option(name: .customLong("env"), help: ArgumentHelp(
+        "Environment for the interpreter, e.g. PYTHON_GIL=1. Repeatable.", valueName: "KEY=VALUE"))
+    var envSettings: [String] = []
+
+    @Option(name: .customLong("param"), help: ArgumentHelp(
+        "Workload parameter, e.g. lines=50000 or log-processing.lines=50000. Repeatable (see `ftlab list`).",
+        valueName: "KEY=VALUE"))
+    var params: [String] = []
+
+    @Option(name: .customLong("workloads-dir"), help: ArgumentHelp(
+        "A folder with your own workloads. Repeatable.", valueName: "DIR"))
+    var workloadsDirs: [String] = []
+
+    func validate() throws {
+        for setting in envSettings {
+            do { _ = try EnvSetting.parse(setting) } catch { throw ValidationError(error.description) }
+        }
+    }
+
+    /// The parsed `--env` settings (checked in `validate()`).
+    var env: [EnvSetting] { envSettings.compactMap { try? EnvSetting.parse($0) } }
+}
+
+/// `--samples` and `--target-seconds`: how long each process measures.
+struct SampleOptions: ParsableArguments {
+    @Option(help: "Measured samples per process.")
+    var samples: Int?
+
+    @Option(name: .customLong("target-seconds"), help: "How long one calibrated sample should last, in seconds.")
+    var targetSeconds: Double?
+
+    func validate() throws {
+        if let samples, samples < 1 { throw ValidationError(RunInputError.badRepetition(option: "--samples", value: samples).description) }
+        if let targetSeconds, !(targetSeconds > 0) {
+            throw ValidationError("bad --target-seconds \(targetSeconds); expected seconds > 0, e.g. 0.25")
+        }
+    }
+}
+
+/// `--timeout`: when a hung interpreter process is killed.
+struct TimeoutOptions: ParsableArguments {
+    @Option(help: "Seconds before an interpreter process is killed and recorded as timeout.")
+    var timeout: Double = 300
+
+    func validate() throws {
+        guard timeout > 0 else { throw ValidationError("bad --timeout \(timeout); expected seconds > 0") }
+    }
+}
