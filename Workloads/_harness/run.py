@@ -280,37 +280,45 @@ class Sampler:
         return wall_ns
 
     def calibrate(self, target_s, warmups):
-        """Warm up while growing the batch until one sample lasts >= target_s; returns it.
+        """Calibrate the batch (module `calibrate`) on warmup samples of this process."""
+        return calibrate(lambda batch: self.run(batch, warmup=True), target_s, warmups)
 
-        Runs at least one warmup and at least `warmups` of them in total. A sample that reaches
-        the target far sooner than the previous one predicts (or the very first one) is
-        repeated at the same batch before it is believed: a one-off stall (page faults, a
-        busy neighbour) must not freeze the batch at a size too small to time.
-        """
-        target_ns = target_s * 1e9
-        batch, done = FIRST_CALIBRATION_BATCH, 0
-        expected_ns = None
-        while True:
-            wall_ns = self.run(batch, warmup=True)
+
+def calibrate(run, target_s, warmups):
+    """Warm up while growing the batch until one sample lasts >= target_s; returns that batch.
+
+    `run(batch)` runs one warmup sample and returns its wall time in ns. Runs at least one
+    warmup and at least `warmups` of them in total. A sample that reaches the target far
+    sooner than the previous one predicts (over 4x the predicted time), or the very first
+    one, is repeated at the same batch before it is believed (the repeat must last at least
+    half the target): a one-off stall (page faults, a busy neighbour) must not freeze the
+    batch at a size too small to time. The rules are pinned by calibration-vectors.json,
+    which drives ftlab's native harness too.
+    """
+    target_ns = target_s * 1e9
+    batch, done = FIRST_CALIBRATION_BATCH, 0
+    expected_ns = None
+    while True:
+        wall_ns = run(batch)
+        done += 1
+        if wall_ns >= target_ns:
+            if expected_ns is not None and wall_ns <= 4 * expected_ns:
+                break
+            wall_ns = run(batch)  # confirm it was no stall
             done += 1
-            if wall_ns >= target_ns:
-                if expected_ns is not None and wall_ns <= 4 * expected_ns:
-                    break
-                wall_ns = self.run(batch, warmup=True)  # confirm it was no stall
-                done += 1
-                if wall_ns >= target_ns / 2:
-                    break
-            next_ = next_batch(batch, wall_ns, target_ns)
-            expected_ns = wall_ns * next_ / batch
-            batch = next_
-            if batch > MAX_CALIBRATION_BATCH:
-                raise RuntimeError(
-                    f"calibration: a batch of {MAX_CALIBRATION_BATCH} still takes "
-                    f"{wall_ns / 1e9:.6f} s; does run() honour its batch argument?"
-                )
-        for _ in range(warmups - done):
-            self.run(batch, warmup=True)
-        return batch
+            if wall_ns >= target_ns / 2:
+                break
+        next_ = next_batch(batch, wall_ns, target_ns)
+        expected_ns = wall_ns * next_ / batch
+        batch = next_
+        if batch > MAX_CALIBRATION_BATCH:
+            raise RuntimeError(
+                f"calibration: a batch of {MAX_CALIBRATION_BATCH} still takes "
+                f"{wall_ns / 1e9:.6f} s; does run() honour its batch argument?"
+            )
+    for _ in range(warmups - done):
+        run(batch)
+    return batch
 
 
 def next_batch(batch, wall_ns, target_ns):
