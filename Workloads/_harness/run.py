@@ -1,6 +1,7 @@
 """ftlab harness: runs one workload variant on persistent worker threads (see PROTOCOL.md).
 
-Standard library only; CPython 3.10+, GIL and free-threaded builds, Linux.
+Standard library only; CPython 3.10+ (3.11+ when started by hand: reading workload.toml needs
+tomllib), GIL and free-threaded builds, Linux.
 """
 
 import argparse
@@ -15,7 +16,7 @@ import threading
 import time
 import traceback
 
-from _ftlab_manifest import load_manifest
+from _ftlab_manifest import ENVIRONMENT_KEY, manifest_from_json, read_manifest
 from _ftlab_proc import allocator_stats, current_cpu, mapped_libraries, peak_rss_kib, thread_times
 from _ftlab_server import serve
 
@@ -126,13 +127,15 @@ def parse_args(argv):
 
 
 def load_workload(directory, args):
-    """Read the manifest, check variant and params, import workload.py and create the instance."""
+    """Take the manifest (FTLAB_MANIFEST_JSON from ftlab, else workload.toml), check variant and
+    params, import workload.py and create the instance."""
+    given = os.environ.get(ENVIRONMENT_KEY)
     manifest_path = os.path.join(directory, "workload.toml")
     module_path = os.path.join(directory, "workload.py")
-    for path in (manifest_path, module_path):
+    for path in (module_path,) if given is not None else (manifest_path, module_path):
         if not os.path.isfile(path):
             raise UsageError(f"--workload-dir {directory!r} has no {os.path.basename(path)}")
-    manifest = load_manifest(manifest_path)
+    manifest = manifest_from_json(given) if given is not None else read_manifest(manifest_path)
     if args.variant not in manifest.variants:
         raise UsageError(
             f"unknown variant {args.variant!r} for {manifest.name}; "
