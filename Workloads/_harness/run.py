@@ -1,6 +1,7 @@
 """ftlab harness: runs one workload variant on persistent worker threads (see PROTOCOL.md).
 
-Standard library only; CPython 3.10+, GIL and free-threaded builds, Linux.
+Standard library only; CPython 3.10+ (3.11+ when started by hand: reading workload.toml needs
+tomllib), GIL and free-threaded builds, Linux.
 """
 
 import argparse
@@ -15,7 +16,7 @@ import threading
 import time
 import traceback
 
-from _ftlab_manifest import load_manifest
+from _ftlab_manifest import ENVIRONMENT_KEY, manifest_from_json, read_manifest
 from _ftlab_proc import allocator_stats, current_cpu, mapped_libraries, peak_rss_kib, thread_times
 from _ftlab_server import serve
 
@@ -126,13 +127,15 @@ def parse_args(argv):
 
 
 def load_workload(directory, args):
-    """Read the manifest, check variant and params, import workload.py and create the instance."""
+    """Take the manifest (FTLAB_MANIFEST_JSON from ftlab, else workload.toml), check variant and
+    params, import workload.py and create the instance."""
+    given = os.environ.get(ENVIRONMENT_KEY)
     manifest_path = os.path.join(directory, "workload.toml")
     module_path = os.path.join(directory, "workload.py")
-    for path in (manifest_path, module_path):
+    for path in (module_path,) if given is not None else (manifest_path, module_path):
         if not os.path.isfile(path):
             raise UsageError(f"--workload-dir {directory!r} has no {os.path.basename(path)}")
-    manifest = load_manifest(manifest_path)
+    manifest = manifest_from_json(given) if given is not None else read_manifest(manifest_path)
     if args.variant not in manifest.variants:
         raise UsageError(
             f"unknown variant {args.variant!r} for {manifest.name}; "
@@ -280,37 +283,45 @@ class Sampler:
         return wall_ns
 
     def calibrate(self, target_s, warmups):
-        """Warm up while growing the batch until one sample lasts >= target_s; returns it.
+        """Calibrate the batch (module `calibrate`) on warmup samples of this process."""
+        return calibrate(lambda batch: self.run(batch, warmup=True), target_s, warmups)
 
-        Runs at least one warmup and at least `warmups` of them in total. A sample that reaches
-        the target far sooner than the previous one predicts (or the very first one) is
-        repeated at the same batch before it is believed: a one-off stall (page faults, a
-        busy neighbour) must not freeze the batch at a size too small to time.
-        """
-        target_ns = target_s * 1e9
-        batch, done = FIRST_CALIBRATION_BATCH, 0
-        expected_ns = None
-        while True:
-            wall_ns = self.run(batch, warmup=True)
+
+def calibrate(run, target_s, warmups):
+    """Warm up while growing the batch until one sample lasts >= target_s; returns that batch.
+
+    `run(batch)` runs one warmup sample and returns its wall time in ns. Runs at least one
+    warmup and at least `warmups` of them in total. A sample that reaches the target far
+    sooner than the previous one predicts (over 4x the predicted time), or the very first
+    one, is repeated at the same batch before it is believed (the repeat must last at least
+    half the target): a one-off stall (page faults, a busy neighbour) must not freeze the
+    batch at a size too small to time. The rules are pinned by calibration-vectors.json,
+    which drives ftlab's native harness too.
+    """
+    target_ns = target_s * 1e9
+    batch, done = FIRST_CALIBRATION_BATCH, 0
+    expected_ns = None
+    while True:
+        wall_ns = run(batch)
+        done += 1
+        if wall_ns >= target_ns:
+            if expected_ns is not None and wall_ns <= 4 * expected_ns:
+                break
+            wall_ns = run(batch)  # confirm it was no stall
             done += 1
-            if wall_ns >= target_ns:
-                if expected_ns is not None and wall_ns <= 4 * expected_ns:
-                    break
-                wall_ns = self.run(batch, warmup=True)  # confirm it was no stall
-                done += 1
-                if wall_ns >= target_ns / 2:
-                    break
-            next_ = next_batch(batch, wall_ns, target_ns)
-            expected_ns = wall_ns * next_ / batch
-            batch = next_
-            if batch > MAX_CALIBRATION_BATCH:
-                raise RuntimeError(
-                    f"calibration: a batch of {MAX_CALIBRATION_BATCH} still takes "
-                    f"{wall_ns / 1e9:.6f} s; does run() honour its batch argument?"
-                )
-        for _ in range(warmups - done):
-            self.run(batch, warmup=True)
-        return batch
+            if wall_ns >= target_ns / 2:
+                break
+        next_ = next_batch(batch, wall_ns, target_ns)
+        expected_ns = wall_ns * next_ / batch
+        batch = next_
+        if batch > MAX_CALIBRATION_BATCH:
+            raise RuntimeError(
+                f"calibration: a batch of {MAX_CALIBRATION_BATCH} still takes "
+                f"{wall_ns / 1e9:.6f} s; does run() honour its batch argument?"
+            )
+    for _ in range(warmups - done):
+        run(batch)
+    return batch
 
 
 def next_batch(batch, wall_ns, target_ns):

@@ -2,11 +2,11 @@
 
     python3 Workloads/_harness/selfcheck.py [--python PY ...] [--quick]
 
-For each interpreter: every log-processing variant at 1 and 2 threads (protocol valid and in
-order, output verified, throughput printed), a parser broken on purpose (must exit 3), bad
-arguments (exit 2), and a probe workload whose prints must not reach the protocol stream and
-whose failures (worker, coordinator, prepare, verify) must come back as `error` / exit codes.
-Exits 1 if any check failed.
+For each interpreter: the calibration vectors (check_calibration.py), every log-processing
+variant at 1 and 2 threads (protocol valid and in order, output verified, throughput printed),
+a parser broken on purpose (must exit 3), bad arguments (exit 2), and a probe workload whose
+prints must not reach the protocol stream and whose failures (worker, coordinator, prepare,
+verify) must come back as `error` / exit codes. Exits 1 if any check failed.
 """
 
 import argparse
@@ -19,6 +19,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUN = os.path.join(HERE, "run.py")
+CHECK_CALIBRATION = os.path.join(HERE, "check_calibration.py")
 LOG_PROCESSING = os.path.join(os.path.dirname(HERE), "log-processing")
 VARIANTS = ["partitioned", "shared-lock", "pipeline"]
 
@@ -140,6 +141,13 @@ class Checker:
 def check_python(python, checker, quick):
     print(f"== {python}")
     table = {}
+
+    def calibration():
+        done = subprocess.run([python, CHECK_CALIBRATION], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        return done.stdout.strip().splitlines()[-1]
+
+    checker.check("calibration vectors", calibration)
 
     def variant_run(variant, threads):
         def check():

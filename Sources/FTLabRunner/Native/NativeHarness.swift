@@ -6,7 +6,7 @@ import FTLabCore
 
 /// `ftlab _native`: runs one process's worth of a native implementation under the harness
 /// protocol v1, exactly as run.py runs a `workload.py`: hello, warmups (calibrating the batch
-/// the same way), measured samples, verification, bye.
+/// by the same rules), measured samples, verification, bye.
 public enum NativeHarness {
     package static let firstCalibrationBatch = 1
     package static let maxCalibrationBatch = 1 << 48
@@ -65,6 +65,41 @@ public enum NativeHarness {
             ldPreload: ProcessInfo.processInfo.environment["LD_PRELOAD"] ?? "")
     }
 
+    /// Warms up while growing the batch until one sample lasts `targetSeconds`; returns that
+    /// batch. `run(batch)` runs one warmup sample and returns its wall time in ns. Runs at least
+    /// one warmup and at least `warmups` in total.
+    ///
+    /// run.py's `calibrate`, rule for rule (Workloads/_harness/calibration-vectors.json drives
+    /// both): a sample that reaches the target over 4x slower than the previous one predicts,
+    /// or the very first one, is repeated at the same batch, and believed only when the repeat
+    /// lasts at least half the target; otherwise the repeat sizes the next batch. A one-off
+    /// stall must not freeze the batch at a size too small to time.
+    package static func calibrate(targetSeconds: Double, warmups: Int, run: (Int) -> Int) throws(NativeError) -> Int {
+        let target = targetSeconds * 1e9
+        var batch = firstCalibrationBatch
+        var done = 0
+        var expected: Double?  // the wall time the last step predicts for `batch`
+        while true {
+            var wall = run(batch)
+            done += 1
+            if Double(wall) >= target {
+                if let expected, Double(wall) <= 4 * expected { break }
+                wall = run(batch)  // confirm it was no stall
+                done += 1
+                if Double(wall) >= target / 2 { break }
+            }
+            let next = nextBatch(batch, wallNanoseconds: wall, targetNanoseconds: target)
+            expected = Double(wall) * Double(next) / Double(batch)
+            batch = next
+            if batch > maxCalibrationBatch {
+                throw .calibration("calibration: a batch of \(maxCalibrationBatch) still takes "
+                                   + String(format: "%.6f", Double(wall) / 1e9) + " s; does run() honour its batch argument?")
+            }
+        }
+        for _ in done..<max(done, warmups) { _ = run(batch) }
+        return batch
+    }
+
     /// Double while samples are too short to extrapolate from; then scale up linearly
     /// (run.py's `next_batch`).
     package static func nextBatch(_ batch: Int, wallNanoseconds: Int, targetNanoseconds: Double) -> Int {
@@ -92,23 +127,9 @@ package struct Sampler {
         return wall
     }
 
-    /// Warms up while growing the batch until one sample lasts `targetSeconds`; returns that
-    /// batch. Runs at least one warmup and at least `warmups` in total.
+    /// Warms up while calibrating the batch (`NativeHarness.calibrate`) on this process's samples.
     package mutating func calibrate(targetSeconds: Double, warmups: Int) throws(NativeError) -> Int {
-        let target = targetSeconds * 1e9
-        var batch = NativeHarness.firstCalibrationBatch
-        var done = 0
-        while true {
-            let wall = run(batch: batch, warmup: true)
-            done += 1
-            if Double(wall) >= target { break }
-            batch = NativeHarness.nextBatch(batch, wallNanoseconds: wall, targetNanoseconds: target)
-            if batch > NativeHarness.maxCalibrationBatch {
-                throw .calibration("calibration: a batch of \(NativeHarness.maxCalibrationBatch) still takes \(Double(wall) / 1e9) s")
-            }
-        }
-        for _ in done..<max(done, warmups) { run(batch: batch, warmup: true) }
-        return batch
+        try NativeHarness.calibrate(targetSeconds: targetSeconds, warmups: warmups) { run(batch: $0, warmup: true) }
     }
 
     private func rounded(_ seconds: Double) -> Double { (seconds * 1e6).rounded() / 1e6 }

@@ -3,7 +3,7 @@ import TOMLKit
 import FTLabCore
 
 /// A workload's `workload.toml`: what it measures, in which unit, its variants and parameters.
-public struct WorkloadManifest: Sendable, Equatable, Decodable {
+public struct WorkloadManifest: Sendable, Equatable, Codable {
     public var name: String
     public var description: String
     public var question: String
@@ -20,7 +20,7 @@ public struct WorkloadManifest: Sendable, Equatable, Decodable {
     }
 
     /// One way of running the workload; each answers its own question.
-    public struct Variant: Sendable, Equatable, Decodable {
+    public struct Variant: Sendable, Equatable, Codable {
         public var name: String
         public var question: String
         /// The most worker threads the variant runs (nil: no limit); larger counts are skipped.
@@ -30,7 +30,7 @@ public struct WorkloadManifest: Sendable, Equatable, Decodable {
     }
 
     /// A tunable input with its default (values are passed to the harness as strings).
-    public struct Parameter: Sendable, Equatable, Decodable {
+    public struct Parameter: Sendable, Equatable, Codable {
         public var name: String
         public var `default`: String
         public var description: String
@@ -51,6 +51,30 @@ public struct WorkloadManifest: Sendable, Equatable, Decodable {
             throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "`kind` must be batch or server, not \"\(kindText)\"")
         }
         self.kind = kind
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(description, forKey: .description)
+        try c.encode(question, forKey: .question)
+        try c.encode(unit, forKey: .unit)
+        try c.encode(kind.rawValue, forKey: .kind)
+        try c.encode(variants, forKey: .variants)
+        try c.encode(params, forKey: .params)
+    }
+
+    /// The environment variable that hands run.py the validated manifest (PROTOCOL.md).
+    public static let harnessEnvironmentKey = "FTLAB_MANIFEST_JSON"
+
+    /// The manifest as one line of JSON in workload.toml's own shape (keys as in the file,
+    /// `kind` always present, `max_threads` only where set): what run.py reads from
+    /// `harnessEnvironmentKey` instead of parsing workload.toml itself.
+    public var harnessJSON: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Strings, integers and arrays of them: encoding cannot fail.
+        return String(decoding: try! encoder.encode(self), as: UTF8.self)
     }
 
     /// Parses manifest text; `path` names the file in errors.

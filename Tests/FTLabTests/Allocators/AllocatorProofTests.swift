@@ -30,21 +30,10 @@ import Testing
     static let objectBytes = 32.0 * 1_048_576
     static let rawBytes = 16.0 * 1_048_576
 
-    /// The lab's interpreter of `build`; a missing one fails the test (CI builds both).
-    static func interpreter(_ build: Interpreter.Build) throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        let cache = environment["XDG_CACHE_HOME"] ?? (environment["HOME"] ?? "/root") + "/.cache"
-        let path = build == .gil ? "\(cache)/ftlab/pythons/cpython-3.13.5/bin/python3.13"
-                                 : "\(cache)/ftlab/pythons/cpython-3.13.5t/bin/python3.13t"
-        try #require(FileManager.default.isExecutableFile(atPath: path),
-                     "the \(build) CPython 3.13.5 is missing at \(path); build the lab pair first (ftlab lab pythons)")
-        return path
-    }
-
     /// Runs the snippet with exactly `environment` (nothing inherited).
     static func run(_ build: Interpreter.Build, environment: [String: String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let settings = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        return try runProgram("/usr/bin/env", ["-i"] + settings + [try interpreter(build), "-c", snippet,
+        return try runProgram("/usr/bin/env", ["-i"] + settings + [try TestPaths.labPython(build), "-c", snippet,
                                                                     TestPaths.repository + "/Workloads/_harness"])
     }
 
