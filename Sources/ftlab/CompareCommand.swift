@@ -64,7 +64,7 @@ struct CompareCommand: ParsableCommand {
         let baseFile = try ResultReader(path: base)
         let newFile = new == base ? baseFile : try ResultReader(path: new)
         for warning in baseFile.warnings + newFile.warnings {
-            FileHandle.standardError.write(Data("ftlab: warning: \(warning)\n".utf8))
+            Diagnostics.warning(warning)
         }
         let comparison = try Comparison(base: baseFile.rows, new: newFile.rows, baseFile: base, newFile: new,
                                         options: options)

@@ -35,31 +35,17 @@ struct ExplainCommand: AsyncParsableCommand {
     @Option(name: .customLong("baseline-threads"), help: "Thread count to compare against.")
     var baselineThreads: Int = 1
 
-    @Option(name: .customLong("python"), help: ArgumentHelp(
-        "Interpreter: a path, a lab label (cpython-3.13.5, cpython-3.13.5t) or `lab` for the pair. Repeatable.",
-        valueName: "PATH|LABEL"))
-    var pythons: [String] = []
+    @OptionGroup var interpreters: InterpreterOptions
 
-    @Option(help: ArgumentHelp("Placement: none|compact|spread|node:N|cpus:LIST (default: compact).", valueName: "POLICY"))
-    var placement: String = "compact"
+    @OptionGroup var placementOptions: PlacementOptions
 
-    @Option(name: .customLong("env"), help: ArgumentHelp("Environment for the interpreter, e.g. PYTHON_GIL=1. Repeatable.", valueName: "KEY=VALUE"))
-    var envSettings: [String] = []
+    @OptionGroup var settings: SettingsOptions
 
-    @Option(name: .customLong("param"), help: ArgumentHelp("Workload parameter, e.g. lines=50000. Repeatable.", valueName: "KEY=VALUE"))
-    var params: [String] = []
+    @OptionGroup var sampleOptions: SampleOptions
 
-    @Option(help: "Measured samples per process.")
-    var samples: Int = 3
+    @OptionGroup var timeoutOptions: TimeoutOptions
 
-    @Option(name: .customLong("target-seconds"), help: "How long one calibrated sample should last.")
-    var targetSeconds: Double = 0.25
-
-    @Option(help: "Seconds before an interpreter process is killed.")
-    var timeout: Double = 300
-
-    @Option(name: .customLong("workloads-dir"), help: ArgumentHelp("A folder with your own workloads. Repeatable.", valueName: "DIR"))
-    var workloadsDirs: [String] = []
+    @OptionGroup var workloads: WorkloadsDirOptions
 
     @Option(help: ArgumentHelp("Also write the explanation as a self-contained HTML section to FILE.", valueName: "FILE"))
     var html: String?
@@ -67,29 +53,34 @@ struct ExplainCommand: AsyncParsableCommand {
     @Flag(help: "No progress lines.")
     var quiet = false
 
-    func run() async throws {
-        guard samples >= 1 else { throw RunInputError.badRepetition(option: "--samples", value: samples) }
-        guard targetSeconds > 0 else { throw ValidationError("bad --target-seconds \(targetSeconds); expected seconds > 0, e.g. 0.25") }
-        guard timeout > 0 else { throw ValidationError("bad --timeout \(timeout); expected seconds > 0") }
-        let catalog = try WorkloadCatalog.load(extra: workloadsDirs)
-        var request = RunRequest()
-        request.interpreters = try await InterpreterChoice.resolve(pythons)
-        request.placements = RunRequest.splitPlacements(placement)
-        guard request.placements.count == 1 else {
-            throw ValidationError("bad --placement \(placement); explain takes one placement, e.g. compact")
+    /// Explain's own defaults: 3 samples of 0.25 s, one process per probe.
+    static let defaultSamples = 3
+    static let defaultTargetSeconds = 0.25
+
+    func validate() throws {
+        guard RunRequest.splitPlacements(placementOptions.placement).count == 1 else {
+            throw ValidationError("bad --placement \(placementOptions.placement); explain takes one placement, e.g. compact")
         }
-        request.env = try envSettings.map(EnvSetting.parse)
-        request.params = params
+    }
+
+    func run() async throws {
+        let catalog = try workloads.catalog()
+        var request = RunRequest()
+        request.interpreters = try await InterpreterChoice.resolve(interpreters.pythons)
+        request.placements = RunRequest.splitPlacements(placementOptions.placement)
+        request.env = settings.env
+        request.params = settings.params
         let plan = try ExplainPlan.make(selector: selector, threads: threads, baselineThreads: baselineThreads,
                                         request: request, catalog: catalog, topology: try Topology.read())
-        for warning in Set(plan.warnings).sorted() { note("warning: \(warning)") }
+        for warning in Set(plan.warnings).sorted() { Diagnostics.warning(warning) }
 
         let quiet = quiet
         let runner = ExplainRunner(
             harnessScript: catalog.harnessScript, launcher: executablePath(),
-            repetition: Repetition(processes: 1, samples: samples, warmups: 1, targetSeconds: targetSeconds),
-            timeoutSeconds: timeout, perf: await PerfTool.locate(),
-            progress: { line in if !quiet { FileHandle.standardError.write(Data("explain: \(line)\n".utf8)) } })
+            repetition: Repetition(processes: 1, samples: sampleOptions.samples ?? Self.defaultSamples, warmups: 1,
+                                   targetSeconds: sampleOptions.targetSeconds ?? Self.defaultTargetSeconds),
+            timeoutSeconds: timeoutOptions.timeout, perf: await PerfTool.locate(),
+            progress: { line in if !quiet { Diagnostics.progress("explain: \(line)") } })
         InterruptHandler.install()
         let explanation = try await runner.explain(plan)
         print(ExplainText.render(explanation), terminator: "")
@@ -101,9 +92,5 @@ struct ExplainCommand: AsyncParsableCommand {
             }
             print("html: \(html)")
         }
-    }
-
-    func note(_ text: String) {
-        FileHandle.standardError.write(Data("ftlab: \(text)\n".utf8))
     }
 }

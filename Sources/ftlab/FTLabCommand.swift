@@ -23,6 +23,7 @@ struct FTLabCommand: AsyncParsableCommand {
             Exit codes: 0 success; 1 a measurement failed, or compare found a
             regression; 2 bad input; 130 interrupted.
             """,
+        version: FTLabVersion.current,
         subcommands: [
             RunCommand.self, ServeCommand.self, ListCommand.self, CompareCommand.self, MergeCommand.self, ReportCommand.self,
             ExplainCommand.self, EnvCommand.self, PlanCommand.self, LabCommand.self, LaunchCommand.self,

@@ -36,7 +36,7 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         let warnings = try ResultFile.merge(inputs, into: output)
-        for warning in warnings { FileHandle.standardError.write(Data("ftlab: warning: \(warning)\n".utf8)) }
+        for warning in warnings { Diagnostics.warning(warning) }
         print("merged \(inputs.count) files into \(output)")
     }
 }

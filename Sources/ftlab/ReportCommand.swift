@@ -41,7 +41,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let input = try ReportInput(paths: files)
         for warning in input.warnings {
-            FileHandle.standardError.write(Data("ftlab: warning: \(warning)\n".utf8))
+            Diagnostics.warning(warning)
         }
         let report = ScalingReport(rows: input.rows)
         let text = switch format {
@@ -53,7 +53,7 @@ struct ReportCommand: ParsableCommand {
             return
         }
         try ReportOutput.write(text, to: output)
-        FileHandle.standardError.write(Data("report: \(output) (\(report.sections.count) workload variants, \(report.runs.count) runs)\n".utf8))
+        Diagnostics.progress("report: \(output) (\(report.sections.count) workload variants, \(report.runs.count) runs)")
     }
 }
 

@@ -52,7 +52,9 @@ struct RunCommand: AsyncParsableCommand {
         valueName: "LIST"))
     var allocator: String?
 
-    @OptionGroup var workloadOptions: WorkloadOptions
+    @OptionGroup var settings: SettingsOptions
+
+    @OptionGroup var workloads: WorkloadsDirOptions
 
     @Option(name: .customLong("ab-env"), help: ArgumentHelp(
         "A/B in one run: every configuration runs twice, side by side in time, without (A) and with (B) this setting, "
@@ -102,7 +104,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let catalog = try WorkloadCatalog.load(extra: workloadOptions.workloadsDirs)
+        let catalog = try workloads.catalog()
         for broken in catalog.broken { Diagnostics.warning("skipped the broken workload \(broken.name): \(broken.problem)") }
         let topology = try Topology.read()
         let repetition = repetitionSetting()
@@ -121,9 +123,9 @@ struct RunCommand: AsyncParsableCommand {
             request.allocators = defaults.allocators
             defaults.warnings.forEach(Diagnostics.warning)
         }
-        request.env = workloadOptions.env
+        request.env = settings.env
         request.abEnv = try abEnvSettings.map(EnvSetting.parse)
-        request.params = workloadOptions.params
+        request.params = settings.params
         let plan = try RunPlan.make(request, catalog: catalog, topology: topology)
         for warning in Set(plan.warnings).sorted() { Diagnostics.warning(warning) }
         for reason in plan.skipped { Diagnostics.note("skipped \(reason)") }

@@ -36,26 +36,24 @@ struct ServeCommand: AsyncParsableCommand {
                                valueName: "PATH|LABEL"))
     var python: String?
 
-    @Option(help: ArgumentHelp("Placement: none|compact|spread|node:N|cpus:LIST.", valueName: "POLICY"))
-    var placement: String = "compact"
+    @OptionGroup var placementOptions: PlacementOptions
 
     @Option(help: ArgumentHelp("Allocator: system|jemalloc|mimalloc|tcmalloc|PATH.so.", valueName: "NAME"))
     var allocator: String = "system"
 
-    @Option(name: .customLong("env"), help: ArgumentHelp("Environment for the interpreter. Repeatable.", valueName: "KEY=VALUE"))
-    var envSettings: [String] = []
+    @OptionGroup var settings: SettingsOptions
 
-    @Option(name: .customLong("param"), help: ArgumentHelp("Workload parameter. Repeatable.", valueName: "KEY=VALUE"))
-    var params: [String] = []
+    @OptionGroup var workloads: WorkloadsDirOptions
 
-    @Option(name: .customLong("workloads-dir"), help: ArgumentHelp("A folder with your own workloads. Repeatable.", valueName: "DIR"))
-    var workloadsDirs: [String] = []
-
-    func run() async throws {
+    func validate() throws {
         guard (0...65535).contains(port) else {
             throw ValidationError("bad --port \(port); expected 0 (any free port) or a port number up to 65535")
         }
-        let catalog = try WorkloadCatalog.load(extra: workloadsDirs)
+        guard threads >= 1 else { throw ValidationError("bad --threads \(threads); expected a positive integer") }
+    }
+
+    func run() async throws {
+        let catalog = try workloads.catalog()
         let topology = try Topology.read()
         guard let (workload, variant) = try catalog.select([selector]).first, workload.manifest.kind == .server else {
             let servers = catalog.workloads.filter { $0.manifest.kind == .server }.map(\.name)
@@ -65,15 +63,15 @@ struct ServeCommand: AsyncParsableCommand {
         request.selectors = ["\(workload.name)/\(variant)"]
         request.interpreters = [try await interpreter()]
         request.threads = try parseThreadList(String(threads))
-        request.placements = [placement]
+        request.placements = [placementOptions.placement]
         request.allocators = [try await AllocatorRegistry.resolve(allocator)]
-        request.env = try envSettings.map(EnvSetting.parse)
-        request.params = params
+        request.env = settings.env
+        request.params = settings.params
         let plan = try RunPlan.make(request, catalog: catalog, topology: topology)
         guard let configuration = plan.configurations.first else {
             throw ValidationError("cannot serve \(plan.skipped.first ?? request.selectors[0])")
         }
-        for warning in Set(plan.warnings).sorted() { warn(warning) }
+        for warning in Set(plan.warnings).sorted() { Diagnostics.warning(warning) }
 
         let logDirectory = NSTemporaryDirectory() + "ftlab-serve-\(getpid())"
         try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
@@ -92,7 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("stopped: \(bye.checksum)\(bye.verified ? "" : "; \(bye.message)")\n".utf8))
             if !bye.verified { throw ExitCode(1) }
         case .failed(let reason):
-            FileHandle.standardError.write(Data("ftlab: error: \(reason)\n".utf8))
+            Diagnostics.error(reason)
             throw ExitCode(1)
         }
     }
@@ -129,9 +127,5 @@ struct ServeCommand: AsyncParsableCommand {
         }
         lines.append("Ctrl-C stops the server.")
         return lines.joined(separator: "\n")
-    }
-
-    func warn(_ text: String) {
-        FileHandle.standardError.write(Data("ftlab: warning: \(text)\n".utf8))
     }
 }

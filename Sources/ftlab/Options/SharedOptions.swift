@@ -22,8 +22,8 @@ struct PlacementOptions: ParsableArguments {
     var placement: String = "compact"
 }
 
-/// `--env`, `--param` and `--workloads-dir`: what a configuration runs with.
-struct WorkloadOptions: ParsableArguments {
+/// `--env` and `--param`: what a configuration runs with.
+struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong("env"), help: ArgumentHelp(
         "Environment for the interpreter, e.g. PYTHON_GIL=1. Repeatable.", valueName: "KEY=VALUE"))
     var envSettings: [String] = []
@@ -33,10 +33,6 @@ struct WorkloadOptions: ParsableArguments {
         valueName: "KEY=VALUE"))
     var params: [String] = []
 
-    @Option(name: .customLong("workloads-dir"), help: ArgumentHelp(
-        "A folder with your own workloads. Repeatable.", valueName: "DIR"))
-    var workloadsDirs: [String] = []
-
     func validate() throws {
         for setting in envSettings {
             do { _ = try EnvSetting.parse(setting) } catch { throw ValidationError(error.description) }
@@ -45,6 +41,16 @@ struct WorkloadOptions: ParsableArguments {
 
     /// The parsed `--env` settings (checked in `validate()`).
     var env: [EnvSetting] { envSettings.compactMap { try? EnvSetting.parse($0) } }
+}
+
+/// `--workloads-dir`: the user's own workloads beside the built-in corpus.
+struct WorkloadsDirOptions: ParsableArguments {
+    @Option(name: .customLong("workloads-dir"), help: ArgumentHelp(
+        "A folder with your own workloads. Repeatable.", valueName: "DIR"))
+    var workloadsDirs: [String] = []
+
+    /// The corpus with the user's folders; broken workloads are listed, not fatal.
+    func catalog() throws -> WorkloadCatalog { try WorkloadCatalog.load(extra: workloadsDirs) }
 }
 
 /// `--samples` and `--target-seconds`: how long each process measures.
