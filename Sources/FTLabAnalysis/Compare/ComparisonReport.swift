@@ -53,11 +53,8 @@ extension Comparison {
 
     /// Key columns whose values differ between results (workload and variant always shown).
     private var shownColumns: [String] {
-        let varying = ResultRow.configurationColumns.filter { column in
-            !["workload", "variant"].contains(column)
-                && Set(results.map { $0.configuration[column] ?? "" }).count > 1
-        }
-        return ["workload", "variant"] + varying
+        let others = ResultRow.configurationColumns.filter { !["workload", "variant"].contains($0) }
+        return ["workload", "variant"] + results.varying(others) { $0.configuration[$1] ?? "" }
     }
 
     private var table: Table {

@@ -10,20 +10,16 @@ public struct RatioSeries: Sendable {
     /// bootstrap CI of each ratio of medians; pairs without ok samples on both sides are skipped.
     package static func collect(_ pairs: [(ConfigurationSamples, ConfigurationSamples)], runID: String,
                         series: [String: ReportSeries], bootstrap: Bootstrap) -> [RatioSeries] {
-        var order: [String] = []
-        var points: [String: [RatioPoint]] = [:]
-        for (numerator, denominator) in pairs {
+        let keyed = pairs.compactMap { numerator, denominator -> (key: String, point: RatioPoint)? in
             let top = numerator.processValues(\.throughput), bottom = denominator.processValues(\.throughput)
-            guard !top.isEmpty, !bottom.isEmpty else { continue }
-            let key = runID + "|" + numerator.first.configurationKey(ignoring: ["threads"])
-            if points[key] == nil { order.append(key) }
-            points[key, default: []].append(RatioPoint(
+            guard !top.isEmpty, !bottom.isEmpty else { return nil }
+            return (runID + "|" + numerator.first.configurationKey(ignoring: ["threads"]), RatioPoint(
                 threads: numerator.first.threads,
                 ratio: Descriptive.median(top.flatMap { $0 }) / Descriptive.median(bottom.flatMap { $0 }),
                 interval: bootstrap.ratioOfMediansInterval(base: bottom, new: top)))
         }
-        return order.compactMap { key in
-            series[key].map { RatioSeries(series: $0, points: points[key]!.sorted { $0.threads < $1.threads }) }
+        return keyed.groupedInOrder(by: \.key).compactMap { key, members in
+            series[key].map { RatioSeries(series: $0, points: members.map(\.point).sorted { $0.threads < $1.threads }) }
         }
     }
 }

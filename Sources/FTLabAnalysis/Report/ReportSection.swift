@@ -28,19 +28,14 @@ public struct ReportSection: Sendable {
         self.anchor = anchor
         let rows = entries.map(\.figures.configuration.first)
         unit = entries.lazy.compactMap { $0.figures.configuration.ok.first?.unit }.first { !$0.isEmpty } ?? "ops"
-        let varying = Self.factorColumns.filter { column in Set(rows.map { $0.value(of: column) ?? "" }).count > 1 }
+        let varying = rows.varying(Self.factorColumns) { $0.value(of: $1) ?? "" }
 
         // Curves, in order of first appearance; points sorted by threads.
-        var order: [String] = []
-        var members: [String: [(run: ReportRun, figures: ScalingFigures)]] = [:]
-        for entry in entries {
-            let key = entry.run.identity.runID + "|" + entry.figures.configuration.first.configurationKey(ignoring: ["threads"])
-            if members[key] == nil { order.append(key) }
-            members[key, default: []].append(entry)
+        let curves = entries.groupedInOrder {
+            $0.run.identity.runID + "|" + $0.figures.configuration.first.configurationKey(ignoring: ["threads"])
         }
         var combinations: [String] = []
-        var series = order.map { key -> ReportSeries in
-            let group = members[key]!
+        var series = curves.map { key, group -> ReportSeries in
             let row = group[0].figures.configuration.first
             var parts = varying.map { "\($0)=\(row.value(of: $0) ?? "")" }
             if labelRuns { parts.append("run \(group[0].run.label)") }

@@ -94,9 +94,7 @@ public struct ScalingSummary: Sendable {
 
     private func table(_ figures: [ScalingFigures]) -> Table {
         let unit = figures.lazy.compactMap { $0.configuration.ok.first?.unit }.first { !$0.isEmpty } ?? "ops"
-        let shownColumns = ["interpreter"] + Self.optionalColumns.filter { column in
-            Set(figures.map { $0.configuration.first.value(of: column) ?? "" }).count > 1
-        }
+        let shownColumns = ["interpreter"] + figures.varying(Self.optionalColumns) { $0.configuration.first.value(of: $1) ?? "" }
         let header = shownColumns + ["threads", "n", "\(unit)/s", "±CI", "speedup", "efficiency", "ft/gil", "peak RSS"]
         var table = Table(header: header, rightAligned: Set(shownColumns.count..<header.count))
         table.rows = figures.map { figure in

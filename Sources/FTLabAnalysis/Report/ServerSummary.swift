@@ -24,15 +24,8 @@ public struct ServerSummary: Sendable {
 
     /// Summarises the ok rows of server workloads in `rows` (the others are ignored).
     public init(rows: [ResultRow]) {
-        var order: [String] = []
-        var groups: [String: [ResultRow]] = [:]
-        for row in rows where row.status == .ok && !row.clientCPUs.isEmpty {
-            let key = row.configurationKey()
-            if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(row)
-        }
-        lines = order.map { key in
-            let group = groups[key]!
+        let servers = rows.filter { $0.status == .ok && !$0.clientCPUs.isEmpty }
+        lines = servers.groupedInOrder { $0.configurationKey() }.map { _, group in
             let first = group[0]
             func median(_ values: [Double?]) -> Double { Descriptive.median(values.compactMap { $0 }) }
             var name = "\(first.workload)/\(first.variant) \(first.interpreter) threads=\(first.threads)"

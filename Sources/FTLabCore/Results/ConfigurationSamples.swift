@@ -32,15 +32,8 @@ public struct ConfigurationSamples: Sendable {
     /// The finite values of `metric` over the ok rows, grouped by process in order of
     /// appearance; processes without a value are left out.
     public func processValues(_ metric: (ResultRow) -> Double?) -> [[Double]] {
-        var order: [String] = []
-        var byProcess: [String: [Double]] = [:]
-        for row in ok {
-            guard let value = metric(row), value.isFinite else { continue }
-            let process = Self.processIdentity(row)
-            if byProcess[process] == nil { order.append(process) }
-            byProcess[process, default: []].append(value)
-        }
-        return order.map { byProcess[$0]! }
+        ok.compactMap { row in metric(row).flatMap { $0.isFinite ? (Self.processIdentity(row), $0) : nil } }
+            .groupedInOrder(by: \.0).map { $0.members.map(\.1) }
     }
 
     /// The key's columns and their values, in `ResultRow.configurationColumns` order.
@@ -58,20 +51,11 @@ public struct ConfigurationSamples: Sendable {
     /// Groups `rows` into configurations, in order of first appearance; columns in
     /// `ignoring` are left out of the key, so rows differing only there are pooled.
     public static func group(_ rows: [ResultRow], ignoring: Set<String> = []) -> [ConfigurationSamples] {
-        var order: [String] = []
-        var byKey: [String: ConfigurationSamples] = [:]
-        for row in rows {
-            let key = row.configurationKey(ignoring: ignoring)
-            if byKey[key] == nil {
-                order.append(key)
-                byKey[key] = ConfigurationSamples(key: key, first: row, ignored: ignoring)
-            }
-            if row.status == .ok {
-                byKey[key]!.ok.append(row)
-            } else {
-                byKey[key]!.notOK.append(row)
-            }
+        rows.groupedInOrder { $0.configurationKey(ignoring: ignoring) }.map { key, members in
+            var samples = ConfigurationSamples(key: key, first: members[0], ignored: ignoring)
+            samples.ok = members.filter { $0.status == .ok }
+            samples.notOK = members.filter { $0.status != .ok }
+            return samples
         }
-        return order.map { byKey[$0]! }
     }
 }

@@ -57,86 +57,16 @@ public struct ResultReader {
     }
 
     package static func decode(_ field: (String) -> String, path: String, line: Int) throws(ResultsError) -> ResultRow {
-        func int(_ name: String) throws(ResultsError) -> Int {
-            guard let v = Int(field(name)) else {
-                throw .badValue(path: path, line: line, column: name, value: field(name), expected: "an integer")
-            }
-            return v
-        }
-        func double(_ name: String) throws(ResultsError) -> Double {
-            let raw = field(name)
-            if raw.isEmpty { return .nan }
-            guard let v = Double(raw) else {
-                throw .badValue(path: path, line: line, column: name, value: raw, expected: "a number")
-            }
-            return v
-        }
-        func optionalDouble(_ name: String) throws(ResultsError) -> Double? {
-            field(name).isEmpty ? nil : try double(name)
-        }
-        func bool(_ name: String) throws(ResultsError) -> Bool? {
-            switch field(name) {
-            case "true": return true
-            case "false": return false
-            case "": return nil
-            default:
-                throw .badValue(path: path, line: line, column: name, value: field(name), expected: "true or false")
-            }
-        }
-        guard field("schema") == String(ResultRow.schemaVersion) else {
+        guard field("schema") == String(ResultSchema.version) else {
             throw .unsupportedSchema(path: path, found: field("schema"))
         }
         var row = ResultRow()
-        row.runID = field("run_id")
-        row.startedUTC = field("started_utc")
-        row.host = field("host")
-        row.cpuModel = field("cpu_model")
-        row.kernel = field("kernel")
-        row.numaNodes = try int("numa_nodes")
-        row.cpusOnline = try int("cpus_online")
-        row.smt = try bool("smt") ?? false
-        row.suiteRev = field("suite_rev")
-        row.workload = field("workload")
-        row.variant = field("variant")
-        row.params = field("params")
-        row.interpreter = field("interpreter")
-        row.pythonVersion = field("python_version")
-        row.build = field("build")
-        row.gilEnabled = try bool("gil_enabled")
-        row.env = field("env")
-        row.threads = try int("threads")
-        row.placement = field("placement")
-        row.cpus = field("cpus")
-        row.observedCPUs = field("observed_cpus")
-        row.memNodes = field("mem_nodes")
-        row.allocator = field("allocator")
-        row.allocatorScope = field("allocator_scope")
-        row.allocatorVerified = try bool("allocator_verified") ?? false
-        row.process = try int("process")
-        row.sample = try int("sample")
-        row.ops = try int("ops")
-        row.unit = field("unit")
-        row.wallSeconds = try double("wall_s")
-        row.throughput = try double("throughput")
-        row.cpuUserSeconds = try double("cpu_user_s")
-        row.cpuSysSeconds = try double("cpu_sys_s")
-        row.cpuUtil = try double("cpu_util")
-        row.ctxVoluntary = try int("ctx_voluntary")
-        row.ctxInvoluntary = try int("ctx_involuntary")
-        row.maxRSSKiB = try int("max_rss_kib")
-        row.latencyP50us = try optionalDouble("latency_p50_us")
-        row.latencyP99us = try optionalDouble("latency_p99_us")
-        row.latencyP999us = try optionalDouble("latency_p999_us")
-        row.errors = try int("errors")
-        guard let status = RowStatus(rawValue: field("status")) else {
-            throw .badValue(path: path, line: line, column: "status", value: field("status"),
-                            expected: RowStatus.allCases.map(\.rawValue).joined(separator: ", "))
+        for column in ResultSchema.columns {
+            let value = field(column.name)
+            if let expected = column.read(&row, value) {
+                throw .badValue(path: path, line: line, column: column.name, value: value, expected: expected)
+            }
         }
-        row.status = status
-        row.message = field("message")
-        row.clientCPUs = field("client_cpus")
-        row.clientCPUUtil = try optionalDouble("client_cpu_util")
-        row.lab = field("lab")
         return row
     }
 }

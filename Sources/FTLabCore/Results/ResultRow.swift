@@ -60,64 +60,36 @@ public struct ResultRow: Sendable, Equatable {
     /// The container lab's id (rootfs sha256) the row was measured in; empty outside the lab.
     public var lab: String = ""
 
-    public static let schemaVersion = 1
+    public static let schemaVersion = ResultSchema.version
 
     public init() {}
 
-    /// The header, in file order.
-    public static let columns: [String] = [
-        "schema", "run_id", "started_utc", "host", "cpu_model", "kernel", "numa_nodes",
-        "cpus_online", "smt", "suite_rev",
-        "workload", "variant", "params", "interpreter", "python_version", "build",
-        "gil_enabled", "env", "threads", "placement", "cpus", "observed_cpus", "mem_nodes",
-        "allocator", "allocator_scope", "allocator_verified",
-        "process", "sample", "ops", "unit", "wall_s", "throughput", "cpu_user_s", "cpu_sys_s",
-        "cpu_util", "ctx_voluntary", "ctx_involuntary", "max_rss_kib", "latency_p50_us",
-        "latency_p99_us", "latency_p999_us", "errors", "status", "message",
-        "client_cpus", "client_cpu_util", "lab",
-    ]
+    /// The header, in file order (from ``ResultSchema``).
+    public static let columns: [String] = ResultSchema.columns.map(\.name)
 
     /// Columns appended after schema v1's first release: files written before them lack them
     /// and still read (as empty).
-    public static let laterColumns: Set<String> = ["client_cpus", "client_cpu_util", "lab"]
+    public static let laterColumns: Set<String> = Set(ResultSchema.columns.filter(\.later).map(\.name))
 
     /// The columns that name a configuration: two rows with equal values here measured the
     /// same thing and are samples of one distribution.
-    public static let configurationColumns: [String] = [
-        "workload", "variant", "params", "interpreter", "python_version", "build", "env",
-        "threads", "placement", "allocator",
-    ]
+    public static let configurationColumns: [String] = ResultSchema.columns.filter { $0.role == .key }.map(\.name)
 
     /// The row as CSV fields, in `columns` order.
-    public var fields: [String] {
-        [
-            String(schema), runID, startedUTC, host, cpuModel, kernel, String(numaNodes),
-            String(cpusOnline), String(smt), suiteRev,
-            workload, variant, params, interpreter, pythonVersion, build,
-            gilEnabled.map { String($0) } ?? "", env, String(threads), placement, cpus,
-            observedCPUs, memNodes, allocator, allocatorScope, String(allocatorVerified),
-            String(process), String(sample), String(ops), unit, Self.format(wallSeconds),
-            Self.format(throughput), Self.format(cpuUserSeconds), Self.format(cpuSysSeconds),
-            Self.format(cpuUtil), String(ctxVoluntary), String(ctxInvoluntary), String(maxRSSKiB),
-            latencyP50us.map(Self.format) ?? "", latencyP99us.map(Self.format) ?? "",
-            latencyP999us.map(Self.format) ?? "", String(errors), status.rawValue, message,
-            clientCPUs, clientCPUUtil.map(Self.format) ?? "",
-            lab,
-        ]
-    }
+    public var fields: [String] { ResultSchema.columns.map { $0.field(of: self) } }
 
     /// The value of a column by its CSV name (used to pair configurations generically).
     public func value(of column: String) -> String? {
-        guard let index = Self.columns.firstIndex(of: column) else { return nil }
-        return fields[index]
+        ResultSchema.column(column)?.field(of: self)
     }
 
     /// The configuration key: the configuration columns joined, minus any in `ignoring`.
     public func configurationKey(ignoring: Set<String> = []) -> String {
-        let fields = self.fields
-        return Self.configurationColumns.filter { !ignoring.contains($0) }
-            .map { "\($0)=\(fields[Self.columns.firstIndex(of: $0)!])" }.joined(separator: "|")
+        Self.keyColumns.filter { !ignoring.contains($0.name) }
+            .map { "\($0.name)=\($0.field(of: self))" }.joined(separator: "|")
     }
+
+    private static let keyColumns = ResultSchema.columns.filter { $0.role == .key }
 
     package static func format(_ value: Double) -> String {
         if value.isNaN || value.isInfinite { return "" }

@@ -1,0 +1,161 @@
+/// The results CSV's columns, declared once: name, role, where the value lives in a
+/// ``ResultRow`` and how it is written and read. The header, the writer, the reader, the
+/// configuration key and the list of columns added after v1's first release all derive from
+/// this table. Columns are only ever appended at the end.
+public enum ResultSchema {
+    /// The schema version every row carries in its `schema` column.
+    public static let version = 1
+
+    /// Every column, in file order.
+    public static let columns: [ResultColumn] = [
+        // Identity: which run, which machine.
+        .int("schema", \.schema, .identity),
+        .text("run_id", \.runID, .identity),
+        .text("started_utc", \.startedUTC, .identity),
+        .text("host", \.host, .identity),
+        .text("cpu_model", \.cpuModel, .identity),
+        .text("kernel", \.kernel, .identity),
+        .int("numa_nodes", \.numaNodes, .identity),
+        .int("cpus_online", \.cpusOnline, .identity),
+        .flag("smt", \.smt, .identity, empty: false),
+        .text("suite_rev", \.suiteRev, .identity),
+        // Configuration: what was measured (the `key` columns name it).
+        .text("workload", \.workload, .key),
+        .text("variant", \.variant, .key),
+        .text("params", \.params, .key),
+        .text("interpreter", \.interpreter, .key),
+        .text("python_version", \.pythonVersion, .key),
+        .text("build", \.build, .key),
+        .optionalFlag("gil_enabled", \.gilEnabled, .configuration),
+        .text("env", \.env, .key),
+        .int("threads", \.threads, .key),
+        .text("placement", \.placement, .key),
+        .text("cpus", \.cpus, .configuration),
+        .text("observed_cpus", \.observedCPUs, .configuration),
+        .text("mem_nodes", \.memNodes, .configuration),
+        .text("allocator", \.allocator, .key),
+        .text("allocator_scope", \.allocatorScope, .configuration),
+        .flag("allocator_verified", \.allocatorVerified, .configuration, empty: false),
+        // Measurement: what one sample observed.
+        .int("process", \.process, .measurement),
+        .int("sample", \.sample, .measurement),
+        .int("ops", \.ops, .measurement),
+        .text("unit", \.unit, .measurement),
+        .number("wall_s", \.wallSeconds),
+        .number("throughput", \.throughput),
+        .number("cpu_user_s", \.cpuUserSeconds),
+        .number("cpu_sys_s", \.cpuSysSeconds),
+        .number("cpu_util", \.cpuUtil),
+        .int("ctx_voluntary", \.ctxVoluntary, .measurement),
+        .int("ctx_involuntary", \.ctxInvoluntary, .measurement),
+        .int("max_rss_kib", \.maxRSSKiB, .measurement),
+        .optionalNumber("latency_p50_us", \.latencyP50us),
+        .optionalNumber("latency_p99_us", \.latencyP99us),
+        .optionalNumber("latency_p999_us", \.latencyP999us),
+        .int("errors", \.errors, .measurement),
+        .status("status"),
+        .text("message", \.message, .measurement),
+        // Appended after v1's first release: older files lack them and still read (as empty).
+        .text("client_cpus", \.clientCPUs, .measurement, later: true),
+        .optionalNumber("client_cpu_util", \.clientCPUUtil, later: true),
+        .text("lab", \.lab, .identity, later: true),
+    ]
+
+    /// The column called `name`, if any.
+    public static func column(_ name: String) -> ResultColumn? { byName[name].map { columns[$0] } }
+
+    /// ResultColumn index by name.
+    static let byName: [String: Int] = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1.name, $0) })
+}
+
+/// One column of the results CSV.
+public struct ResultColumn: Sendable {
+    /// What the column tells about a row.
+    public enum Role: Sendable {
+        /// Which run and machine.
+        case identity
+        /// Names the configuration: rows equal in every key column are samples of one distribution.
+        case key
+        /// Describes the configuration as observed or planned, without naming it.
+        case configuration
+        /// What the sample measured.
+        case measurement
+    }
+
+    public let name: String
+    public let role: Role
+    /// Appended after schema v1's first release: a file may lack it.
+    public let later: Bool
+    /// The row's value as a CSV field.
+    let write: @Sendable (ResultRow) -> String
+    /// Sets the row's value from a field; returns what was expected when the field is not valid.
+    let read: @Sendable (inout ResultRow, String) -> String?
+
+    /// The field for `row`.
+    public func field(of row: ResultRow) -> String { write(row) }
+
+    static func text(_ name: String, _ path: WritableKeyPath<ResultRow, String> & Sendable, _ role: Role,
+                     later: Bool = false) -> ResultColumn {
+        ResultColumn(name: name, role: role, later: later, write: { $0[keyPath: path] },
+               read: { row, field in row[keyPath: path] = field; return nil })
+    }
+
+    static func int(_ name: String, _ path: WritableKeyPath<ResultRow, Int> & Sendable, _ role: Role) -> ResultColumn {
+        ResultColumn(name: name, role: role, later: false, write: { String($0[keyPath: path]) }) { row, field in
+            guard let value = Int(field) else { return "an integer" }
+            row[keyPath: path] = value
+            return nil
+        }
+    }
+
+    /// A number; empty is NaN (written for a value that is not finite).
+    static func number(_ name: String, _ path: WritableKeyPath<ResultRow, Double> & Sendable) -> ResultColumn {
+        ResultColumn(name: name, role: .measurement, later: false, write: { ResultRow.format($0[keyPath: path]) }) { row, field in
+            if field.isEmpty { row[keyPath: path] = .nan; return nil }
+            guard let value = Double(field) else { return "a number" }
+            row[keyPath: path] = value
+            return nil
+        }
+    }
+
+    /// A number that may be absent (empty).
+    static func optionalNumber(_ name: String, _ path: WritableKeyPath<ResultRow, Double?> & Sendable,
+                               later: Bool = false) -> ResultColumn {
+        ResultColumn(name: name, role: .measurement, later: later, write: { $0[keyPath: path].map(ResultRow.format) ?? "" }) { row, field in
+            if field.isEmpty { row[keyPath: path] = nil; return nil }
+            guard let value = Double(field) else { return "a number" }
+            row[keyPath: path] = value
+            return nil
+        }
+    }
+
+    /// `true` or `false`; an empty field reads as `empty`.
+    static func flag(_ name: String, _ path: WritableKeyPath<ResultRow, Bool> & Sendable, _ role: Role,
+                     empty: Bool) -> ResultColumn {
+        ResultColumn(name: name, role: role, later: false, write: { String($0[keyPath: path]) }) { row, field in
+            guard let value = field.isEmpty ? empty : Bool(field) else { return "true or false" }
+            row[keyPath: path] = value
+            return nil
+        }
+    }
+
+    /// `true`, `false` or empty (unknown).
+    static func optionalFlag(_ name: String, _ path: WritableKeyPath<ResultRow, Bool?> & Sendable, _ role: Role) -> ResultColumn {
+        ResultColumn(name: name, role: role, later: false, write: { $0[keyPath: path].map { String($0) } ?? "" }) { row, field in
+            if field.isEmpty { row[keyPath: path] = nil; return nil }
+            guard let value = Bool(field) else { return "true or false" }
+            row[keyPath: path] = value
+            return nil
+        }
+    }
+
+    static func status(_ name: String) -> ResultColumn {
+        ResultColumn(name: name, role: .measurement, later: false, write: { $0.status.rawValue }) { row, field in
+            guard let status = RowStatus(rawValue: field) else {
+                return RowStatus.allCases.map(\.rawValue).joined(separator: ", ")
+            }
+            row.status = status
+            return nil
+        }
+    }
+}
