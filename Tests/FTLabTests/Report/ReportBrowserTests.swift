@@ -86,7 +86,7 @@ struct ReportBrowserTests {
     func realRun() throws {
         let csv = TestPaths.scratch() + "/real.csv"
         let run = try ftlab(["run", "log-processing/partitioned", "--threads", "1,2", "--allocator", "system,jemalloc",
-                             "--param", "lines=2000", "-o", csv] + RunIntegrationTests.tiny)
+                             "--param", "lines=2000", "-o", csv] + LoadSensitiveTests.RunIntegrationTests.tiny)
         #expect(run.status == 0, "stderr: \(run.stderr)")
         let page = try report([csv])
         let dom = try chromium(["--dump-dom"], page: page)
