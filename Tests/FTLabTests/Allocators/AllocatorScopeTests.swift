@@ -61,7 +61,7 @@ import Testing
         #expect(AllocatorScope.effective(environment: final, build: .gil, library: choice.expectedLibrary) == .raw)
     }
 
-    @Test func aSymlinkInLDPreloadCountsAsItsFile() throws {
+    @Test(.tags(.integration), .skippedInUnitRuns) func aSymlinkInLDPreloadCountsAsItsFile() throws {
         let listed = try #require(LibraryLocator.host().find(["libmimalloc.so.2"]))
         let real = try #require(SharedObject.realPath(listed))
         #expect(listed != real)

@@ -9,7 +9,7 @@ import Testing
 /// The container lab end to end: `make test-lab` sets FTLAB_LAB_TESTS=1 (root, network to the
 /// Debian archive, bubblewrap and mmdebstrap, and the static release binary). Cold, this builds
 /// the rootfs and the pair inside it (minutes); with the cache warm it verifies and reuses them.
-@Suite("The container lab, end to end", .serialized,
+@Suite("The container lab, end to end", .serialized, .tags(.integration, .network), .skippedInUnitRuns,
        .enabled(if: ProcessInfo.processInfo.environment["FTLAB_LAB_TESTS"] == "1", "run with make test-lab"))
 struct LabContainerTests {
     /// The release build with the Swift runtime linked in (`make build`).

@@ -9,7 +9,7 @@ import Testing
 extension LoadSensitiveTests {
     /// buffered-copy end to end on the lab pair: every variant verifies, and its verifier
     /// catches copies broken on purpose. Tiny files; no timing asserts.
-    @Suite("buffered-copy, end to end", .serialized)
+    @Suite("buffered-copy, end to end", .serialized, .tags(.integration, .needsLab), .skippedInUnitRuns)
     struct BufferedCopyIntegrationTests {
         static let tinyFiles = ["--param", "file_size=64K", "--param", "chunk_size=1K", "--param", "buffer_size=8K"]
 

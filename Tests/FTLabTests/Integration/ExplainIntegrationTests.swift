@@ -10,7 +10,7 @@ extension LoadSensitiveTests {
     /// `ftlab explain` end to end on the free-threaded lab interpreter. Needs the pair built, and
     /// perf (linux-perf, lab/packages.txt) for the lock-wait and profile checks. Short runs; the
     /// assertions compare two workloads measured alike, never absolute timings.
-    @Suite("ftlab explain, end to end", .serialized)
+    @Suite("ftlab explain, end to end", .serialized, .tags(.integration, .needsLab), .skippedInUnitRuns)
     struct ExplainIntegrationTests {
         static let short = ["--python", "cpython-3.13.5t", "--threads", "2", "--samples", "2", "--target-seconds", "0.15", "--quiet"]
         static let perfAvailable = PerfTool.locate().path != nil
@@ -45,7 +45,8 @@ extension LoadSensitiveTests {
             return Set(((try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []).filter { $0.hasPrefix("ftlab-explain-") })
         }
 
-        @Test("shared-lock: a larger blocked share, more futex calls and a lock-waits verdict than partitioned")
+        @Test("shared-lock: a larger blocked share, more futex calls and a lock-waits verdict than partitioned",
+              .tags(.needsPerf), .skippedInUnitRuns)
         func sharedLockAgainstPartitioned() throws {
             let scratchBefore = explainScratch()
             // When other processes (other tests, on 2 CPUs) keep the two threads from running at
@@ -89,7 +90,8 @@ extension LoadSensitiveTests {
         }
 
         /// `buffered-copy/shared-writer`: every thread writes records into one BufferedWriter.
-        @Test("buffered-copy/shared-writer: the verdict names the writer's lock", .enabled(if: perfAvailable))
+        @Test("buffered-copy/shared-writer: the verdict names the writer's lock",
+              .tags(.needsPerf), .skippedInUnitRuns, .enabled(if: perfAvailable))
         func sharedWriter() throws {
             // As for shared-lock: when other processes keep the two threads from running at the
             // same time, the writer's lock is not contended and the profile shows other growth;

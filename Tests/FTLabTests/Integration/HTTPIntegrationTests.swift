@@ -12,7 +12,7 @@ import FoundationNetworking
 extension LoadSensitiveTests {
     /// http-handling end to end: real servers on the lab pair, real sockets on 127.0.0.1, ftlab's
     /// load generator. Tiny samples; no timing asserts.
-    @Suite("http-handling, end to end", .serialized)
+    @Suite("http-handling, end to end", .serialized, .tags(.integration, .needsLab), .skippedInUnitRuns)
     struct HTTPIntegrationTests {
         static let tiny = ["--processes", "1", "--samples", "2", "--warmups", "1", "--target-seconds", "0.1"]
 

@@ -8,7 +8,7 @@ import Testing
 
 extension LoadSensitiveTests {
     /// native-swift end to end: `ftlab run --python native-swift` and `ftlab _native` itself.
-    @Suite("native-swift, end to end", .serialized)
+    @Suite("native-swift, end to end", .serialized, .tags(.integration), .skippedInUnitRuns)
     struct NativeIntegrationTests {
         static let smallInputs = ["--param", "lines=2000"] + BufferedCopyIntegrationTests.tinyFiles
 
@@ -31,7 +31,7 @@ extension LoadSensitiveTests {
             #expect(run.stdout.contains("native-swift"))
         }
 
-        @Test("for the same work, native and Python report the same checksum",
+        @Test("for the same work, native and Python report the same checksum", .tags(.needsLab), .skippedInUnitRuns,
               arguments: [["log-processing", "partitioned", "--param", "lines=2000"],
                           ["buffered-copy", "independent"] + BufferedCopyIntegrationTests.tinyFiles])
         func sameChecksum(arguments: [String]) throws {

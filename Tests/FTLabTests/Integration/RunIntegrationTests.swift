@@ -9,7 +9,7 @@ import Testing
 extension LoadSensitiveTests {
     /// `ftlab run` end to end: the real lab interpreter pair, the real harness and workloads.
     /// Needs the pair built (`ftlab lab pythons`; CI does it first). Tiny runs, no timing asserts.
-    @Suite("ftlab run, end to end", .serialized)
+    @Suite("ftlab run, end to end", .serialized, .tags(.integration, .needsLab), .skippedInUnitRuns)
     struct RunIntegrationTests {
         /// A short calibrated run: enough to exercise every path, not to measure.
         static let tiny = ["--quick", "--processes", "1", "--samples", "2", "--target-seconds", "0.02"]
@@ -204,7 +204,7 @@ extension LoadSensitiveTests {
     }
 }
 
-@Suite("ftlab compare and merge on real runs", .serialized)
+@Suite("ftlab compare and merge on real runs", .serialized, .tags(.integration, .needsLab), .skippedInUnitRuns)
 struct CompareIntegrationTests {
     func run(_ extra: [String], into csv: String) throws {
         let result = try ftlab(["run", "tiny/sum", "--workloads-dir", TestPaths.fixtures + "/workloads", "--python", "cpython-3.13.5",
@@ -275,7 +275,7 @@ func processes(commandLineContaining text: String) -> [Int32] {
     }
 }
 
-@Suite("The README's example workload", .serialized)
+@Suite("The README's example workload", .serialized, .tags(.integration, .needsLab), .skippedInUnitRuns)
 struct ExampleWorkloadTests {
     @Test("Workloads/examples/json-roundtrip, copied to a temporary folder, runs and verifies on both builds")
     func example() throws {

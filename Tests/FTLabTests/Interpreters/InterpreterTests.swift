@@ -31,9 +31,9 @@ private func fakePython(in directory: String, implementation: String, version: [
     return path
 }
 
-@Suite("The lab pair (needs `ftlab lab pythons` to have run)")
+@Suite("The lab pair (needs `ftlab lab pythons` to have run)", .tags(.needsLab), .skippedInUnitRuns)
 struct LabPairTests {
-    @Test func pairProbesAsGILAndFreeThreaded() async throws {
+    @Test(.tags(.integration), .skippedInUnitRuns) func pairProbesAsGILAndFreeThreaded() async throws {
         // Throws notBuilt, naming the missing executable and `ftlab lab pythons`, when the pair is missing.
         let pair = try await InterpreterResolver.resolve("lab")
         try #require(pair.count == 2)
@@ -56,7 +56,7 @@ struct LabPairTests {
         #expect(await LabPythons.installedPair() == pair)
     }
 
-    @Test func labLabelsAndPathsResolveToTheSameBuild() async throws {
+    @Test(.tags(.integration), .skippedInUnitRuns) func labLabelsAndPathsResolveToTheSameBuild() async throws {
         let byLabel = try await InterpreterResolver.resolve("cpython-3.13.5t")
         let byPath = try await InterpreterResolver.resolve(try #require(byLabel.first).path)
         #expect(byPath == byLabel)
@@ -93,7 +93,7 @@ struct InterpreterRefusalTests {
         }
     }
 
-    @Test func notPython() async throws {
+    @Test(.tags(.integration), .skippedInUnitRuns) func notPython() async throws {
         let error = await #expect(throws: InterpreterError.self) {
             try await InterpreterResolver.resolve("/bin/true")
         }
@@ -104,7 +104,7 @@ struct InterpreterRefusalTests {
         #expect(path == "/bin/true")
     }
 
-    @Test func notCPythonAndTooOld() async throws {
+    @Test(.tags(.integration), .skippedInUnitRuns) func notCPythonAndTooOld() async throws {
         let directory = try interpreterScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let pypy = try fakePython(in: directory, implementation: "pypy", version: [3, 11, 0])
@@ -152,7 +152,7 @@ struct InterpreterRefusalTests {
 
 @Suite("Lab sources and options")
 struct LabSourceTests {
-    @Test func checksumMismatchIsRefused() async throws {
+    @Test(.tags(.integration), .skippedInUnitRuns) func checksumMismatchIsRefused() async throws {
         let directory = try interpreterScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let file = "\(directory)/source.tar.xz"

@@ -7,7 +7,8 @@ import Testing
 @testable import FTLabBuilds
 
 /// `ftlab report` as a user runs it: files in, a page or markdown out, exit 2 on bad input.
-@Suite struct ReportCommandTests {
+@Suite(.tags(.integration), .skippedInUnitRuns)
+struct ReportCommandTests {
     @Test func writesTheHTMLPage() throws {
         let csv = try ReportFixture.write(ReportFixture.run())
         let out = TestPaths.scratch() + "/report.html"
