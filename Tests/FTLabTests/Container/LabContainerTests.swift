@@ -35,7 +35,7 @@ struct LabContainerTests {
             #expect(!row.cpus.isEmpty && row.observedCPUs == row.cpus, "threads ran where planned")
             #expect(row.memNodes == "0", "memory bound to node 0")
             #expect(row.allocator == "jemalloc" && row.allocatorVerified, "LD_PRELOAD took effect")
-            #expect(row.pythonVersion == "3.13.5" && LabPythons.pinnedLabels.contains(row.interpreter))
+            #expect(row.pythonVersion == PinnedPair.version && PinnedPair.labels.contains(row.interpreter))
             #expect(row.suiteRev != "unknown", "the corpus copied into the lab keeps its revision")
         }
         #expect(Set(rows.map(\.build)) == ["gil", "freethreaded"])

@@ -44,7 +44,7 @@ extension LoadSensitiveTests {
 
         @Test("the verifier catches a skipped, repeated, torn or lost chunk")
         func verifierCatchesBrokenCopies() throws {
-            let python = LabCache().executable(LabTarget(version: LabPythons.pinnedVersion, build: .gil))
+            let python = PinnedPair.executable(.gil)
             let run = try runProgram(python, [TestPaths.fixtures + "/buffered-copy-verifier.py", TestPaths.builtinWorkloads + "/buffered-copy"])
             #expect(run.status == 0, "stdout: \(run.stdout) stderr: \(run.stderr)")
             let lines = run.stdout.split(separator: "\n")
@@ -58,7 +58,7 @@ extension LoadSensitiveTests {
             let csv = TestPaths.scratch() + "/cleanup.csv"
             let folder = TestPaths.scratch("files")
             let run = try ftlab(["run", "cleans-up", "--workloads-dir", TestPaths.fixtures + "/faulty-workloads",
-                                 "--python", "cpython-3.13.5t", "--threads", "2", "--param", "dir=\(folder)", "-o", csv]
+                                 "--python", PinnedPair.freeThreaded, "--threads", "2", "--param", "dir=\(folder)", "-o", csv]
                                 + RunIntegrationTests.tiny)
             #expect(run.status == 1)
             let row = try #require(try ResultReader(path: csv).rows.first)

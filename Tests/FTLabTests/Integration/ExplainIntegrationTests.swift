@@ -12,7 +12,7 @@ extension LoadSensitiveTests {
     /// assertions compare two workloads measured alike, never absolute timings.
     @Suite("ftlab explain, end to end", .serialized, .tags(.integration, .needsLab), .skippedInUnitRuns)
     struct ExplainIntegrationTests {
-        static let short = ["--python", "cpython-3.13.5t", "--threads", "2", "--samples", "2", "--target-seconds", "0.15", "--quiet"]
+        static let short = ["--python", PinnedPair.freeThreaded, "--threads", "2", "--samples", "2", "--target-seconds", "0.15", "--quiet"]
         static let perfAvailable = PerfTool.locate().path != nil
 
         /// What the terminal output says about the (first) configuration.

@@ -54,7 +54,7 @@ extension LoadSensitiveTests {
             defer { holder.stop() }
             let csv = TestPaths.scratch() + "/busy.csv"
             let run = try ftlab(["run", "busy-port", "silent-server", "--workloads-dir", TestPaths.fixtures + "/faulty-workloads",
-                                 "--python", "cpython-3.13.5t", "--param", "port=\(holder.port)", "--timeout", "4", "-o", csv] + Self.tiny)
+                                 "--python", PinnedPair.freeThreaded, "--param", "port=\(holder.port)", "--timeout", "4", "-o", csv] + Self.tiny)
             #expect(run.status == 1, "stderr: \(run.stderr)")
             let rows = try ResultReader(path: csv).rows
             let busy = try #require(rows.first { $0.workload == "busy-port" })
@@ -81,7 +81,7 @@ extension LoadSensitiveTests {
 
         @Test("ftlab serve prints the URL, a plain client gets a route, Ctrl-C stops it cleanly")
         func serveAndFetch() async throws {
-            let (process, out) = try serve(["http-handling/thread-per-connection", "--python", "cpython-3.13.5"])
+            let (process, out) = try serve(["http-handling/thread-per-connection", "--python", PinnedPair.gil])
             var itemURL: URL?
             for _ in 0..<300 where itemURL == nil && process.isRunning {
                 try await Task.sleep(for: .milliseconds(100))
@@ -130,7 +130,7 @@ extension LoadSensitiveTests {
             let csv = TestPaths.scratch() + "/int.csv"
             let process = Process()
             process.executableURL = URL(fileURLWithPath: TestPaths.ftlab)
-            process.arguments = ["run", "http-handling/thread-pool", "--python", "cpython-3.13.5", "--threads", "1",
+            process.arguments = ["run", "http-handling/thread-pool", "--python", PinnedPair.gil, "--threads", "1",
                                  "--processes", "1", "--samples", "100", "--target-seconds", "0.2", "-o", csv]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice

@@ -37,7 +37,7 @@ extension LoadSensitiveTests {
         func sameChecksum(arguments: [String]) throws {
             let fixed = ["--workload-dir", TestPaths.builtinWorkloads + "/" + arguments[0], "--variant", arguments[1],
                          "--threads", "2", "--samples", "2", "--warmups", "1", "--batch", "1500", "--seed", "5"] + arguments.dropFirst(2)
-            let python = LabCache().executable(LabTarget(version: LabPythons.pinnedVersion, build: .freethreaded))
+            let python = PinnedPair.executable(.freethreaded)
             let byPython = try runProgram(python, [TestPaths.builtinWorkloads + "/_harness/run.py"] + fixed)
             let byNative = try ftlab(["_native"] + fixed)
             let pythonBye = try #require(Self.bye(byPython.stdout), "stderr: \(byPython.stderr)")

@@ -26,14 +26,14 @@ extension LoadSensitiveTests {
             for row in rows {
                 #expect(row.status == .ok, "\(row.message)")
                 #expect(row.ops > 0 && row.throughput > 0 && row.wallSeconds > 0)
-                #expect(row.pythonVersion == "3.13.5")
+                #expect(row.pythonVersion == PinnedPair.version)
                 #expect(row.placement == "compact")
                 #expect(row.observedCPUs == row.cpus, "threads ran where planned")
-                if row.interpreter == "cpython-3.13.5t" {
+                if row.interpreter == PinnedPair.freeThreaded {
                     #expect(row.build == "freethreaded")
                     #expect(row.gilEnabled == false)
                 } else {
-                    #expect(row.interpreter == "cpython-3.13.5")
+                    #expect(row.interpreter == PinnedPair.gil)
                     #expect(row.build == "gil")
                     #expect(row.gilEnabled == true)
                 }
@@ -46,7 +46,7 @@ extension LoadSensitiveTests {
         @Test("compact and cpus:1,0 at 2 threads: every thread ran only on its planned CPU")
         func placementHolds() throws {
             let csv = TestPaths.scratch() + "/placement.csv"
-            let run = try ftlab(["run", "log-processing/partitioned", "--python", "cpython-3.13.5t", "--threads", "2",
+            let run = try ftlab(["run", "log-processing/partitioned", "--python", PinnedPair.freeThreaded, "--threads", "2",
                                  "--placement", "compact,cpus:1,0,none", "-o", csv] + Self.tiny)
             #expect(run.status == 0, "stderr: \(run.stderr)")
             let rows = try rows(csv)
@@ -76,7 +76,7 @@ extension LoadSensitiveTests {
               arguments: ["partitioned", "shared-lock", "pipeline"])
         func variants(variant: String) throws {
             let csv = TestPaths.scratch() + "/v.csv"
-            let run = try ftlab(["run", "log-processing/\(variant)", "--python", "cpython-3.13.5t", "--threads", "2",
+            let run = try ftlab(["run", "log-processing/\(variant)", "--python", PinnedPair.freeThreaded, "--threads", "2",
                                  "--param", "lines=2000", "-o", csv] + Self.tiny)
             #expect(run.status == 0, "stderr: \(run.stderr)")
             let rows = try rows(csv)
@@ -87,7 +87,7 @@ extension LoadSensitiveTests {
         @Test("PYTHON_GIL=1 re-enables the GIL on the free-threaded build, and the CSV says so")
         func gilOverride() throws {
             let csv = TestPaths.scratch() + "/gil.csv"
-            let run = try ftlab(["run", "log-processing/partitioned", "--python", "cpython-3.13.5t", "--threads", "1",
+            let run = try ftlab(["run", "log-processing/partitioned", "--python", PinnedPair.freeThreaded, "--threads", "1",
                                  "--env", "PYTHON_GIL=1", "-o", csv] + Self.tiny)
             #expect(run.status == 0, "stderr: \(run.stderr)")
             let rows = try rows(csv)
@@ -98,7 +98,7 @@ extension LoadSensitiveTests {
         func faults() throws {
             let csv = TestPaths.scratch() + "/faults.csv"
             let run = try ftlab(["run", "raises", "hangs", "lies", "--workloads-dir", TestPaths.fixtures + "/faulty-workloads",
-                                 "--python", "cpython-3.13.5t", "--threads", "2", "--timeout", "3", "-o", csv] + Self.tiny)
+                                 "--python", PinnedPair.freeThreaded, "--threads", "2", "--timeout", "3", "-o", csv] + Self.tiny)
             #expect(run.status == 1, "some process failed: exit 1")
             let rows = try rows(csv)
             let byWorkload = Dictionary(grouping: rows, by: \.workload)
@@ -142,7 +142,7 @@ extension LoadSensitiveTests {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: TestPaths.ftlab)
             process.arguments = ["run", "tiny/sum", "hangs", "--workloads-dir", TestPaths.fixtures + "/workloads",
-                                 "--workloads-dir", TestPaths.fixtures + "/faulty-workloads", "--python", "cpython-3.13.5",
+                                 "--workloads-dir", TestPaths.fixtures + "/faulty-workloads", "--python", PinnedPair.gil,
                                  "--threads", "1", "--timeout", "120", "-o", csv] + Self.tiny
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
@@ -167,7 +167,7 @@ extension LoadSensitiveTests {
         func resumeAfterKill() async throws {
             let dir = TestPaths.scratch()
             let csv = dir + "/resume.csv"
-            let args = ["run", "tiny", "--workloads-dir", TestPaths.fixtures + "/workloads", "--python", "cpython-3.13.5",
+            let args = ["run", "tiny", "--workloads-dir", TestPaths.fixtures + "/workloads", "--python", PinnedPair.gil,
                         "--threads", "1,2", "--processes", "3", "--samples", "2", "--warmups", "1", "--target-seconds", "0.05",
                         "-o", csv]
             let process = Process()
@@ -207,7 +207,7 @@ extension LoadSensitiveTests {
 @Suite("ftlab compare and merge on real runs", .serialized, .tags(.integration, .needsLab), .skippedInUnitRuns)
 struct CompareIntegrationTests {
     func run(_ extra: [String], into csv: String) throws {
-        let result = try ftlab(["run", "tiny/sum", "--workloads-dir", TestPaths.fixtures + "/workloads", "--python", "cpython-3.13.5",
+        let result = try ftlab(["run", "tiny/sum", "--workloads-dir", TestPaths.fixtures + "/workloads", "--python", PinnedPair.gil,
                                 "--threads", "1", "--quick", "--processes", "2", "--samples", "4", "--target-seconds", "0.03",
                                 "-o", csv] + extra)
         #expect(result.status == 0, "stderr: \(result.stderr)")

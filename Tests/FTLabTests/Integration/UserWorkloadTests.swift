@@ -20,7 +20,7 @@ struct UserWorkloadTests {
                              "--workloads-dir", Self.fixtures + "/broken-workloads",
                              "--workloads-dir", Self.fixtures + "/faulty-workloads",
                              "--workloads-dir", Self.fixtures + "/workloads",
-                             "--python", "cpython-3.13.5", "--threads", "2", "-o", csv] + LoadSensitiveTests.RunIntegrationTests.tiny)
+                             "--python", PinnedPair.gil, "--threads", "2", "-o", csv] + LoadSensitiveTests.RunIntegrationTests.tiny)
         #expect(run.status == 1, "some process failed: exit 1")
         #expect(run.stderr.contains("missing-field/workload.toml:10: missing field `question` in [[variants]] #2"), "\(run.stderr)")
         #expect(run.stderr.contains("bad-toml/workload.toml:6:"), "\(run.stderr)")

@@ -38,16 +38,16 @@ struct LabPairTests {
         let pair = try await InterpreterResolver.resolve("lab")
         try #require(pair.count == 2)
         let (gil, freethreaded) = (pair[0], pair[1])
-        #expect(gil.label == "cpython-3.13.5")
-        #expect(gil.version == "3.13.5")
+        #expect(gil.label == PinnedPair.gil)
+        #expect(gil.version == PinnedPair.version)
         #expect(gil.implementation == "cpython")
         #expect(gil.build == .gil)
         #expect(gil.gilEnabledByDefault)
-        #expect(freethreaded.label == "cpython-3.13.5t")
-        #expect(freethreaded.version == "3.13.5")
+        #expect(freethreaded.label == PinnedPair.freeThreaded)
+        #expect(freethreaded.version == PinnedPair.version)
         #expect(freethreaded.build == .freethreaded)
         #expect(!freethreaded.gilEnabledByDefault)
-        #expect(freethreaded.path.hasSuffix("/pythons/cpython-3.13.5t/bin/python3.13t"))
+        #expect(freethreaded.path == PinnedPair.executable(.freethreaded))
         #expect(freethreaded.configureArgs.contains("--disable-gil"))
         #expect(!gil.configureArgs.contains("--disable-gil"))
         for interpreter in pair {
@@ -57,17 +57,17 @@ struct LabPairTests {
     }
 
     @Test(.tags(.integration), .skippedInUnitRuns) func labLabelsAndPathsResolveToTheSameBuild() async throws {
-        let byLabel = try await InterpreterResolver.resolve("cpython-3.13.5t")
+        let byLabel = try await InterpreterResolver.resolve(PinnedPair.freeThreaded)
         let byPath = try await InterpreterResolver.resolve(try #require(byLabel.first).path)
         #expect(byPath == byLabel)
     }
 
     @Test func manifestRecordsTheBuild() throws {
         let manifests = LabPythons.builds()
-        for label in LabPythons.pinnedLabels {
+        for label in PinnedPair.labels {
             let manifest = try #require(manifests.first { $0.label == label }, "\(label) has no manifest")
             #expect(manifest.source.sha256 == LabPythons.pinnedSource.sha256)
-            #expect(manifest.sysVersion.hasPrefix("3.13.5"))
+            #expect(manifest.sysVersion.hasPrefix(PinnedPair.version))
             #expect(manifest.configureFlags.contains("--disable-gil") == label.hasSuffix("t"))
         }
     }
@@ -125,7 +125,7 @@ struct InterpreterRefusalTests {
         let error = await #expect(throws: InterpreterError.self) {
             try await InterpreterResolver.resolve("no-such-python-anywhere", cache: cache)
         }
-        #expect(error == .unknownLabel("no-such-python-anywhere", known: ["cpython-3.13.5", "cpython-3.13.5t", "lab"]))
+        #expect(error == .unknownLabel("no-such-python-anywhere", known: PinnedPair.labels + ["lab"]))
         #expect(error?.description.contains("ftlab lab pythons") == true)
         #expect(error?.exitCode == 2)
     }
@@ -134,12 +134,12 @@ struct InterpreterRefusalTests {
         let cache = LabCache(root: try interpreterScratchDirectory())
         defer { try? FileManager.default.removeItem(atPath: cache.root) }
         await #expect(throws: InterpreterError.notBuilt(
-            label: "cpython-3.13.5t", executable: "\(cache.root)/pythons/cpython-3.13.5t/bin/python3.13t")
+            label: PinnedPair.freeThreaded, executable: PinnedPair.executable(.freethreaded, cache: cache))
         ) {
-            try await InterpreterResolver.resolve("cpython-3.13.5t", cache: cache)
+            try await InterpreterResolver.resolve(PinnedPair.freeThreaded, cache: cache)
         }
         await #expect(throws: InterpreterError.notBuilt(
-            label: "cpython-3.13.5", executable: "\(cache.root)/pythons/cpython-3.13.5/bin/python3.13")
+            label: PinnedPair.gil, executable: PinnedPair.executable(.gil, cache: cache))
         ) {
             try await InterpreterResolver.resolve("lab", cache: cache)
         }
@@ -175,7 +175,7 @@ struct LabSourceTests {
             try LabBuildOptions(sourceURL: "https://example.org/cpython.tar.xz", sha256: String(repeating: "a", count: 64))
         }
         let pinned = try LabBuildOptions()
-        #expect(pinned.version == "3.13.5" && pinned.source == LabPythons.pinnedSource && pinned.jobs >= 1)
+        #expect(pinned.version == PinnedPair.version && pinned.source == LabPythons.pinnedSource && pinned.jobs >= 1)
         let custom = try LabBuildOptions(
             sourceURL: "https://www.python.org/ftp/python/3.14.0/Python-3.14.0.tar.xz",
             sha256: String(repeating: "a", count: 64))
@@ -188,14 +188,14 @@ struct LabSourceTests {
         #expect(LabCache(environment: ["FTLAB_CACHE": "/c", "HOME": "/h"]).root == "/c")
         #expect(LabCache(environment: ["XDG_CACHE_HOME": "/x", "HOME": "/h"]).root == "/x/ftlab")
         #expect(LabCache(environment: ["HOME": "/h"]).root == "/h/.cache/ftlab")
-        #expect(LabCache(root: "/c").executable(LabTarget(version: "3.13.5", build: .freethreaded))
-            == "/c/pythons/cpython-3.13.5t/bin/python3.13t")
+        #expect(LabCache(root: "/c").executable(LabTarget(version: "3.14.0", build: .freethreaded))
+            == "/c/pythons/cpython-3.14.0t/bin/python3.14t")
     }
 
     @Test func labelsParse() {
-        #expect(LabTarget(label: "cpython-3.13.5t") == LabTarget(version: "3.13.5", build: .freethreaded))
-        #expect(LabTarget(label: "cpython-3.13.5") == LabTarget(version: "3.13.5", build: .gil))
-        #expect(LabTarget(label: "cpython-3.13") == nil)
-        #expect(LabTarget(label: "python3.13t") == nil)
+        #expect(LabTarget(label: "cpython-3.14.0t") == LabTarget(version: "3.14.0", build: .freethreaded))
+        #expect(LabTarget(label: "cpython-3.14.0") == LabTarget(version: "3.14.0", build: .gil))
+        #expect(LabTarget(label: "cpython-3.14") == nil)
+        #expect(LabTarget(label: "python3.14t") == nil)
     }
 }
