@@ -1,6 +1,7 @@
 # ftlab: the two entry points the README promises, and their steps.
 #   make quick   provision, build, run the quick suite, print the scaling table
 #   make test    provision, build, run the tests (what .ci/run calls)
+#   make test-unit  the fast loop: only the untagged tests (no lab, no programs started)
 #   make lab     build the container lab (rootfs + pair inside); make test-lab tests it end to end
 # Every step skips what is already done, so a second run starts measuring at once.
 
@@ -10,18 +11,25 @@ DEBUG := .build/debug/ftlab
 STAMP := $(shell date -u +%Y%m%dT%H%M%SZ)
 QUICK_CSV ?= results/quick-$(STAMP).csv
 
-.PHONY: quick test test-lab deps deps-lab lab build build-debug pythons pythons-debug clean-results
+.PHONY: quick test test-unit test-lab deps deps-lab lab build build-debug pythons pythons-debug clean-results
 
 quick: pythons
 	$(RELEASE) run --quick --threads 1,2 --allocator system -o $(QUICK_CSV)
 
+# FTLAB_UNIT_ONLY is cleared so that an exported one cannot turn this into the unit loop.
 test: pythons-debug
-	$(SWIFT) test --disable-xctest
+	FTLAB_UNIT_ONLY= $(SWIFT) test --disable-xctest
+
+# The fast loop: FTLAB_UNIT_ONLY=1 skips every tagged suite and test (Tests/FTLabTests/Support/
+# Tags.swift: integration, needsLab, needsPerf, needsBrowser, network), leaving the unit tests:
+# pure logic on fixtures, nothing else started, no lab pair needed.
+test-unit:
+	FTLAB_UNIT_ONLY=1 $(SWIFT) test --disable-xctest
 
 # The container lab's end-to-end test: builds the rootfs (or verifies the cached one), runs a
 # quick suite inside, and builds the rootfs a second time to compare sha256.
 test-lab: build build-debug deps-lab
-	FTLAB_LAB_TESTS=1 $(SWIFT) test --disable-xctest --filter LabContainerTests
+	FTLAB_LAB_TESTS=1 FTLAB_UNIT_ONLY= $(SWIFT) test --disable-xctest --filter LabContainerTests
 
 deps:
 	@lab/setup-host.sh bubblewrap

@@ -14,7 +14,7 @@ struct ResultsTests {
         row.workload = "log-processing"
         row.variant = "partitioned"
         row.params = "lines=20000;mode=a,b"
-        row.interpreter = "cpython-3.13.5t"
+        row.interpreter = PinnedPair.freeThreaded
         row.build = "freethreaded"
         row.gilEnabled = false
         row.threads = 2

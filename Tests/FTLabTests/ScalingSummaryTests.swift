@@ -71,8 +71,8 @@ import Testing
         // Rows sorted by interpreter, then threads.
         let lines = text.split(separator: "\n")
         let rows = lines.filter { $0.hasPrefix("cpython") }.map { $0.split(separator: " ").prefix(2).joined(separator: " ") }
-        #expect(rows == ["cpython-3.13.5 1", "cpython-3.13.5 2", "cpython-3.13.5t 1", "cpython-3.13.5t 2",
-                         "cpython-3.13.5t 4"])
+        #expect(rows == ["\(PinnedPair.gil) 1", "\(PinnedPair.gil) 2", "\(PinnedPair.freeThreaded) 1",
+                         "\(PinnedPair.freeThreaded) 2", "\(PinnedPair.freeThreaded) 4"])
     }
 
     @Test func markdownTable() {
@@ -114,7 +114,7 @@ import Testing
             + Setup.freeThreaded.rows(throughput: noise.sample(count: 6, mean: 80, cv: 0.001))
         let pairs = BuildPair.pairs(ConfigurationSamples.group(rows))
         #expect(pairs.count == 1)
-        #expect(pairs[0].gil.first.pythonVersion == "3.13.5")
+        #expect(pairs[0].gil.first.pythonVersion == PinnedPair.version)
         #expect(abs(pairs[0].throughputRatio - 0.8) < 0.01)
     }
 }

@@ -8,7 +8,8 @@ import Testing
 
 /// Real interpreters started with the environment `AllocatorRegistry.choice` gives: the
 /// library is mapped, and jemalloc's own statistics show which allocations it served.
-@Suite struct AllocatorProofTests {
+@Suite(.tags(.integration, .needsLab), .skippedInUnitRuns)
+struct AllocatorProofTests {
     /// What the process saw, through the harness's own helpers, after keeping ~40 MB of dicts alive.
     struct Seen: Decodable {
         var mappedLibraries: [String]

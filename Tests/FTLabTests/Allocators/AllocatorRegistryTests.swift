@@ -6,8 +6,10 @@ import Testing
 @testable import FTLabExplain
 @testable import FTLabBuilds
 
-/// Finding allocator libraries on this machine, and refusing values that are not one.
-@Suite struct AllocatorRegistryTests {
+/// Finding allocator libraries on this machine, and refusing values that are not one (through
+/// `ldconfig -p`, `dpkg-query` and a trial preload).
+@Suite(.tags(.integration), .skippedInUnitRuns)
+struct AllocatorRegistryTests {
     @Test(arguments: ["jemalloc", "mimalloc", "tcmalloc"])
     func findsTheInstalledLibraryAsItsRealFile(name: String) async throws {
         let allocator = try await AllocatorRegistry.resolve(name)
@@ -88,7 +90,7 @@ import Testing
 
 /// Parsing what the loader and dpkg say.
 @Suite struct LibraryLocatorTests {
-    @Test func parsesTheLoaderCacheAndSkipsForeignArchitectures() async throws {
+    @Test(.tags(.integration), .skippedInUnitRuns) func parsesTheLoaderCacheAndSkipsForeignArchitectures() async throws {
         let real = try await #require(LibraryLocator.host().find(["libjemalloc.so.2"]))
         let listing = """
             3 libs found in cache `/etc/ld.so.cache'

@@ -61,7 +61,7 @@ import Testing
         #expect(AllocatorScope.effective(environment: final, build: .gil, library: choice.expectedLibrary) == .raw)
     }
 
-    @Test func aSymlinkInLDPreloadCountsAsItsFile() async throws {
+    @Test(.tags(.integration), .skippedInUnitRuns) func aSymlinkInLDPreloadCountsAsItsFile() async throws {
         let listed = try await #require(LibraryLocator.host().find(["libmimalloc.so.2"]))
         let real = try #require(SharedObject.realPath(listed))
         #expect(listed != real)

@@ -7,7 +7,8 @@ import Testing
 @testable import FTLabBuilds
 
 /// `ftlab env` and `ftlab plan` on a captured tree, through the built binary.
-@Suite struct EnvAndPlanCommandTests {
+@Suite(.tags(.integration), .skippedInUnitRuns)
+struct EnvAndPlanCommandTests {
     /// What `ftlab env --json` prints.
     struct EnvReport: Decodable {
         var topology: Topology

@@ -4,7 +4,9 @@ import Testing
 @testable import FTLabAnalysis
 @testable import FTLabExplain
 
-@Suite struct LaunchCommandTests {
+/// `ftlab _launch` through the built binary: pinning and memory binding before exec.
+@Suite(.tags(.integration), .skippedInUnitRuns)
+struct LaunchCommandTests {
     @Test func pinsTheProgramBeforeItStarts() throws {
         let run = try ftlab("_launch", "--cpus", "0", "--mem", "local", "--", "/bin/cat", "/proc/self/status")
         #expect(run.status == 0)

@@ -45,7 +45,7 @@ struct LabColumnTests {
         #expect(RowMaker(identity: identity).baseRow(for: configuration).lab == "abc123")
     }
 
-    @Test("a corpus copied out of git keeps the revision recorded beside it")
+    @Test("a corpus copied out of git keeps the revision recorded beside it", .tags(.integration), .skippedInUnitRuns)
     func recordedRevision() async throws {
         let corpus = TestPaths.scratch("corpus")
         #expect(await RunIdentity.suiteRevision(of: corpus) == "unknown")

@@ -10,7 +10,7 @@ import Testing
 struct LabSessionTests {
     let bwrapInstalled = findOnPath("bwrap") != nil
 
-    @Test("a verified lab gives a bwrap command: cwd read-only, results writable, no network",
+    @Test("a verified lab gives a bwrap command: cwd read-only, results writable, no network", .tags(.integration), .skippedInUnitRuns,
           .enabled(if: findOnPath("bwrap") != nil, "needs bubblewrap (make deps)"))
     func prepares() async throws {
         let lab = try FakeLab()
@@ -26,7 +26,7 @@ struct LabSessionTests {
         #expect(FileManager.default.fileExists(atPath: "\(cwd)/out"), "a missing results folder is created")
     }
 
-    @Test("a changed tarball is refused (exit 2), naming both sha256 values")
+    @Test("a changed tarball is refused (exit 2), naming both sha256 values", .tags(.integration), .skippedInUnitRuns)
     func tamperedTarball() async throws {
         let lab = try FakeLab()
         try lab.tamper()
@@ -38,7 +38,7 @@ struct LabSessionTests {
         }
     }
 
-    @Test("no tarball, no sha256 file, or a tree from another tarball: refused with what to run")
+    @Test("no tarball, no sha256 file, or a tree from another tarball: refused with what to run", .tags(.integration), .skippedInUnitRuns)
     func missingPieces() async throws {
         let empty = LabRootfs(cache: LabCache(root: TestPaths.scratch("empty")))
         #expect(throws: ContainerError.notBuilt(tarball: empty.tarball)) { try empty.recordedSHA256() }
@@ -85,7 +85,7 @@ struct LabSessionTests {
     }
 }
 
-@Suite("ftlab lab rootfs / lab run on the command line: refusals")
+@Suite("ftlab lab rootfs / lab run on the command line: refusals", .tags(.integration), .skippedInUnitRuns)
 struct LabCommandRefusalTests {
     /// A PATH folder holding only `tools` (links to the host's), so the others look uninstalled.
     func path(with tools: [String]) throws -> String {

@@ -62,6 +62,7 @@ struct SandboxTests {
     }
 
     @Test("really sandboxed (the host's / as rootfs): only the results folder and /tmp are writable, no network",
+          .tags(.integration), .skippedInUnitRuns,
           .enabled(if: findOnPath("bwrap") != nil, "needs bubblewrap (make deps)"))
     func realSandbox() throws {
         let results = TestPaths.scratch("sandbox")

@@ -8,7 +8,7 @@ import Testing
 
 @Suite("explain: perf discovery, plan, HTML")
 struct ExplainPiecesTests {
-    @Test("FTLAB_PERF empty or broken: no perf, with a note saying why; never a failure")
+    @Test("FTLAB_PERF empty or broken: no perf, with a note saying why; never a failure", .tags(.integration), .skippedInUnitRuns)
     func perfOverride() async {
         let off = await PerfTool.locate(environment: ["FTLAB_PERF": ""])
         #expect(off.path == nil && off.missing?.contains("FTLAB_PERF") == true)
@@ -19,7 +19,7 @@ struct ExplainPiecesTests {
         if nowhere.path == nil { #expect(nowhere.missing?.contains("linux-perf") == true) }
     }
 
-    @Test("a perf that may not do something says what and how to allow it")
+    @Test("a perf that may not do something says what and how to allow it", .tags(.integration), .skippedInUnitRuns)
     func probeNote() async {
         // `false` stands in for a perf refused by perf_event_paranoid: it runs and fails.
         let refusing = PerfTool(path: "/bin/false", paranoid: 3, missing: nil)

@@ -17,7 +17,7 @@ struct ScalingVerdictTests {
         let baseline = ThreadAccounting(threads: [ThreadTime(tid: 9, windowNanoseconds: window, onCPUNanoseconds: window)],
                                         throughput: 100)
         return ConfigurationExplanation(
-            interpreter: gil ? "cpython-3.13.5" : "cpython-3.13.5t", build: gil ? "gil" : "freethreaded", gilEnabled: gil,
+            interpreter: gil ? PinnedPair.gil : PinnedPair.freeThreaded, build: gil ? "gil" : "freethreaded", gilEnabled: gil,
             threads: 2, baselineThreads: 1, unit: "lines",
             target: ThreadAccounting(threads: [thread, thread], throughput: 100 * speedup), baseline: baseline)
     }

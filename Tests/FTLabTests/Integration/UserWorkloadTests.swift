@@ -8,18 +8,19 @@ import Testing
 
 /// The user's own workloads when they are broken: every problem names its file and line,
 /// and the rest of the suite runs.
-@Suite("Broken user workloads", .serialized)
+@Suite("Broken user workloads", .serialized, .tags(.integration), .skippedInUnitRuns)
 struct UserWorkloadTests {
     static let fixtures = TestPaths.fixtures
 
-    @Test("an import error, a worker exception and a wrong checksum fail their processes; a broken manifest is skipped; the rest runs")
+    @Test("an import error, a worker exception and a wrong checksum fail their processes; a broken manifest is skipped; the rest runs",
+          .tags(.needsLab), .skippedInUnitRuns)
     func brokenOnesDoNotStopTheSuite() throws {
         let csv = TestPaths.scratch() + "/broken.csv"
         let run = try ftlab(["run", "import-error", "raises", "lies", "tiny/sum",
                              "--workloads-dir", Self.fixtures + "/broken-workloads",
                              "--workloads-dir", Self.fixtures + "/faulty-workloads",
                              "--workloads-dir", Self.fixtures + "/workloads",
-                             "--python", "cpython-3.13.5", "--threads", "2", "-o", csv] + RunIntegrationTests.tiny)
+                             "--python", PinnedPair.gil, "--threads", "2", "-o", csv] + LoadSensitiveTests.RunIntegrationTests.tiny)
         #expect(run.status == 1, "some process failed: exit 1")
         #expect(run.stderr.contains("missing-field/workload.toml:10: missing field `question` in [[variants]] #2"), "\(run.stderr)")
         #expect(run.stderr.contains("bad-toml/workload.toml:6:"), "\(run.stderr)")
@@ -34,7 +35,7 @@ struct UserWorkloadTests {
         #expect(rows["tiny"]?.allSatisfy { $0.status == .ok } == true, "the good workload still ran")
     }
 
-    @Test("selecting a broken workload exits 2 with its file and line", arguments: [
+    @Test("selecting a broken workload exits 2 with its file and line", .tags(.needsLab), .skippedInUnitRuns, arguments: [
         ("missing-field", "missing-field/workload.toml:10: missing field `question` in [[variants]] #2"),
         ("bad-toml", "bad-toml/workload.toml:6: "),
     ])

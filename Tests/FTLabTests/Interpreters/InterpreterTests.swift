@@ -31,23 +31,23 @@ private func fakePython(in directory: String, implementation: String, version: [
     return path
 }
 
-@Suite("The lab pair (needs `ftlab lab pythons` to have run)")
+@Suite("The lab pair (needs `ftlab lab pythons` to have run)", .tags(.needsLab), .skippedInUnitRuns)
 struct LabPairTests {
-    @Test func pairProbesAsGILAndFreeThreaded() async throws {
+    @Test(.tags(.integration), .skippedInUnitRuns) func pairProbesAsGILAndFreeThreaded() async throws {
         // Throws notBuilt, naming the missing executable and `ftlab lab pythons`, when the pair is missing.
         let pair = try await InterpreterResolver.resolve("lab")
         try #require(pair.count == 2)
         let (gil, freethreaded) = (pair[0], pair[1])
-        #expect(gil.label == "cpython-3.13.5")
-        #expect(gil.version == "3.13.5")
+        #expect(gil.label == PinnedPair.gil)
+        #expect(gil.version == PinnedPair.version)
         #expect(gil.implementation == "cpython")
         #expect(gil.build == .gil)
         #expect(gil.gilEnabledByDefault)
-        #expect(freethreaded.label == "cpython-3.13.5t")
-        #expect(freethreaded.version == "3.13.5")
+        #expect(freethreaded.label == PinnedPair.freeThreaded)
+        #expect(freethreaded.version == PinnedPair.version)
         #expect(freethreaded.build == .freethreaded)
         #expect(!freethreaded.gilEnabledByDefault)
-        #expect(freethreaded.path.hasSuffix("/pythons/cpython-3.13.5t/bin/python3.13t"))
+        #expect(freethreaded.path == PinnedPair.executable(.freethreaded))
         #expect(freethreaded.configureArgs.contains("--disable-gil"))
         #expect(!gil.configureArgs.contains("--disable-gil"))
         for interpreter in pair {
@@ -56,18 +56,18 @@ struct LabPairTests {
         #expect(await LabPythons.installedPair() == pair)
     }
 
-    @Test func labLabelsAndPathsResolveToTheSameBuild() async throws {
-        let byLabel = try await InterpreterResolver.resolve("cpython-3.13.5t")
+    @Test(.tags(.integration), .skippedInUnitRuns) func labLabelsAndPathsResolveToTheSameBuild() async throws {
+        let byLabel = try await InterpreterResolver.resolve(PinnedPair.freeThreaded)
         let byPath = try await InterpreterResolver.resolve(try #require(byLabel.first).path)
         #expect(byPath == byLabel)
     }
 
     @Test func manifestRecordsTheBuild() throws {
         let manifests = LabPythons.builds()
-        for label in LabPythons.pinnedLabels {
+        for label in PinnedPair.labels {
             let manifest = try #require(manifests.first { $0.label == label }, "\(label) has no manifest")
             #expect(manifest.source.sha256 == LabPythons.pinnedSource.sha256)
-            #expect(manifest.sysVersion.hasPrefix("3.13.5"))
+            #expect(manifest.sysVersion.hasPrefix(PinnedPair.version))
             #expect(manifest.configureFlags.contains("--disable-gil") == label.hasSuffix("t"))
         }
     }
@@ -93,7 +93,7 @@ struct InterpreterRefusalTests {
         }
     }
 
-    @Test func notPython() async throws {
+    @Test(.tags(.integration), .skippedInUnitRuns) func notPython() async throws {
         let error = await #expect(throws: InterpreterError.self) {
             try await InterpreterResolver.resolve("/bin/true")
         }
@@ -104,7 +104,7 @@ struct InterpreterRefusalTests {
         #expect(path == "/bin/true")
     }
 
-    @Test func notCPythonAndTooOld() async throws {
+    @Test(.tags(.integration), .skippedInUnitRuns) func notCPythonAndTooOld() async throws {
         let directory = try interpreterScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let pypy = try fakePython(in: directory, implementation: "pypy", version: [3, 11, 0])
@@ -125,7 +125,7 @@ struct InterpreterRefusalTests {
         let error = await #expect(throws: InterpreterError.self) {
             try await InterpreterResolver.resolve("no-such-python-anywhere", cache: cache)
         }
-        #expect(error == .unknownLabel("no-such-python-anywhere", known: ["cpython-3.13.5", "cpython-3.13.5t", "lab"]))
+        #expect(error == .unknownLabel("no-such-python-anywhere", known: PinnedPair.labels + ["lab"]))
         #expect(error?.description.contains("ftlab lab pythons") == true)
         #expect(error?.exitCode == 2)
     }
@@ -134,12 +134,12 @@ struct InterpreterRefusalTests {
         let cache = LabCache(root: try interpreterScratchDirectory())
         defer { try? FileManager.default.removeItem(atPath: cache.root) }
         await #expect(throws: InterpreterError.notBuilt(
-            label: "cpython-3.13.5t", executable: "\(cache.root)/pythons/cpython-3.13.5t/bin/python3.13t")
+            label: PinnedPair.freeThreaded, executable: PinnedPair.executable(.freethreaded, cache: cache))
         ) {
-            try await InterpreterResolver.resolve("cpython-3.13.5t", cache: cache)
+            try await InterpreterResolver.resolve(PinnedPair.freeThreaded, cache: cache)
         }
         await #expect(throws: InterpreterError.notBuilt(
-            label: "cpython-3.13.5", executable: "\(cache.root)/pythons/cpython-3.13.5/bin/python3.13")
+            label: PinnedPair.gil, executable: PinnedPair.executable(.gil, cache: cache))
         ) {
             try await InterpreterResolver.resolve("lab", cache: cache)
         }
@@ -152,7 +152,7 @@ struct InterpreterRefusalTests {
 
 @Suite("Lab sources and options")
 struct LabSourceTests {
-    @Test func checksumMismatchIsRefused() async throws {
+    @Test(.tags(.integration), .skippedInUnitRuns) func checksumMismatchIsRefused() async throws {
         let directory = try interpreterScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let file = "\(directory)/source.tar.xz"
@@ -175,7 +175,7 @@ struct LabSourceTests {
             try LabBuildOptions(sourceURL: "https://example.org/cpython.tar.xz", sha256: String(repeating: "a", count: 64))
         }
         let pinned = try LabBuildOptions()
-        #expect(pinned.version == "3.13.5" && pinned.source == LabPythons.pinnedSource && pinned.jobs >= 1)
+        #expect(pinned.version == PinnedPair.version && pinned.source == LabPythons.pinnedSource && pinned.jobs >= 1)
         let custom = try LabBuildOptions(
             sourceURL: "https://www.python.org/ftp/python/3.14.0/Python-3.14.0.tar.xz",
             sha256: String(repeating: "a", count: 64))
@@ -188,14 +188,14 @@ struct LabSourceTests {
         #expect(LabCache(environment: ["FTLAB_CACHE": "/c", "HOME": "/h"]).root == "/c")
         #expect(LabCache(environment: ["XDG_CACHE_HOME": "/x", "HOME": "/h"]).root == "/x/ftlab")
         #expect(LabCache(environment: ["HOME": "/h"]).root == "/h/.cache/ftlab")
-        #expect(LabCache(root: "/c").executable(LabTarget(version: "3.13.5", build: .freethreaded))
-            == "/c/pythons/cpython-3.13.5t/bin/python3.13t")
+        #expect(LabCache(root: "/c").executable(LabTarget(version: "3.14.0", build: .freethreaded))
+            == "/c/pythons/cpython-3.14.0t/bin/python3.14t")
     }
 
     @Test func labelsParse() {
-        #expect(LabTarget(label: "cpython-3.13.5t") == LabTarget(version: "3.13.5", build: .freethreaded))
-        #expect(LabTarget(label: "cpython-3.13.5") == LabTarget(version: "3.13.5", build: .gil))
-        #expect(LabTarget(label: "cpython-3.13") == nil)
-        #expect(LabTarget(label: "python3.13t") == nil)
+        #expect(LabTarget(label: "cpython-3.14.0t") == LabTarget(version: "3.14.0", build: .freethreaded))
+        #expect(LabTarget(label: "cpython-3.14.0") == LabTarget(version: "3.14.0", build: .gil))
+        #expect(LabTarget(label: "cpython-3.14") == nil)
+        #expect(LabTarget(label: "python3.14t") == nil)
     }
 }

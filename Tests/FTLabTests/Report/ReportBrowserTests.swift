@@ -8,7 +8,7 @@ import Testing
 
 /// The HTML report as a browser sees it: headless Chromium (Debian's `chromium`, listed in
 /// lab/packages.txt) loads the page, and the DOM it built holds every expected chart.
-@Suite("ftlab report in headless Chromium", .serialized)
+@Suite("ftlab report in headless Chromium", .serialized, .tags(.integration, .needsBrowser), .skippedInUnitRuns)
 struct ReportBrowserTests {
     /// The results files committed under results/, whose report must render too.
     static let published: [String] = {
@@ -82,11 +82,11 @@ struct ReportBrowserTests {
         #expect(data.count > 50_000, "charts and text drawn, not a blank page (\(data.count) bytes)")
     }
 
-    @Test("the report of a real run (both builds, two allocators) has its ratio charts")
+    @Test("the report of a real run (both builds, two allocators) has its ratio charts", .tags(.needsLab), .skippedInUnitRuns)
     func realRun() throws {
         let csv = TestPaths.scratch() + "/real.csv"
         let run = try ftlab(["run", "log-processing/partitioned", "--threads", "1,2", "--allocator", "system,jemalloc",
-                             "--param", "lines=2000", "-o", csv] + RunIntegrationTests.tiny)
+                             "--param", "lines=2000", "-o", csv] + LoadSensitiveTests.RunIntegrationTests.tiny)
         #expect(run.status == 0, "stderr: \(run.stderr)")
         let page = try report([csv])
         let dom = try chromium(["--dump-dom"], page: page)

@@ -22,10 +22,10 @@ import Testing
         #expect(section.series.count == 5)
         #expect(section.series.allSatisfy { $0.points.map(\.threads) == [1, 2, 3] })
         let labels = section.series.map(\.label)
-        #expect(labels.contains("cpython-3.13.5t · allocator=jemalloc"))
+        #expect(labels.contains("\(PinnedPair.freeThreaded) · allocator=jemalloc"))
         #expect(labels.contains("native-swift · allocator=system"))
         // Colour per interpreter, dash per allocator.
-        let gil = section.series.filter { $0.describing.interpreter == "cpython-3.13.5" }
+        let gil = section.series.filter { $0.describing.interpreter == PinnedPair.gil }
         #expect(Set(gil.map(\.style.color)).count == 1 && Set(gil.map(\.style.dash)).count == 2)
         #expect(section.series.first(where: \.isNative)?.style.color == SeriesStyle.nativeColor)
         #expect(section.failures.count == 1)
@@ -94,7 +94,7 @@ import Testing
     @Test func headerFacts() throws {
         let run = report(ReportFixture.run()).runs[0]
         #expect(run.identity.cpuModel == "Test CPU @ 2.0GHz" && run.identity.cpusOnline == 2)
-        #expect(run.interpreters.map(\.label) == ["cpython-3.13.5", "cpython-3.13.5t", "native-swift"])
+        #expect(run.interpreters.map(\.label) == PinnedPair.labels + ["native-swift"])
         #expect(run.interpreters[0].gil == "on" && run.interpreters[1].gil == "off")
         #expect(run.processes[.failed] == 1)
         #expect(run.overheads.first?.workload == "log-processing")

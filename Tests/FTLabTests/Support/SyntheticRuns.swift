@@ -28,8 +28,8 @@ struct Noise {
 struct Setup {
     var workload = "log-processing"
     var variant = "regex"
-    var interpreter = "cpython-3.13.5"
-    var pythonVersion = "3.13.5"
+    var interpreter = PinnedPair.gil
+    var pythonVersion = PinnedPair.version
     var build = "gil"
     var env = ""
     var threads = 1
@@ -37,7 +37,7 @@ struct Setup {
     var allocator = "system"
 
     static let gil = Setup()
-    static let freeThreaded = Setup(interpreter: "cpython-3.13.5t", build: "freethreaded")
+    static let freeThreaded = Setup(interpreter: PinnedPair.freeThreaded, build: "freethreaded")
 
     func with(_ change: (inout Setup) -> Void) -> Setup {
         var copy = self

@@ -22,12 +22,9 @@ enum TestPaths {
 
     /// The lab's interpreter of `build`; a missing one fails the test (CI builds both).
     static func labPython(_ build: Interpreter.Build) throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        let cache = environment["XDG_CACHE_HOME"] ?? (environment["HOME"] ?? "/root") + "/.cache"
-        let path = build == .gil ? "\(cache)/ftlab/pythons/cpython-3.13.5/bin/python3.13"
-                                 : "\(cache)/ftlab/pythons/cpython-3.13.5t/bin/python3.13t"
+        let path = PinnedPair.executable(build)
         try #require(FileManager.default.isExecutableFile(atPath: path),
-                     "the \(build) CPython 3.13.5 is missing at \(path); build the lab pair first (ftlab lab pythons)")
+                     "the \(build) CPython \(PinnedPair.version) is missing at \(path); build the lab pair first (ftlab lab pythons)")
         return path
     }
 

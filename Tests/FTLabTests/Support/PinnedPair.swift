@@ -1,0 +1,21 @@
+import Foundation
+@testable import FTLabCore
+@testable import FTLabRunner
+
+/// The lab's pinned interpreter pair as the tests spell it, all derived from the library's pin
+/// (`LabPythons.pinnedVersion`), so that a new pin changes no test. Fixture files keep theirs.
+enum PinnedPair {
+    /// The pinned CPython release, `X.Y.Z`.
+    static let version = LabPythons.pinnedVersion
+    /// Both labels, GIL build first: `cpython-X.Y.Z`, `cpython-X.Y.Zt`.
+    static let labels = LabPythons.pinnedLabels
+    /// The GIL build's label, `cpython-X.Y.Z`.
+    static let gil = labels[0]
+    /// The free-threaded build's label, `cpython-X.Y.Zt`.
+    static let freeThreaded = labels[1]
+
+    /// The executable of the pinned `build` in `cache`: `<cache>/pythons/cpython-X.Y.Zt/bin/pythonX.Yt`.
+    static func executable(_ build: Interpreter.Build, cache: LabCache = LabCache()) -> String {
+        cache.executable(LabTarget(version: version, build: build))
+    }
+}
