@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import FTLabCore
+@testable import FTLabRunner
+
+/// Behaviour kept byte for byte: today's ftlab against outputs recorded before the library was
+/// split into layers (Fixtures/golden/README.md), over the committed full-suite run.
+@Suite struct GoldenOutputTests {
+    static let run = TestPaths.repository + "/results/full-2cpu-epyc.csv"
+    static let sysfs = TestPaths.fixtures + "/sysfs/2socket-16core-smt"
+
+    static func golden(_ name: String) throws -> String {
+        try String(contentsOfFile: TestPaths.fixtures + "/golden/" + name, encoding: .utf8)
+    }
+
+    @Test("commands print what they printed before", .tags(.integration), .skippedInUnitRuns, arguments: [
+        ("compare.txt", ["compare", run, run]),
+        ("compare.csv", ["compare", run, run, "--format", "csv"]),
+        ("report.md", ["report", run, "--format", "markdown"]),
+        ("plan.txt", ["plan", "--threads", "4", "--placement", "spread", "--sysfs-root", sysfs]),
+        ("plan.json", ["plan", "--threads", "4", "--placement", "spread", "--sysfs-root", sysfs, "--json"]),
+        ("list.txt", ["list"]),
+        ("list.json", ["list", "--json"]),
+    ])
+    func sameOutput(golden name: String, arguments: [String]) throws {
+        let result = try ftlab(arguments)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let repository = TestPaths.repository
+        // The goldens were recorded with the run given as `results/...` from the checkout.
+        let normalised = result.stdout
+            .replacingOccurrences(of: repository + "/results/", with: "results/")
+            .replacingOccurrences(of: repository.replacingOccurrences(of: "/", with: "\\/"), with: "<repository>")
+            .replacingOccurrences(of: repository, with: "<repository>")
+        let expected = try Self.golden(name)
+        #expect(normalised == expected, "ftlab \(arguments.joined(separator: " ")) differs from golden/\(name)")
+    }
+
+    @Test("the HTML report of the committed run is the committed page", .tags(.integration), .skippedInUnitRuns)
+    func sameReport() throws {
+        let output = TestPaths.scratch() + "/report.html"
+        let result = try ftlab(["report", Self.run, "-o", output])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        // The page names the file it was given; the committed one was given a relative path.
+        let page = try String(contentsOfFile: output, encoding: .utf8)
+            .replacingOccurrences(of: "From \(TestPaths.repository)/results/", with: "From results/")
+        let committed = try String(contentsOfFile: TestPaths.repository + "/results/full-2cpu-epyc.html", encoding: .utf8)
+        #expect(page == committed)
+    }
+
+    @Test("the schema table writes the committed run back as ftlab wrote it before (sha256)")
+    func roundTrip() throws {
+        let rows = try ResultReader(path: Self.run).rows
+        #expect(rows.count > 1000)
+        let copy = TestPaths.scratch() + "/copy.csv"
+        try ResultFile.rewrite(path: copy, keeping: rows)
+        var digest = SHA256()
+        digest.update(try Data(contentsOf: URL(fileURLWithPath: copy)))
+        let recorded = try Self.golden("rewrite.sha256").prefix(64)
+        #expect(digest.hexDigest() == String(recorded))
+        #expect(ResultRow.configurationColumns == [
+            "workload", "variant", "params", "interpreter", "python_version", "build", "env",
+            "threads", "placement", "allocator",
+        ])
+    }
+}
