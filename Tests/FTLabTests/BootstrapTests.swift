@@ -1,8 +1,6 @@
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
+import FTLabCore
+import FTLabRunner
 
 @Suite struct BootstrapTests {
     @Test func deterministicForASeed() {

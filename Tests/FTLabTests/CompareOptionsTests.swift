@@ -1,9 +1,7 @@
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabCore
+import FTLabRunner
+import FTLabAnalysis
 
 @Suite struct CompareOptionsTests {
     @Test func thresholdAsPercentageOrFraction() throws {

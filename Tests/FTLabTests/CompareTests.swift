@@ -1,10 +1,8 @@
 import Foundation
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabCore
+import FTLabRunner
+import FTLabAnalysis
 
 @Suite struct CompareTests {
     /// Six configurations (two builds x 1, 2, 4 threads), `count` samples each, with

@@ -1,9 +1,5 @@
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabRunner
 
 /// What `ftlab run` measures when told nothing: the full suite's matrix.
 @Suite struct FullSuiteDefaultsTests {

@@ -1,10 +1,6 @@
 import Foundation
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabRunner
 
 /// ftlab validates a workload's manifest once and hands it to run.py in FTLAB_MANIFEST_JSON;
 /// started by hand, run.py reads workload.toml with tomllib instead.

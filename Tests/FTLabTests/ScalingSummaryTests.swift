@@ -1,9 +1,7 @@
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabCore
+import FTLabRunner
+import FTLabAnalysis
 
 @Suite struct ScalingSummaryTests {
     /// GIL: 100 at 1 thread, 150 at 2. Free-threaded: 80 at 1 thread, 160 at 2; 15% more RSS.

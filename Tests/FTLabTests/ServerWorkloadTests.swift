@@ -3,8 +3,6 @@ import Testing
 @testable import FTLabCore
 @testable import FTLabRunner
 @testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
 
 /// Server workloads without processes: manifest, protocol messages, the plan, the verdict,
 /// the rows and the summary.

@@ -1,7 +1,6 @@
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
+import FTLabCore
+import FTLabRunner
 
 @Suite struct DescriptiveTests {
     @Test func medianOfOddAndEvenCounts() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FTLabRunner
 
 /// The tests' own bookkeeping: every `@Suite` or `@Test` that is tagged also carries
 /// `.skippedInUnitRuns`, so `make test-unit` really runs the untagged tests only.

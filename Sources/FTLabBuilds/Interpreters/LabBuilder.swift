@@ -99,7 +99,7 @@ package struct LabBuilder {
         try await step(target, "configure", log) { await log.run("\(buildDir)/configure", flags, in: buildDir) }
         try await step(target, "make", log) { await log.run("make", ["-j\(options.jobs)"], in: buildDir) }
         try await step(target, "install", log) { await log.run("make", ["install"], in: buildDir) }
-        let elapsed = (ContinuousClock.now - start).components.seconds
+        let elapsed = Int(MonotonicClock.seconds(since: start))
 
         let interpreter = try await reporter.phase(target.label, "probe") { () async throws(LabError) in
             try await probe(target, log: log)

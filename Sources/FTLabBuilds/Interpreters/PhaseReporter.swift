@@ -40,8 +40,7 @@ public struct PhaseReporter: Sendable {
     }
 
     private func line(_ subject: String, _ phase: String, _ start: ContinuousClock.Instant, _ state: String) -> String {
-        let elapsed = (ContinuousClock.now - start).components
-        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        let seconds = MonotonicClock.seconds(since: start)
         return subject.padding(toLength: 17, withPad: " ", startingAt: 0)
             + phase.padding(toLength: 10, withPad: " ", startingAt: 0)
             + String(format: "%6.1fs  ", seconds) + state

@@ -82,7 +82,7 @@ public final class ProcessPipe: @unchecked Sendable {
         while true {
             let left = ContinuousClock.now.duration(to: deadline)
             guard left > .zero else { return false }
-            switch readLine(within: Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18) {
+            switch readLine(within: MonotonicClock.seconds(left)) {
             case .end: return true
             case .timedOut: return false
             case .line: continue

@@ -61,8 +61,7 @@ public final class Progress: @unchecked Sendable {
 
     private func eta(done: Int) -> String {
         guard done > 0 else { return "" }
-        let elapsed = started.duration(to: .now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = MonotonicClock.seconds(since: started)
         let left = Int((seconds / Double(done) * Double(total - done)).rounded())
         return String(format: "  ETA %d:%02d", left / 60, left % 60)
     }

@@ -46,8 +46,7 @@ public struct Suite: Sendable {
             if outcome.verdict != .ok { report.processesFailed += 1 }
             progress.finished(outcome, index: index)
         }
-        let elapsed = start.duration(to: .now)
-        report.elapsedSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        report.elapsedSeconds = MonotonicClock.seconds(since: start)
         progress.end(report)
         return report
     }

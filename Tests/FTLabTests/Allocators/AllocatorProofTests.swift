@@ -1,10 +1,6 @@
 import Foundation
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabRunner
 
 /// Real interpreters started with the environment `AllocatorRegistry.choice` gives: the
 /// library is mapped, and jemalloc's own statistics show which allocations it served.

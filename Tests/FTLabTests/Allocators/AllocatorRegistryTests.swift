@@ -1,10 +1,6 @@
 import Foundation
 import Testing
-@testable import FTLabCore
 @testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
 
 /// Finding allocator libraries on this machine, and refusing values that are not one (through
 /// `ldconfig -p`, `dpkg-query` and a trial preload).

@@ -1,9 +1,5 @@
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabRunner
 
 /// What applying an allocator means on each build, and how the user's `--env` changes it.
 @Suite struct AllocatorScopeTests {

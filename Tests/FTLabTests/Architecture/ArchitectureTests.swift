@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import FTLabCore
+import FTLabRunner
 
 /// The layering Package.swift declares, checked in the sources: every `import` of an ftlab
 /// module points down, and only the process layer spawns processes.

@@ -1,10 +1,7 @@
 import Foundation
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabCore
+import FTLabRunner
 
 /// `ftlab env` and `ftlab plan` on a captured tree, through the built binary.
 @Suite(.tags(.integration), .skippedInUnitRuns)

@@ -1,8 +1,6 @@
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
+import FTLabCore
+import FTLabRunner
 
 /// `ftlab _launch` through the built binary: pinning and memory binding before exec.
 @Suite(.tags(.integration), .skippedInUnitRuns)

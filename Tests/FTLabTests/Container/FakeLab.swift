@@ -1,8 +1,6 @@
 import Foundation
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabBuilds
+import FTLabRunner
+import FTLabBuilds
 
 /// A cache holding a tiny stand-in for the lab: a tarball, its recorded sha256 and a tree
 /// unpacked "from" it. Enough for every check `ftlab lab run` makes before bwrap starts.

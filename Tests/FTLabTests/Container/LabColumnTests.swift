@@ -2,9 +2,6 @@ import Foundation
 import Testing
 @testable import FTLabCore
 @testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
 
 @Suite("The CSV's lab column and the identity a lab run records")
 struct LabColumnTests {

@@ -1,10 +1,8 @@
 import Foundation
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabCore
+import FTLabRunner
+import FTLabBuilds
 
 /// The container lab end to end: `make test-lab` sets FTLAB_LAB_TESTS=1 (root, network to the
 /// Debian archive, bubblewrap and mmdebstrap, and the static release binary). Cold, this builds

@@ -1,10 +1,7 @@
 import Foundation
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabRunner
+import FTLabBuilds
 
 @Suite("lab/packages.txt")
 struct PackageListTests {

@@ -1,9 +1,7 @@
 import Foundation
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
+import FTLabRunner
+import FTLabExplain
 
 /// Parsing what perf prints, on outputs captured on this project's machines
 /// (Fixtures/explain: perf 6.1, CPython 3.13.5t, `log-processing/shared-lock` and the

@@ -1,9 +1,6 @@
 import Testing
-@testable import FTLabCore
 @testable import FTLabRunner
-@testable import FTLabAnalysis
 @testable import FTLabExplain
-@testable import FTLabBuilds
 
 @Suite("explain: verdict rules")
 struct ScalingVerdictTests {

@@ -1,8 +1,6 @@
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
+import FTLabRunner
+import FTLabExplain
 
 @Suite("explain: per-thread time accounting")
 struct ThreadAccountingTests {

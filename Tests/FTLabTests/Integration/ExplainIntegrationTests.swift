@@ -1,10 +1,8 @@
 import Foundation
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabRunner
+import FTLabAnalysis
+import FTLabExplain
 
 extension LoadSensitiveTests {
     /// `ftlab explain` end to end on the free-threaded lab interpreter. Needs the pair built, and

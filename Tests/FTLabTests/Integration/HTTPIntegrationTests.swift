@@ -3,11 +3,8 @@ import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabCore
+import FTLabRunner
 
 extension LoadSensitiveTests {
     /// http-handling end to end: real servers on the lab pair, real sockets on 127.0.0.1, ftlab's

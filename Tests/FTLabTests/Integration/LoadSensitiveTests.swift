@@ -1,4 +1,5 @@
 import Testing
+import FTLabRunner
 
 /// The end-to-end suites whose checks need threads that really run in parallel (scaling,
 /// contention, pinning), and that measure again when other tests take the CPUs: explain, run,

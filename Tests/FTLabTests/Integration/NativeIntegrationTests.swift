@@ -1,10 +1,7 @@
 import Foundation
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabCore
+import FTLabRunner
 
 extension LoadSensitiveTests {
     /// native-swift end to end: `ftlab run --python native-swift` and `ftlab _native` itself.

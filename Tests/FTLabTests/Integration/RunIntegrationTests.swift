@@ -1,10 +1,7 @@
 import Foundation
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabCore
+import FTLabRunner
 
 extension LoadSensitiveTests {
     /// `ftlab run` end to end: the real lab interpreter pair, the real harness and workloads.

@@ -1,10 +1,7 @@
 import Foundation
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabCore
+import FTLabRunner
 
 /// The user's own workloads when they are broken: every problem names its file and line,
 /// and the rest of the suite runs.

@@ -1,10 +1,7 @@
 import Foundation
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabRunner
+import FTLabBuilds
 
 
 /// A fresh directory under the system temp dir, removed by the caller.

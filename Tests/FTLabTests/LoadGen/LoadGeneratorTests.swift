@@ -1,9 +1,5 @@
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabRunner
 
 /// The load generator against the in-process canned server over real loopback sockets.
 /// Tiny durations; no timing assertions.

@@ -1,10 +1,6 @@
 import Foundation
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabRunner
 
 /// Both harnesses calibrate by one set of rules: Workloads/_harness/calibration-vectors.json
 /// drives ftlab's native harness here and run.py through check_calibration.py.

@@ -1,10 +1,6 @@
 import Foundation
 import Testing
-@testable import FTLabCore
 @testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
 
 /// The parts of native-swift that must agree with their Python twins byte for byte.
 /// Expected values come from CPython (hashlib, json, workload.py, log-processing's regex).

@@ -1,10 +1,7 @@
 import Foundation
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabCore
+import FTLabRunner
 
 /// How `ftlab run` plans and starts native-swift configurations.
 @Suite("native-swift in the run plan")

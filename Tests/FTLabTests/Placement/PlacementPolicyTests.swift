@@ -1,9 +1,5 @@
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabRunner
 
 @Suite struct PlacementPolicyTests {
     @Test(arguments: [

@@ -1,9 +1,5 @@
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabRunner
 
 /// Every policy's plan, exactly, on each captured tree.
 @Suite struct PlannerTests {

@@ -1,10 +1,8 @@
 import Foundation
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabCore
+import FTLabRunner
+import FTLabAnalysis
 
 @Suite struct HTMLReportTests {
     func page(_ rows: [ResultRow], files: [String] = ["run.csv"]) -> String {

@@ -1,10 +1,8 @@
 import Foundation
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabCore
+import FTLabRunner
+import FTLabAnalysis
 
 /// The HTML report as a browser sees it: headless Chromium (Debian's `chromium`, listed in
 /// lab/packages.txt) loads the page, and the DOM it built holds every expected chart.

@@ -1,10 +1,6 @@
 import Foundation
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabRunner
 
 /// `ftlab report` as a user runs it: files in, a page or markdown out, exit 2 on bad input.
 @Suite(.tags(.integration), .skippedInUnitRuns)

@@ -1,9 +1,6 @@
 import Foundation
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabCore
+import FTLabAnalysis
 
 /// Synthetic runs for the report tests: known medians, tight noise, every kind of curve.
 enum ReportFixture {

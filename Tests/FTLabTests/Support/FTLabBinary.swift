@@ -1,8 +1,4 @@
 import Foundation
-import FTLabCore
-import FTLabRunner
-import FTLabAnalysis
-import FTLabBuilds
 
 /// Runs the built `ftlab` binary, which SwiftPM puts beside the test bundle.
 func ftlab(_ arguments: String...) throws -> (status: Int32, stdout: String, stderr: String) {

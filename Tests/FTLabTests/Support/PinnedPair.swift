@@ -1,6 +1,5 @@
 import Foundation
-@testable import FTLabCore
-@testable import FTLabRunner
+import FTLabRunner
 
 /// The lab's pinned interpreter pair as the tests spell it, all derived from the library's pin
 /// (`LabPythons.pinnedVersion`), so that a new pin changes no test. Fixture files keep theirs.

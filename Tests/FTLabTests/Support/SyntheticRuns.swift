@@ -1,9 +1,5 @@
 import Foundation
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabCore
 
 /// Normal deviates (Box-Muller) from a seeded generator, for reproducible synthetic runs.
 struct Noise {

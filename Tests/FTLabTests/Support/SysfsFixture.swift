@@ -1,9 +1,5 @@
 import Foundation
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabCore
 
 /// The captured topology trees in Fixtures/sysfs (see its README).
 enum SysfsFixture: String, CaseIterable, CustomStringConvertible {

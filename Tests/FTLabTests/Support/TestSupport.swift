@@ -1,10 +1,6 @@
 import Foundation
 import Testing
-@testable import FTLabCore
-@testable import FTLabRunner
-@testable import FTLabAnalysis
-@testable import FTLabExplain
-@testable import FTLabBuilds
+import FTLabRunner
 
 /// Paths the tests need: fixtures, the repository, a scratch folder.
 enum TestPaths {
