@@ -52,6 +52,7 @@ struct ReportCommand: ParsableCommand {
             print(text, terminator: "")
             return
         }
+        try OutputLock.checkFree(output)
         try ReportOutput.write(text, to: output)
         Diagnostics.progress("report: \(output) (\(report.sections.count) workload variants, \(report.runs.count) runs)")
     }

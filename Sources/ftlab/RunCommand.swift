@@ -134,6 +134,8 @@ struct RunCommand: AsyncParsableCommand {
         var identity = RunIdentity.current(suiteRev: suiteRev, topology: topology)
         let output = try RunOutput.prepare(path: self.output ?? RunOutput.defaultPath(), resume: resume,
                                            samplesPerProcess: repetition.samples, identity: &identity)
+        // The output's lock is held until the run's last line is printed.
+        defer { withExtendedLifetime(output) {} }
         output.warnings.forEach(Diagnostics.warning)
         let writer = try ResultWriter(path: output.path)
 

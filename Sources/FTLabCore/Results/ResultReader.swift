@@ -7,6 +7,9 @@ public struct ResultReader {
     public var rows: [ResultRow]
     /// Non-fatal problems found while reading (a cut-off last line, for example).
     public var warnings: [String]
+    /// A complete but malformed last line (a torn write followed by a later newline, or a
+    /// stray append), as CSV text: left out of `rows`; `--resume` sets it aside.
+    public var rejectedTail: String?
 
     /// Reads and validates `path`. Unknown trailing columns are accepted and ignored.
     public init(path: String) throws(ResultsError) {
@@ -42,16 +45,39 @@ public struct ResultReader {
         let missing = ResultRow.columns.filter { !header.contains($0) && !ResultRow.laterColumns.contains($0) }
         if !missing.isEmpty { throw .missingColumns(path: path, columns: missing) }
         let index = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        var rows: [ResultRow] = []
-        var line = 1
+        var records: [[String]] = []
         while let record = reader.next() {
-            line += 1
-            if record.count == 1, record[0].isEmpty { continue }
-            let field: (String) -> String = { name in
-                guard let i = index[name] else { return "" }  // a later column an older file lacks
-                return i < record.count ? record[i] : ""
+            records.append(record)
+        }
+        // A blank last record is the file's final newline, not a row.
+        while let last = records.last, last.count == 1, last[0].isEmpty { records.removeLast() }
+        var rows: [ResultRow] = []
+        rejectedTail = nil
+        for (offset, record) in records.enumerated() {
+            let line = offset + 2
+            let isLast = offset == records.count - 1
+            do throws(ResultsError) {
+                guard record.count == header.count else {
+                    throw .badLine(path: path, line: line, fields: record.count, expected: header.count,
+                                   start: String(record.joined(separator: ",").prefix(60)))
+                }
+                let field: (String) -> String = { name in
+                    guard let i = index[name] else { return "" }  // a later column an older file lacks
+                    return record[i]
+                }
+                rows.append(try Self.decode(field, path: path, line: line))
+            } catch {
+                // Damage in the last line is a torn tail; anywhere else it is not guessed at.
+                guard isLast else { throw error }
+                rejectedTail = ResultWriter.encode([record])
+                let reason = switch error {
+                case let .badLine(_, _, fields, expected, _): "\(fields) fields where the header has \(expected)"
+                case let .badValue(_, _, column, value, expected): "column \(column) has \"\(value)\", expected \(expected)"
+                default: error.description
+                }
+                warnings.append("\(path):\(line): the last line is malformed (\(reason)), as a torn write or a stray "
+                                + "append leaves it; it was left out")
             }
-            rows.append(try Self.decode(field, path: path, line: line))
         }
         self.rows = rows
     }

@@ -37,7 +37,7 @@ public final class ResultWriter {
             }
             try handle.seekToEnd()
         } catch {
-            throw .cannotWrite(path: path, reason: "\(error)")
+            throw ResultsError.writing(path, error)
         }
     }
 
@@ -50,7 +50,7 @@ public final class ResultWriter {
             try handle.write(contentsOf: Data(Self.encode(rows.map(\.fields)).utf8))
             try handle.synchronize()
         } catch {
-            throw .cannotWrite(path: path, reason: "\(error)")
+            throw ResultsError.writing(path, error)
         }
     }
 
@@ -85,6 +85,9 @@ public enum ResultsError: FTLabError, Equatable {
     case missingColumns(path: String, columns: [String])
     case badValue(path: String, line: Int, column: String, value: String, expected: String)
     case unsupportedSchema(path: String, found: String)
+    case busy(path: String, holder: String)
+    case noSpace(path: String)
+    case badLine(path: String, line: Int, fields: Int, expected: Int, start: String)
 
     public var description: String {
         switch self {
@@ -94,18 +97,46 @@ public enum ResultsError: FTLabError, Equatable {
             "\(path) is not an ftlab results CSV: missing column(s) \(columns.joined(separator: ", "))"
         case let .badValue(path, line, column, value, expected):
             "\(path):\(line): column \(column) has \"\(value)\"; expected \(expected)"
+        case let .noSpace(path):
+            "no space left on device for \(path); the rows written before are intact: free some space "
+                + "and run the same command again with --resume"
+        case let .busy(path, holder):
+            "\(path) is being written by another ftlab (pid \(holder.isEmpty ? "unknown" : holder)); "
+                + "wait for it to finish, or choose another -o"
+        case let .badLine(path, line, fields, expected, start):
+            "\(path):\(line): \(fields) field\(fields == 1 ? "" : "s") where the header has \(expected) "
+                + "(the line starts \"\(start)\"); the file is damaged there and was not changed"
         case let .unsupportedSchema(path, found):
             "\(path): schema \(found) is not supported (this ftlab reads schema \(ResultRow.schemaVersion))"
         }
     }
 }
 
+extension ResultsError {
+    /// The error for a failed write of `path`: a full disk in one plain sentence, anything
+    /// else with the system's reason.
+    static func writing(_ path: String, _ error: any Error) -> ResultsError {
+        let ns = error as NSError
+        let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError
+        let full = (ns.domain == NSCocoaErrorDomain && ns.code == NSFileWriteOutOfSpaceError)
+            || (ns.domain == NSPOSIXErrorDomain && ns.code == Int(ENOSPC))
+            || (underlying?.domain == NSPOSIXErrorDomain && underlying?.code == Int(ENOSPC))
+        return full ? .noSpace(path: path) : .cannotWrite(path: path, reason: ns.localizedDescription)
+    }
+}
+
 /// Whole-file operations on a results CSV.
 public enum ResultFile {
+    /// The log folder of the results file at `path` (`RUN.logs` beside `RUN.csv`).
+    public static func logDirectory(for path: String) -> String {
+        path.replacingOccurrences(of: ".csv", with: "") + ".logs"
+    }
+
     /// Reads every input (each checked against schema v1) and writes their rows, in order,
     /// to `output` in the current column order. Returns the warnings the readers raised.
     @discardableResult
     public static func merge(_ inputs: [String], into output: String) throws(ResultsError) -> [String] {
+        try OutputLock.checkFree(output)
         var rows: [ResultRow] = []
         var warnings: [String] = []
         for input in inputs {
@@ -124,7 +155,7 @@ public enum ResultFile {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw .cannotWrite(path: path, reason: "\(error)")
+            throw ResultsError.writing(path, error)
         }
     }
 }

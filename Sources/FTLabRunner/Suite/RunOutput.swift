@@ -13,6 +13,8 @@ public struct RunOutput: Sendable {
     public var completed: Set<String> = []
     /// What the user should hear about the file (a dropped torn tail, partial processes).
     public var warnings: [String] = []
+    /// Held while the run lives: a second run on the same file is refused at once.
+    public let lock: OutputLock
 
     /// `results/run-<UTC time>.csv`.
     public static func defaultPath(now: Date = Date()) -> String {
@@ -21,19 +23,24 @@ public struct RunOutput: Sendable {
     }
 
     /// The log folder of the CSV at `path`.
-    public static func logDirectory(for path: String) -> String {
-        path.replacingOccurrences(of: ".csv", with: "") + ".logs"
-    }
+    public static func logDirectory(for path: String) -> String { ResultFile.logDirectory(for: path) }
 
     /// Applies the policy to `path` before a run starts. When resuming, `identity` takes the
     /// file's run id and start time, so the finished file reads as one run. Creates the log folder.
     public static func prepare(path: String, resume: Bool, samplesPerProcess: Int,
                                identity: inout RunIdentity) throws -> RunOutput {
-        var output = RunOutput(path: path, logDirectory: logDirectory(for: path))
+        // The lock comes first: between "the file has only a header" and "it has rows" no
+        // second run may look at it, let alone truncate it.
+        var output = RunOutput(path: path, logDirectory: logDirectory(for: path), lock: try OutputLock(for: path))
         let exists = FileManager.default.fileExists(atPath: path)
         if resume, exists {
             let existing = try ResultReader(path: path)
             output.warnings += existing.warnings
+            if let tail = existing.rejectedTail {
+                try setAside(tail, from: path)
+                try ResultFile.rewrite(path: path, keeping: existing.rows)
+                output.warnings.append("set the malformed last line aside in \(path).rejected")
+            }
             let state = Suite.completedUnits(in: existing.rows, samplesPerProcess: samplesPerProcess)
             output.completed = state.complete
             if let first = existing.rows.first {
@@ -57,16 +64,37 @@ public struct RunOutput: Sendable {
     }
 }
 
+extension RunOutput {
+    /// Appends `tail` to `path.rejected`, so nothing the file held is lost.
+    static func setAside(_ tail: String, from path: String) throws(RunOutputError) {
+        let rejected = path + ".rejected"
+        guard FileManager.default.fileExists(atPath: rejected) || FileManager.default.createFile(atPath: rejected, contents: nil),
+              let handle = FileHandle(forWritingAtPath: rejected) else {
+            throw .cannotSetAside(path: rejected)
+        }
+        defer { try? handle.close() }
+        do {
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(tail.utf8))
+            try handle.synchronize()
+        } catch {
+            throw .cannotSetAside(path: rejected)
+        }
+    }
+}
+
 /// Why a run cannot write where it was told to.
 public enum RunOutputError: FTLabError, Equatable {
     case holdsRows(path: String, rows: Int)
     case cannotCreateLogs(path: String, reason: String)
+    case cannotSetAside(path: String)
 
     public var description: String {
         switch self {
         case let .holdsRows(path, rows):
             "\(path) already holds \(rows) rows; pass --resume to continue it or choose another -o"
         case let .cannotCreateLogs(path, reason): "cannot create the log folder \(path): \(reason)"
+        case let .cannotSetAside(path): "cannot write \(path) to set the malformed last line aside; nothing was changed"
         }
     }
 }

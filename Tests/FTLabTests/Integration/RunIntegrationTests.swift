@@ -132,8 +132,9 @@ extension LoadSensitiveTests {
             #expect(run.stderr.contains(named), "stderr: \(run.stderr)")
         }
 
-        @Test("Ctrl-C kills the interpreter, keeps finished rows and exits 130")
-        func interrupt() async throws {
+        @Test("Ctrl-C, SIGTERM and SIGHUP kill the interpreter, keep finished rows and exit 130",
+              arguments: [SIGINT, SIGTERM, SIGHUP])
+        func interrupt(signal: Int32) async throws {
             let dir = TestPaths.scratch()
             let csv = dir + "/int.csv"
             let process = Process()
@@ -151,7 +152,7 @@ extension LoadSensitiveTests {
                 hangPID = processes(commandLineContaining: "faulty-workloads/hangs").first
             }
             let pid = try #require(hangPID, "the hanging workload never started")
-            kill(process.processIdentifier, SIGINT)
+            kill(process.processIdentifier, signal)
             process.waitUntilExit()
             #expect(process.terminationStatus == 130)
             try await Task.sleep(for: .milliseconds(200))
