@@ -19,6 +19,9 @@ struct LaunchCommand: ParsableCommand {
     @Option(help: "Memory policy: local, bind:NODES or interleave:NODES (default: as inherited).")
     var mem: String?
 
+    @Option(name: .customLong("memory-limit"), help: "Address space the program may use, in bytes (RLIMIT_AS).")
+    var memoryLimit: UInt64?
+
     @Argument(parsing: .postTerminator, help: "-- PROGRAM [ARGS...]")
     var command: [String] = []
 
@@ -27,6 +30,7 @@ struct LaunchCommand: ParsableCommand {
         let memory = try mem.map(ProcessPlacement.parseMemory)
         guard let program = command.first else { throw LaunchError.missingProgram }
         try ProcessPlacement.apply(cpus: cpuList, memoryPolicy: memory?.policy, nodes: memory?.nodes ?? [])
+        if let memoryLimit { try ProcessPlacement.limitAddressSpace(to: memoryLimit) }
         try ProcessPlacement.exec(program: program, arguments: Array(command.dropFirst()))
     }
 }

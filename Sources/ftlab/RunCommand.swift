@@ -79,6 +79,12 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var timeoutOptions: TimeoutOptions
 
+    @Option(name: .customLong("memory-limit"), help: ArgumentHelp(
+        "Address space per interpreter process, e.g. 2G (RLIMIT_AS): a workload that allocates past it "
+            + "is a failed row \"out of memory\" and the suite goes on. Allocators reserve more than they use: "
+            + "leave headroom.", valueName: "SIZE"))
+    var memoryLimit: String?
+
     @Flag(help: "Skip configurations already complete in the output file.")
     var resume = false
 
@@ -98,6 +104,7 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         if let threads { do { _ = try parseThreadList(threads) } catch { throw ValidationError(error.description) } }
+        if let memoryLimit { do { _ = try MemoryLimit(parsing: memoryLimit) } catch { throw ValidationError(error.description) } }
         for setting in abEnvSettings {
             do { _ = try EnvSetting.parse(setting) } catch { throw ValidationError(error.description) }
         }
@@ -139,9 +146,10 @@ struct RunCommand: AsyncParsableCommand {
         output.warnings.forEach(Diagnostics.warning)
         let writer = try ResultWriter(path: output.path)
 
-        let runner = SuiteRunner(
+        var runner = SuiteRunner(
             harnessScript: catalog.harnessScript, launcher: executablePath(), repetition: repetition,
             timeoutSeconds: timeoutOptions.timeout, logDirectory: output.logDirectory)
+        runner.memoryLimit = try memoryLimit.map(MemoryLimit.init(parsing:))
         let units = SuiteRunner.schedule(plan.configurations, processes: repetition.processes)
         InterruptHandler.install()
         let suite = Suite(runner: runner, rowMaker: RowMaker(identity: identity))

@@ -29,8 +29,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Worker threads of the server.")
     var threads: Int = 1
 
-    @Option(help: "Port on 127.0.0.1 (default: any free port).")
+    @Option(help: "Port to listen on (default: any free port).")
     var port: Int = 0
+
+    @Option(help: ArgumentHelp(
+        "Address to listen on. Loopback keeps the server unreachable from other machines; another address "
+            + "(e.g. 0.0.0.0 for a client on another host) is served with a warning.", valueName: "ADDRESS"))
+    var host: String = ServeSession.loopback
 
     @Option(help: ArgumentHelp("Interpreter: a path or a lab label (default: the lab's free-threaded build).",
                                valueName: "PATH|LABEL"))
@@ -79,7 +84,11 @@ struct ServeCommand: AsyncParsableCommand {
                                  timeoutSeconds: 365 * 86_400, logDirectory: logDirectory)
         let stop = GracefulStop.install()
         let unit = WorkUnit(configuration: configuration, process: 1)
-        let session = ServeSession(unit: unit, runner: runner, port: port)
+        if !ServeSession.isLoopback(host) {
+            Diagnostics.warning("serving on \(host), not loopback: other machines can reach this server; "
+                                + "its figures then include the network")
+        }
+        let session = ServeSession(unit: unit, runner: runner, port: port, host: host)
         let log = runner.spec(for: unit).stderrLogPath
         let outcome = try await session.run(shouldStop: { stop.requested }) { hello, listening in
             let banner = Self.banner(configuration, hello: hello, listening: listening) + "\nserver stderr: \(log)\n"

@@ -122,8 +122,9 @@ def serve(channel, args, instance, usage_error):
     """Run a server workload to the end of its conversation; returns the exit status."""
     slots = WorkerSlots(args.threads, args.cpus)
     mix = request_mix(instance)
-    port = instance.start(HOST, args.port, slots)
-    channel.send({"type": "listening", "host": HOST, "port": port, "requests": mix})
+    host = getattr(args, "host", HOST)
+    port = instance.start(host, args.port, slots)
+    channel.send({"type": "listening", "host": host, "port": port, "requests": mix})
     client = read_commands(channel, slots, usage_error)
     slots.observe()
     instance.stop()

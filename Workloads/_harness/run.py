@@ -96,6 +96,7 @@ def parse_args(argv):
     parser.add_argument("--thread-stats", action="store_true")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args(argv)
 
     if args.threads < 1:

@@ -162,10 +162,8 @@ def workdir(requested):
     elif not os.path.isdir(requested):
         raise ValueError(f"param 'dir': {requested!r} is not a directory")
     remove_stale(base)
-    path = os.path.join(base, f"{FOLDER_PREFIX}{os.getpid()}")
-    shutil.rmtree(path, ignore_errors=True)  # a dead process had our pid
-    os.mkdir(path)
-    return path
+    # mkdtemp: an unpredictable name, mode 0700, never someone else's folder.
+    return tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-", dir=base)
 
 
 def fallback_dir():
@@ -193,7 +191,7 @@ def filesystem(path):
 def remove_stale(base):
     """Removes folders of earlier processes that died before their cleanup."""
     for name in os.listdir(base):
-        pid = name[len(FOLDER_PREFIX):]
+        pid = name[len(FOLDER_PREFIX):].split("-")[0]
         if name.startswith(FOLDER_PREFIX) and pid.isdigit() and not alive(int(pid)):
             shutil.rmtree(os.path.join(base, name), ignore_errors=True)
 

@@ -14,13 +14,27 @@ public struct ServeSession: Sendable {
     public var runner: SuiteRunner
     /// The port to bind; 0: any free port.
     public var port: Int
+    /// The address to bind: loopback unless the user asks otherwise.
+    public var host: String
     /// How long the server has to report its port.
     public var startupSeconds = 30.0
 
-    public init(unit: WorkUnit, runner: SuiteRunner, port: Int) {
+    public init(unit: WorkUnit, runner: SuiteRunner, port: Int, host: String = ServeSession.loopback) {
         self.unit = unit
         self.runner = runner
         self.port = port
+        self.host = host
+    }
+
+    /// Where servers listen unless told otherwise.
+    public static let loopback = "127.0.0.1"
+
+    /// Whether `host` names this machine's loopback (127.0.0.0/8, ::1, localhost): only then
+    /// does no other machine reach the server.
+    public static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" || host == "::1" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 
     /// Starts the server, calls `onListening` once it listens, and serves until `shouldStop`
@@ -28,7 +42,7 @@ public struct ServeSession: Sendable {
     public func run(shouldStop: @escaping @Sendable () -> Bool,
                     onListening: @escaping @Sendable (HarnessHello, HarnessListening) -> Void) async throws(ExecutionError) -> Outcome {
         var spec = runner.spec(for: unit)
-        spec.arguments += ["--port", String(port)]
+        spec.arguments += ["--port", String(port), "--host", host]
         let startup = startupSeconds
         let (conversation, result) = try await ProcessRunner.converse(spec) { pipe in
             Self.serve(pipe, startupSeconds: startup, shouldStop: shouldStop, onListening: onListening)

@@ -20,7 +20,7 @@ extension SuiteRunner {
         let driver = ServerDriver(repetition: repetition, options: options, startupSeconds: startupSeconds,
                                   shouldStop: { LiveProcesses.shared.interrupted })
         let (drive, result) = try await ProcessRunner.converse(spec(for: unit)) { driver.run($0) }
-        let verdict = Self.judgeServer(unit: unit, result: result, drive: drive, timeoutSeconds: timeoutSeconds)
+        let verdict = namingMemory(Self.judgeServer(unit: unit, result: result, drive: drive, timeoutSeconds: timeoutSeconds))
         return ProcessOutcome(unit: unit, result: result, transcript: drive.transcript, verdict: verdict, load: drive.load)
     }
 

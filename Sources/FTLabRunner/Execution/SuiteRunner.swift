@@ -64,6 +64,8 @@ public struct SuiteRunner: Sendable {
     public var timeoutSeconds: Double
     /// Folder for per-process stderr logs.
     public var logDirectory: String
+    /// The address space each interpreter process may use; nil: no limit.
+    public var memoryLimit: MemoryLimit?
 
     public init(harnessScript: String, launcher: String, repetition: Repetition, timeoutSeconds: Double, logDirectory: String) {
         self.harnessScript = harnessScript
@@ -117,10 +119,14 @@ public struct SuiteRunner: Sendable {
         }
         harness += extraArguments
         let program = wrapper + [c.interpreter.path] + harness
-        if c.placement.launcherArguments.isEmpty {
+        var launch = c.placement.launcherArguments
+        if let memoryLimit, !launch.isEmpty {
+            launch.insert(contentsOf: ["--memory-limit", String(memoryLimit.bytes)], at: 1)
+        }
+        if launch.isEmpty {
             return (program[0], Array(program.dropFirst()))
         }
-        return (launcher, c.placement.launcherArguments + program)
+        return (launcher, launch + program)
     }
 
     /// What to start for `unit`, with its stderr log in the log folder.
@@ -158,7 +164,13 @@ public struct SuiteRunner: Sendable {
         let (transcript, protocolError) = HarnessTranscript.parse(result.protocolOutput)
         let verdict = Self.judge(unit: unit, result: result, transcript: transcript, protocolError: protocolError,
                                  timeoutSeconds: timeoutSeconds)
-        return ProcessOutcome(unit: unit, result: result, transcript: transcript, verdict: verdict)
+        return ProcessOutcome(unit: unit, result: result, transcript: transcript, verdict: namingMemory(verdict))
+    }
+
+    /// A failure under `--memory-limit` that ran out of address space says so first.
+    package func namingMemory(_ verdict: ProcessVerdict) -> ProcessVerdict {
+        guard let memoryLimit, case .failed(let message) = verdict else { return verdict }
+        return .failed(memoryLimit.explain(message))
     }
 
     /// Decides whether a process's figures can be published.

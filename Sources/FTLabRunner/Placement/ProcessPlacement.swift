@@ -62,6 +62,14 @@ public enum ProcessPlacement {
         policy == .local ? "local" : "\(policy.rawValue):\(CPUList.format(nodes))"
     }
 
+    /// Limits this process (and what it execs) to `bytes` of address space (`RLIMIT_AS`).
+    public static func limitAddressSpace(to bytes: UInt64) throws(LaunchError) {
+        var limit = rlimit(rlim_cur: rlim_t(bytes), rlim_max: rlim_t(bytes))
+        guard setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0 else {
+            throw .badArgument(option: "--memory-limit", value: String(bytes), expected: "a limit this process may set (\(String(cString: strerror(errno))))")
+        }
+    }
+
     /// Replaces this process with `program` (looked up on `PATH` unless it contains a slash),
     /// passing `arguments` after it. Returns only by throwing.
     public static func exec(program: String, arguments: [String]) throws(LaunchError) -> Never {

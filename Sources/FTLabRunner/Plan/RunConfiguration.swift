@@ -172,6 +172,7 @@ public enum RunInputError: FTLabError, Equatable {
     case badEnv(String)
     case badThreads(String)
     case badRepetition(option: String, value: Int)
+    case badMemoryLimit(String)
 
     public var description: String {
         switch self {
@@ -179,6 +180,8 @@ public enum RunInputError: FTLabError, Equatable {
         case .badThreads(let text):
             "bad --threads \"\(text)\"; expected a comma-separated list of positive integers, e.g. 1,2,4"
         case let .badRepetition(option, value): "bad \(option) \(value); expected a positive integer"
+        case .badMemoryLimit(let text):
+            "bad --memory-limit \"\(text)\"; expected a size of at least 16M with an optional K, M, G or T suffix, e.g. 2G"
         }
     }
 }

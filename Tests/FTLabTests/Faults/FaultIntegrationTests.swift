@@ -63,4 +63,43 @@ struct FaultIntegrationTests {
         #expect(rows.count == 2 * 2 * 6 * 2)
         #expect(Set(rows.map { "\($0.variant)/\($0.threads)/\($0.process)/\($0.sample)" }).count == rows.count)
     }
+
+    @Test("--memory-limit: a workload that allocates without bound is a failed row \"out of memory\"; the suite goes on")
+    func memoryLimit() throws {
+        let csv = TestPaths.scratch() + "/memory.csv"
+        let run = try ftlab(["run", "hog", "tiny/sum", "--workloads-dir", TestPaths.fixtures + "/workloads",
+                             "--workloads-dir", TestPaths.fixtures + "/faulty-workloads", "--python", PinnedPair.gil,
+                             "--threads", "1", "--processes", "1", "--samples", "2", "--warmups", "1",
+                             "--target-seconds", "0.02", "--memory-limit", "512M", "-o", csv, "--quiet"])
+        #expect(run.status == 1, "stderr: \(run.stderr)")
+        let rows = try ResultReader(path: csv).rows
+        let hog = try #require(rows.first { $0.workload == "hog" })
+        #expect(hog.status == .failed)
+        #expect(hog.message.hasPrefix("out of memory (over --memory-limit 512M): MemoryError"), "message: \(hog.message)")
+        #expect(rows.filter { $0.workload == "tiny" }.allSatisfy { $0.status == .ok })
+        #expect(rows.contains { $0.workload == "tiny" })
+        let bad = try ftlab(["run", "tiny", "--memory-limit", "lots", "-o", TestPaths.scratch() + "/x.csv"])
+        #expect(bad.status == 2 && bad.stderr.contains("bad --memory-limit \"lots\""), "stderr: \(bad.stderr)")
+    }
+
+    @Test("/dev/shm full (buffered-copy's folder): that process fails with \"No space\" in its row, its files are removed",
+          .enabled(if: getuid() == 0, "mounts a tiny tmpfs (root)"))
+    func scratchFull() throws {
+        let mountPoint = TestPaths.scratch() + "/shm"
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        let mount = try runProgram("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint])
+        try #require(mount.status == 0, "mount: \(mount.stderr)")
+        defer { _ = try? runProgram("/bin/umount", [mountPoint]) }
+        let csv = TestPaths.scratch() + "/shm.csv"
+        let run = try ftlab(["run", "buffered-copy/independent", "tiny/sum", "--workloads-dir", TestPaths.fixtures + "/workloads",
+                             "--python", PinnedPair.gil, "--threads", "1", "--processes", "1", "--samples", "2",
+                             "--warmups", "1", "--target-seconds", "0.02", "--param", "buffered-copy.file_size=2M",
+                             "--param", "buffered-copy.dir=\(mountPoint)", "-o", csv, "--quiet"])
+        #expect(run.status == 1, "stderr: \(run.stderr)")
+        let rows = try ResultReader(path: csv).rows
+        let copy = try #require(rows.first { $0.workload == "buffered-copy" })
+        #expect(copy.status == .failed && copy.message.contains("No space left on device"), "message: \(copy.message)")
+        #expect(rows.filter { $0.workload == "tiny" }.allSatisfy { $0.status == .ok })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mountPoint).isEmpty, "the process's files are removed")
+    }
 }

@@ -76,15 +76,16 @@ extension LoadSensitiveTests {
             return (process, out)
         }
 
-        @Test("ftlab serve prints the URL, a plain client gets a route, Ctrl-C stops it cleanly")
-        func serveAndFetch() async throws {
-            let (process, out) = try serve(["http-handling/thread-per-connection", "--python", PinnedPair.gil])
+        @Test("ftlab serve prints the URL, a plain client gets a route; Ctrl-C, SIGTERM or SIGHUP stop it cleanly, no port left bound",
+              arguments: [("127.0.0.1", SIGINT), ("127.0.0.2", SIGTERM), ("127.0.0.3", SIGHUP)])
+        func serveAndFetch(host: String, signal: Int32) async throws {
+            let (process, out) = try serve(["http-handling/thread-per-connection", "--python", PinnedPair.gil, "--host", host])
             var itemURL: URL?
             for _ in 0..<300 where itemURL == nil && process.isRunning {
                 try await Task.sleep(for: .milliseconds(100))
                 let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
                 itemURL = text.split(separator: "\n").compactMap { line in
-                    line.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") && $0.contains("/item/") }
+                    line.split(separator: " ").first { $0.hasPrefix("http://\(host):") && $0.contains("/item/") }
                 }.first.flatMap { URL(string: String($0)) }
             }
             let url = try #require(itemURL, "no URL printed: \((try? String(contentsOfFile: out, encoding: .utf8)) ?? "")")
@@ -92,12 +93,30 @@ extension LoadSensitiveTests {
             #expect((response as? HTTPURLResponse)?.statusCode == 200)
             let item = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
             #expect(item["id"] as? Int == Int(url.lastPathComponent))
-            kill(process.processIdentifier, SIGINT)
+            kill(process.processIdentifier, signal)
             process.waitUntilExit()
             let text = try String(contentsOfFile: out, encoding: .utf8)
             #expect(process.terminationStatus == 0, "\(text)")
+            #expect(!text.contains("not loopback"), "\(text)")
+            #expect(!Self.listening(on: url.port ?? 0), "the port is free again")
             #expect(text.contains("stopped: 1 served"), "\(text)")
             #expect(processes(commandLineContaining: "Workloads/http-handling").isEmpty, "no server left behind")
+        }
+
+        /// Whether a TCP socket listens on `port` on this machine (`/proc/net/tcp`, state 0A).
+        static func listening(on port: Int) -> Bool {
+            let hex = String(format: ":%04X", port)
+            let table = (try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)) ?? ""
+            return table.split(separator: "\n").contains { line in
+                let fields = line.split(separator: " ")
+                return fields.count > 3 && fields[1].hasSuffix(hex) && fields[3] == "0A"
+            }
+        }
+
+        @Test("serving beyond loopback is said out loud")
+        func loopbackCheck() {
+            for host in ["127.0.0.1", "127.8.9.10", "::1", "localhost"] { #expect(ServeSession.isLoopback(host), "\(host)") }
+            for host in ["0.0.0.0", "10.0.0.1", "128.0.0.1", "127.0.0", "::", "example.com"] { #expect(!ServeSession.isLoopback(host), "\(host)") }
         }
 
         @Test("ftlab serve on a port in use fails (exit 1) and says why")
