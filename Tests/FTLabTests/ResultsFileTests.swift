@@ -64,7 +64,8 @@ import FTLabAnalysis
     @Test func nonNumericFigureNamesFileLineAndColumn() throws {
         var lines = ResultWriter.encode([ResultRow.columns] + Setup.gil.rows(throughput: [1, 2]).map(\.fields))
             .split(separator: "\n").map(String.init)
-        lines[2] = lines[2].replacingOccurrences(of: ",lines,", with: ",lines,fast,")
+        // Same field count (a torn tail would be set aside), one figure that is not a number.
+        lines[2] = lines[2].replacingOccurrences(of: #",lines,[^,]*,"#, with: ",lines,fast,", options: .regularExpression)
         let error = try #require(throws: ResultsError.self) {
             try ResultReader(text: lines.joined(separator: "\n") + "\n", path: "bad.csv")
         }

@@ -67,16 +67,13 @@ public struct ResultReader {
                 }
                 rows.append(try Self.decode(field, path: path, line: line))
             } catch {
-                // Damage in the last line is a torn tail; anywhere else it is not guessed at.
-                guard isLast else { throw error }
+                // A last line with the wrong number of fields is a torn tail (a cut-off write
+                // followed by a later newline, or a stray append); any other damage, and damage
+                // anywhere else, is not guessed at.
+                guard isLast, case let .badLine(_, _, fields, expected, _) = error else { throw error }
                 rejectedTail = ResultWriter.encode([record])
-                let reason = switch error {
-                case let .badLine(_, _, fields, expected, _): "\(fields) fields where the header has \(expected)"
-                case let .badValue(_, _, column, value, expected): "column \(column) has \"\(value)\", expected \(expected)"
-                default: error.description
-                }
-                warnings.append("\(path):\(line): the last line is malformed (\(reason)), as a torn write or a stray "
-                                + "append leaves it; it was left out")
+                warnings.append("\(path):\(line): the last line is malformed (\(fields) fields where the header has "
+                                + "\(expected)), as a torn write or a stray append leaves it; it was left out")
             }
         }
         self.rows = rows
