@@ -82,17 +82,26 @@ package struct LabBuilder {
     package let cache: LabCache
     package let reporter: PhaseReporter
 
-    /// Downloads the source unless cached and verifies its sha256; returns the tarball's path.
+    /// The verified source tarball: the cached one when its sha256 matches, else a fresh download
+    /// (a cached file that does not match, such as one cut off by an older ftlab, is replaced).
     package func fetchSource() async throws(LabError) -> String {
         let source = options.source
+        let cached = "\(cache.sources)/\(source.fileName)"
+        if FileManager.default.fileExists(atPath: cached) {
+            do throws(LabError) {
+                try await reporter.phase("source", "verify") { () async throws(LabError) in
+                    try await LabSource.verify(cached, sha256: source.sha256)
+                }
+                return cached
+            } catch {
+                reporter.say("source: \(cached) does not match its sha256; downloading it again")
+                try? FileManager.default.removeItem(atPath: cached)
+            }
+        }
         let log = BuildLog(path: "\(cache.logs)/download.log")
-        let tarball = try await reporter.phase("source", "download") { () async throws(LabError) in
+        return try await reporter.phase("source", "download") { () async throws(LabError) in
             try await source.fetch(into: cache, log: log)
         }
-        try await reporter.phase("source", "verify") { () async throws(LabError) in
-            try await LabSource.verify(tarball, sha256: source.sha256)
-        }
-        return tarball
     }
 
     /// Builds `target` from `tarball` and puts it at its prefix (replacing what was there). It is

@@ -39,7 +39,7 @@ public enum LabError: FTLabError, Equatable {
                 + LabPythons.buildPackages.joined(separator: " ")
         case .checksumMismatch(let file, let expected, let actual):
             "sha256 mismatch for \(file): expected \(expected), got \(actual);"
-                + " check --sha256, or delete the file if the download was damaged"
+                + " check --sha256 (a download that does not match is not kept)"
         case .badChecksum(let value):
             "--sha256 '\(value)' is not a sha256 (64 hex digits)"
         case .badVersion(let value, let reason):

@@ -178,4 +178,30 @@ struct LabKillTests {
         #expect(kept.status == 0)
         #expect(kept.stdout.contains("\(freethreaded.label): already built"), "\(kept.stdout)")
     }
+
+    @Test("a cached source that fails its sha256 is fetched again; a download that fails it is not kept",
+          .enabled(if: buildTools, "needs cc, make, tar, xz, sha256sum and curl"))
+    func damagedSource() async throws {
+        let source = try FakeCPythonSource()
+        let cache = LabCache(root: TestPaths.scratch("sourcecache"))
+        let cached = "\(cache.sources)/Python-3.13.5.tar.gz"
+        let fm = FileManager.default
+
+        let wrong = try ftlab(source.arguments(sha256: String(repeating: "0", count: 64)),
+                              environment: ["FTLAB_CACHE": cache.root])
+        #expect(wrong.status == 2)
+        #expect(wrong.stderr.contains("sha256 mismatch"), "\(wrong.stderr)")
+        #expect(!fm.fileExists(atPath: cached), "a mismatching download stays out of the cache")
+        #expect(((try? fm.contentsOfDirectory(atPath: cache.sources)) ?? []).isEmpty)
+
+        // A cut-off download under the final name, as an older ftlab or apt-get could leave.
+        try fm.createDirectory(atPath: cache.sources, withIntermediateDirectories: true)
+        let whole = try Data(contentsOf: URL(fileURLWithPath: source.tarball))
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: cached))
+        let again = try ftlab(source.arguments(), environment: ["FTLAB_CACHE": cache.root])
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        #expect(again.stdout.contains("\(cached) does not match its sha256; downloading it again"), "\(again.stdout)")
+        #expect(await LabSource.sha256(of: cached) == source.sha256)
+        #expect(LabPythons.builds(cache: cache).count == 2)
+    }
 }
