@@ -204,4 +204,90 @@ struct LabKillTests {
         #expect(await LabSource.sha256(of: cached) == source.sha256)
         #expect(LabPythons.builds(cache: cache).count == 2)
     }
+
+    @Test("kill -9 of `ftlab lab rootfs` mid-tarball and mid-assembly: `lab run` refuses, the next call finishes",
+          .enabled(if: findOnPath("sha256sum") != nil && findOnPath("tar") != nil, "needs tar and sha256sum"))
+    func killedRootfs() async throws {
+        let cache = LabCache(root: TestPaths.scratch("rootfscache"))
+        let rootfs = LabRootfs(cache: cache)
+        let tools = TestPaths.scratch("faketools")
+        // mmdebstrap: a tiny tarball (holding the pair's source, so no download is needed).
+        try script("""
+            #!/bin/sh
+            out=
+            for a in "$@"; do case "$a" in *.part) out="$a";; esac; done
+            echo partial > "$out"
+            if [ -n "$FAKE_MMDEBSTRAP_MARK" ]; then touch "$FAKE_MMDEBSTRAP_MARK"; fi
+            sleep "${FAKE_MMDEBSTRAP_SLEEP:-0}"
+            dir=$(mktemp -d)
+            mkdir -p "$dir/etc" "$dir/usr/bin" "$dir/opt/ftlab/cache/sources"
+            echo source > "$dir/opt/ftlab/cache/sources/\(LabPythons.pinnedSource.fileName)"
+            tar -cf "$out" -C "$dir" .
+            rm -rf "$dir"
+            """, at: "\(tools)/mmdebstrap")
+        // bwrap: runs nothing; the pair build inside can be made to sleep.
+        try script("""
+            #!/bin/sh
+            case "$*" in *"lab pythons"*)
+                if [ -n "$FAKE_PAIR_MARK" ]; then touch "$FAKE_PAIR_MARK"; fi
+                sleep "${FAKE_PAIR_SLEEP:-0}";;
+            esac
+            exit 0
+            """, at: "\(tools)/bwrap")
+        try script("#!/bin/sh\nexit 0\n", at: "\(tools)/tiny-ftlab")
+        let path = "\(tools):\(ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")"
+        let environment = ["FTLAB_CACHE": cache.root, "PATH": path]
+        let build = ["lab", "rootfs", "--ftlab", "\(tools)/tiny-ftlab"]
+        let labRun = ["lab", "run", "--results", TestPaths.scratch("labresults"), "--", "true"]
+        let fm = FileManager.default
+
+        // Cut off while the tarball is being written.
+        let tarballMark = cache.root + "/mmdebstrap"
+        let first = try KillableFTLab(build, environment: environment.merging(
+            ["FAKE_MMDEBSTRAP_MARK": tarballMark, "FAKE_MMDEBSTRAP_SLEEP": "600"]) { $1 })
+        defer { kill(-first.pid, SIGKILL) }
+        let inMmdebstrap = try await first.waitFor(tarballMark)
+        first.killGroup()
+        try #require(inMmdebstrap, "ftlab never started mmdebstrap: \(first.text)")
+        #expect(fm.fileExists(atPath: rootfs.tarball + ".part"))
+        for file in [rootfs.tarball, rootfs.checksumFile, rootfs.recipeFile] { #expect(!fm.fileExists(atPath: file)) }
+        let refusedNoTarball = try ftlab(labRun, environment: environment)
+        #expect(refusedNoTarball.status == 2)
+        #expect(refusedNoTarball.stderr.contains("no lab rootfs at"), "\(refusedNoTarball.stderr)")
+
+        // Cut off while the pair builds inside: the tarball is finished, the lab is not.
+        let pairMark = cache.root + "/pair"
+        let second = try KillableFTLab(build, environment: environment.merging(
+            ["FAKE_PAIR_MARK": pairMark, "FAKE_PAIR_SLEEP": "600"]) { $1 })
+        defer { kill(-second.pid, SIGKILL) }
+        let inPair = try await second.waitFor(pairMark)
+        second.killGroup()
+        try #require(inPair, "ftlab never reached the pair build: \(second.text)")
+        let id = try await rootfs.verifiedSHA256()
+        #expect(!fm.fileExists(atPath: rootfs.tarball + ".part"), "the cut-off tarball was removed")
+        #expect(rootfs.unpackedID() == id)
+        #expect(rootfs.treeID() == nil, "a lab whose assembly was cut off has no id")
+        let refusedUnassembled = try ftlab(labRun, environment: environment)
+        #expect(refusedUnassembled.status == 2)
+        #expect(refusedUnassembled.stderr.contains("was not fully assembled"), "\(refusedUnassembled.stderr)")
+
+        // The next call keeps the tarball and the unpacked tree, and finishes the lab.
+        let third = try ftlab(build, environment: environment)
+        #expect(third.status == 0, "\(third.stdout)\(third.stderr)")
+        #expect(third.stdout.contains("rootfs: already built (sha256 \(id))"), "\(third.stdout)")
+        #expect(!third.stdout.contains("unpack"), "the complete tree is not unpacked again")
+        #expect(rootfs.treeID() == id)
+        let runs = try ftlab(labRun, environment: environment)
+        #expect(runs.status == 0, "\(runs.stderr)")
+
+        // A tree without its unpack record (an unpack cut off) is unpacked afresh.
+        try fm.removeItem(atPath: rootfs.unpackedFile)
+        try fm.removeItem(atPath: rootfs.tree + LabRootfs.idFile)
+        try "stray".write(toFile: rootfs.tree + "/stray", atomically: true, encoding: .utf8)
+        let fourth = try ftlab(build, environment: environment)
+        #expect(fourth.status == 0, "\(fourth.stdout)\(fourth.stderr)")
+        #expect(fourth.stdout.contains("unpack"), "\(fourth.stdout)")
+        #expect(!fm.fileExists(atPath: rootfs.tree + "/stray"))
+        #expect(rootfs.unpackedID() == id && rootfs.treeID() == id)
+    }
 }
