@@ -60,9 +60,10 @@ public struct LabRootfs: Sendable, Equatable {
         return id.isEmpty ? nil : id
     }
 
-    /// The id of the tarball the tree was completely unpacked from, or nil; a tree assembled
-    /// before `tree.unpacked` existed counts by its id file.
+    /// The id of the tarball the tree was completely unpacked from, or nil (also when the tree is
+    /// gone); a tree assembled before `tree.unpacked` existed counts by its id file.
     public func unpackedID() -> String? {
+        guard FileManager.default.fileExists(atPath: tree) else { return nil }
         guard let data = FileManager.default.contents(atPath: unpackedFile) else { return treeID() }
         let id = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return id.isEmpty ? nil : id
