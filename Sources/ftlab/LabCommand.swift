@@ -31,7 +31,8 @@ struct LabCommand: AsyncParsableCommand {
                 (labels then follow the version: cpython-3.14.0, cpython-3.14.0t).
 
                 A build takes 2-3 minutes on 2 cores (no PGO, no pip, no test suite). Builds that \
-                exist and probe correctly are kept ("already built"). Each build's output goes to \
+                exist and probe correctly are kept ("already built"); a build cut off part way \
+                (Ctrl-C, kill -9) never appears under pythons/ and is redone. Each build's output goes to \
                 <cache>/logs/<label>.log. Build dependencies on Debian: apt-get install \
                 \(LabPythons.buildPackages.joined(separator: " "))
                 """

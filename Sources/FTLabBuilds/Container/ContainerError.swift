@@ -75,7 +75,8 @@ public enum ContainerError: FTLabError, Equatable {
                 + " runtime linked in: swift build -c release --static-swift-stdlib, then"
                 + " ftlab lab rootfs --ftlab .build/release/ftlab"
         case let .labNotAssembled(tree):
-            "the lab at \(tree) is missing or was unpacked from another rootfs; run: ftlab lab rootfs"
+            "the lab at \(tree) is missing, was unpacked from another rootfs or was not fully assembled;"
+                + " run: ftlab lab rootfs"
         case let .resultsNotWritable(path, reason):
             "results directory \(path) is not usable: \(reason); pass a writable --results DIR"
         case .missingCommand:

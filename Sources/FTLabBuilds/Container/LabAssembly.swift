@@ -36,13 +36,19 @@ public struct LabAssembly {
         let lock = LabCache(root: rootfs.directory)
         let id = try await withCacheLock(lock, waiting: { reporter.say("waiting for another ftlab lab build (\($0))") }) {
             () async throws(ContainerError) -> String in
+            builder.removeLeftovers()
             let (id, built) = try await builder.ensureTarball(force: force)
             if checkReproducible { try await builder.checkReproducible(id: id, justBuilt: built) }
-            if rootfs.treeID() != id { try await unpack(id) }
+            // The tree's id file says the lab is assembled: it goes before anything in the tree
+            // changes and comes back once the pair is built, so a cut-off assembly is never run.
+            let unpacked = rootfs.unpackedID()
+            try? FileManager.default.removeItem(atPath: rootfs.tree + LabRootfs.idFile)
+            if unpacked != id { try await unpack(id) }
             try await install(binary: binary, labDirectory: (listPath as NSString).deletingLastPathComponent)
             try await checkBinaryRuns(binary)
             try await seedSource()
             try await buildPair()
+            try write(id + "\n", to: rootfs.tree + LabRootfs.idFile)
             return id
         }
         let manifest = FileManager.default.contents(atPath: rootfs.manifest).map { String(decoding: $0, as: UTF8.self) }
@@ -57,17 +63,26 @@ public struct LabAssembly {
     }
 
     /// Unpacks the verified tarball into a fresh tree (device nodes left out: bwrap makes /dev)
-    /// and writes the lab's id into it, last, so a cut-off unpack is redone.
+    /// and records its id in `tree.unpacked`, last, so a cut-off unpack is redone.
     private func unpack(_ id: String) async throws(ContainerError) {
         let tree = rootfs.tree
+        try? FileManager.default.removeItem(atPath: rootfs.unpackedFile)
         try? FileManager.default.removeItem(atPath: tree)
         try? FileManager.default.createDirectory(atPath: tree, withIntermediateDirectories: true)
         let log = BuildLog(path: rootfs.directory + "/unpack.log")
         try await reporter.phase("lab", "unpack") { () async throws(ContainerError) in
             _ = try await rootfs.verifiedSHA256()
-            guard await log.run("tar", ["-xf", rootfs.tarball, "-C", tree, "--numeric-owner", "--exclude=./dev/*"]),
-                FileManager.default.createFile(atPath: tree + LabRootfs.idFile, contents: Data((id + "\n").utf8))
+            guard await log.run("tar", ["-xf", rootfs.tarball, "-C", tree, "--numeric-owner", "--exclude=./dev/*"])
             else { throw .stepFailed(step: "unpack", log: log.path, tail: log.tail()) }
+        }
+        try write(id + "\n", to: rootfs.unpackedFile)
+    }
+
+    private func write(_ text: String, to path: String) throws(ContainerError) {
+        do throws(AtomicPlacement.Failure) {
+            try AtomicPlacement.write(Data(text.utf8), to: path)
+        } catch {
+            throw .cannotWrite(path: path, reason: error.reason)
         }
     }
 
@@ -102,19 +117,34 @@ public struct LabAssembly {
     }
 
     /// Puts the pinned CPython source (fetched into the host cache and verified) into the lab's
-    /// cache, so the pair builds inside without a network.
+    /// cache, so the pair builds inside without a network. The host cache is locked while it is
+    /// fetched, and the copy is renamed into place once complete.
     private func seedSource() async throws(ContainerError) {
         let source = LabPythons.pinnedSource
         let target = "\(rootfs.tree)\(LabRootfs.cache)/sources/\(source.fileName)"
         guard !FileManager.default.fileExists(atPath: target) else { return }
+        let tarball: String
         do throws(LabError) {
             let builder = LabBuilder(options: try LabBuildOptions(), cache: cache, reporter: reporter)
-            let tarball = try await builder.fetchSource()
-            try? FileManager.default.createDirectory(
-                atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try? FileManager.default.copyItem(atPath: tarball, toPath: target)
+            tarball = try await withCacheLock(cache, waiting: { reporter.say("waiting for another ftlab build to finish (\($0))") }) {
+                () async throws(LabError) in try await builder.fetchSource()
+            }
         } catch {
             throw .source(error)
+        }
+        let partial = target + ".part"
+        try? FileManager.default.createDirectory(
+            atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try? FileManager.default.removeItem(atPath: partial)
+        do {
+            try FileManager.default.copyItem(atPath: tarball, toPath: partial)
+        } catch {
+            throw .cannotWrite(path: partial, reason: "\(error)")
+        }
+        do throws(AtomicPlacement.Failure) {
+            try AtomicPlacement.move(partial, to: target)
+        } catch {
+            throw .cannotWrite(path: target, reason: error.reason)
         }
     }
 

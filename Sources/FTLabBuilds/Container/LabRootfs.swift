@@ -9,7 +9,10 @@ import FTLabRunner
 ///     rootfs.tar.manifest     package=version of every installed package (dpkg-query)
 ///     rootfs.tar.recipe       the recipe fingerprint it was built from
 ///     debs/                   downloaded packages, reused by the next build
-///     tree/                   the tarball unpacked, plus /opt/ftlab (ftlab, corpus, the pair)
+///     tree/                   the tarball unpacked, plus /opt/ftlab (ftlab, corpus, the pair);
+///                             its /etc/ftlab-lab-id, written last, says it is assembled
+///     tree.unpacked           the id of the tarball the tree was unpacked from, written once
+///                             the unpack is complete
 public struct LabRootfs: Sendable, Equatable {
     public var directory: String
 
@@ -23,6 +26,7 @@ public struct LabRootfs: Sendable, Equatable {
     public var recipeFile: String { tarball + ".recipe" }
     public var debCache: String { directory + "/debs" }
     public var tree: String { directory + "/tree" }
+    public var unpackedFile: String { directory + "/tree.unpacked" }
     public var log: String { directory + "/rootfs.log" }
 
     /// Inside the lab: ftlab's home, holding `bin/ftlab`, `Workloads/`, `lab/` and the cache.
@@ -52,6 +56,15 @@ public struct LabRootfs: Sendable, Equatable {
     /// The id of the lab unpacked in `tree`, or nil when there is none.
     public func treeID() -> String? {
         guard let data = FileManager.default.contents(atPath: tree + Self.idFile) else { return nil }
+        let id = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return id.isEmpty ? nil : id
+    }
+
+    /// The id of the tarball the tree was completely unpacked from, or nil (also when the tree is
+    /// gone); a tree assembled before `tree.unpacked` existed counts by its id file.
+    public func unpackedID() -> String? {
+        guard FileManager.default.fileExists(atPath: tree) else { return nil }
+        guard let data = FileManager.default.contents(atPath: unpackedFile) else { return treeID() }
         let id = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return id.isEmpty ? nil : id
     }

@@ -20,7 +20,8 @@ package struct RootfsBuilder {
             reporter.say("rootfs: already built (sha256 \(sha))")
             return (sha, false)
         }
-        for file in [rootfs.checksumFile, rootfs.recipeFile] { try? FileManager.default.removeItem(atPath: file) }
+        // The recipe file is what marks a finished tarball: it goes first and comes back last.
+        for file in [rootfs.recipeFile, rootfs.checksumFile] { try? FileManager.default.removeItem(atPath: file) }
         let sha = try await build(into: rootfs.tarball, manifest: rootfs.manifest)
         try write(LabRootfs.checksumLine(sha), to: rootfs.checksumFile)
         try write(recipe.fingerprint, to: rootfs.recipeFile)
@@ -61,11 +62,10 @@ package struct RootfsBuilder {
             guard await log.run("env", environment + ["mmdebstrap"] + recipe.arguments(output: partial, manifest: manifest))
             else { throw .stepFailed(step: "rootfs build", log: log.path, tail: log.tail()) }
         }
-        do {
-            try? FileManager.default.removeItem(atPath: output)
-            try FileManager.default.moveItem(atPath: partial, toPath: output)
+        do throws(AtomicPlacement.Failure) {
+            try AtomicPlacement.move(partial, to: output)
         } catch {
-            throw .cannotWrite(path: output, reason: "\(error)")
+            throw .cannotWrite(path: output, reason: error.reason)
         }
         guard let sha = await LabSource.sha256(of: output) else {
             throw .stepFailed(step: "rootfs sha256", log: log.path, tail: "sha256sum could not read \(output)")
@@ -74,9 +74,21 @@ package struct RootfsBuilder {
         return sha
     }
 
+    /// Removes what a killed build left: a tarball being written, the scratch tarballs of a
+    /// reproducibility check (the `.kept` manifests of a failed check stay). Called holding the
+    /// lab's lock.
+    package func removeLeftovers() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: rootfs.directory)) ?? []
+        for name in names where name.hasSuffix(".part") || (name.hasPrefix("rootfs-check-") && !name.hasSuffix(".kept")) {
+            try? FileManager.default.removeItem(atPath: "\(rootfs.directory)/\(name)")
+        }
+    }
+
     private func write(_ text: String, to path: String) throws(ContainerError) {
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
-            throw .cannotWrite(path: path, reason: "the file cannot be created")
+        do throws(AtomicPlacement.Failure) {
+            try AtomicPlacement.write(Data(text.utf8), to: path)
+        } catch {
+            throw .cannotWrite(path: path, reason: error.reason)
         }
     }
 }

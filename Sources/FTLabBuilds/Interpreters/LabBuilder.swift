@@ -16,6 +16,7 @@ extension LabPythons {
     private static func buildLocked(
         _ options: LabBuildOptions, cache: LabCache, reporter: PhaseReporter
     ) async throws(LabError) -> [Interpreter] {
+        removeLeftovers(cache: cache, reporter: reporter)
         let targets = LabTarget.pair(options.version)
         var kept: [LabTarget: Interpreter] = [:]
         for target in targets where !options.force {
@@ -40,6 +41,20 @@ extension LabPythons {
             }
         }
         return built
+    }
+
+    /// Removes what a killed or failed build left: everything under `build/`, and prefixes under
+    /// `pythons/` without a manifest. Called holding the cache lock, so no live build is touched.
+    private static func removeLeftovers(cache: LabCache, reporter: PhaseReporter) {
+        let fm = FileManager.default
+        let unfinished = ((try? fm.contentsOfDirectory(atPath: cache.pythons)) ?? [])
+            .filter { LabTarget(label: $0) != nil && !fm.fileExists(atPath: cache.manifestPath($0)) }
+            .map(cache.prefix)
+        let work = ((try? fm.contentsOfDirectory(atPath: cache.work)) ?? []).map { "\(cache.work)/\($0)" }
+        for path in (unfinished + work).sorted() {
+            reporter.say("removing what an unfinished build left: \(path)")
+            try? fm.removeItem(atPath: path)
+        }
     }
 
     /// Refuses to start when a tool the build needs is not on PATH.
@@ -67,25 +82,37 @@ package struct LabBuilder {
     package let cache: LabCache
     package let reporter: PhaseReporter
 
-    /// Downloads the source unless cached and verifies its sha256; returns the tarball's path.
+    /// The verified source tarball: the cached one when its sha256 matches, else a fresh download
+    /// (a cached file that does not match, such as one cut off by an older ftlab, is replaced).
     package func fetchSource() async throws(LabError) -> String {
         let source = options.source
+        let cached = "\(cache.sources)/\(source.fileName)"
+        if FileManager.default.fileExists(atPath: cached) {
+            do throws(LabError) {
+                try await reporter.phase("source", "verify") { () async throws(LabError) in
+                    try await LabSource.verify(cached, sha256: source.sha256)
+                }
+                return cached
+            } catch {
+                reporter.say("source: \(cached) does not match its sha256; downloading it again")
+                try? FileManager.default.removeItem(atPath: cached)
+            }
+        }
         let log = BuildLog(path: "\(cache.logs)/download.log")
-        let tarball = try await reporter.phase("source", "download") { () async throws(LabError) in
+        return try await reporter.phase("source", "download") { () async throws(LabError) in
             try await source.fetch(into: cache, log: log)
         }
-        try await reporter.phase("source", "verify") { () async throws(LabError) in
-            try await LabSource.verify(tarball, sha256: source.sha256)
-        }
-        return tarball
     }
 
-    /// Builds `target` from `tarball` into its prefix (replacing what was there) and writes its manifest.
+    /// Builds `target` from `tarball` and puts it at its prefix (replacing what was there). It is
+    /// installed under a DESTDIR, probed there, given its manifest, and only then renamed into
+    /// place: a prefix is complete with its manifest, or absent.
     package func build(_ target: LabTarget, from tarball: String) async throws(LabError) -> Interpreter {
         let log = BuildLog(path: "\(cache.logs)/\(target.label).log")
         let prefix = cache.prefix(target.label)
-        let buildDir = cache.buildDir(target)
-        for directory in [prefix, buildDir] { try? FileManager.default.removeItem(atPath: directory) }
+        let buildDir = cache.buildDir(target), destdir = cache.destdir(target)
+        let staged = destdir + prefix
+        for directory in [buildDir, destdir] { try? FileManager.default.removeItem(atPath: directory) }
         try? FileManager.default.createDirectory(atPath: buildDir, withIntermediateDirectories: true)
         let flags = ["--prefix=\(prefix)"] + LabPythons.configureFlags
             + (options.optimizations ? LabPythons.optimizationFlags : [])
@@ -98,11 +125,11 @@ package struct LabBuilder {
         }
         try await step(target, "configure", log) { await log.run("\(buildDir)/configure", flags, in: buildDir) }
         try await step(target, "make", log) { await log.run("make", ["-j\(options.jobs)"], in: buildDir) }
-        try await step(target, "install", log) { await log.run("make", ["install"], in: buildDir) }
+        try await step(target, "install", log) { await log.run("make", ["install", "DESTDIR=\(destdir)"], in: buildDir) }
         let elapsed = Int(MonotonicClock.seconds(since: start))
 
         let interpreter = try await reporter.phase(target.label, "probe") { () async throws(LabError) in
-            try await probe(target, log: log)
+            try await probe(target, "\(staged)/\(target.executable)", log: log)
         }
         let missing = await missingModules(interpreter.path)
         if !missing.isEmpty {
@@ -110,13 +137,20 @@ package struct LabBuilder {
                 + " install \(Set(missing.map(\.package)).sorted().joined(separator: " ")) and rebuild with --force")
         }
         let manifest = LabManifest(
-            label: target.label, version: target.version, build: target.build, executable: interpreter.path,
+            label: target.label, version: target.version, build: target.build,
+            executable: InterpreterProbe.absolute(cache.executable(target)),
             source: options.source.manifestEntry, configureFlags: flags, compiler: compiler ?? "unknown",
             sysVersion: interpreter.sysVersion, missingModules: missing.map(\.module), buildSeconds: Double(elapsed),
             builtUTC: ISO8601DateFormatter().string(from: Date()))
-        _ = FileManager.default.createFile(atPath: cache.manifestPath(target.label), contents: Data((manifest.json() + "\n").utf8))
-        try? FileManager.default.removeItem(atPath: buildDir)
-        var result = interpreter
+        do throws(AtomicPlacement.Failure) {
+            try AtomicPlacement.write(Data((manifest.json() + "\n").utf8), to: "\(staged)/\(LabManifest.fileName)")
+            try? FileManager.default.createDirectory(atPath: cache.pythons, withIntermediateDirectories: true)
+            try AtomicPlacement.move(staged, to: prefix, aside: cache.replacedPrefix(target))
+        } catch {
+            throw .cannotWrite(path: prefix, reason: error.reason)
+        }
+        for directory in [buildDir, destdir] { try? FileManager.default.removeItem(atPath: directory) }
+        var result = try await probe(target, cache.executable(target), log: log)
         result.sourceSHA256 = manifest.source.sha256
         return result
     }
@@ -131,10 +165,11 @@ package struct LabBuilder {
         }
     }
 
-    private func probe(_ target: LabTarget, log: BuildLog) async throws(LabError) -> Interpreter {
+    /// Probes `executable` and refuses anything but the CPython version and build of `target`.
+    private func probe(_ target: LabTarget, _ executable: String, log: BuildLog) async throws(LabError) -> Interpreter {
         let interpreter: Interpreter
         do {
-            interpreter = try await InterpreterProbe.probe(cache.executable(target), label: target.label)
+            interpreter = try await InterpreterProbe.probe(executable, label: target.label)
         } catch {
             log.write("probe: \(error)")
             throw .phaseFailed(label: target.label, phase: "probe", log: log.path, tail: "\(error)")

@@ -22,6 +22,8 @@ public enum LabError: FTLabError, Equatable {
     case phaseFailed(label: String, phase: String, log: String, tail: String)
     /// The built interpreter is not what was asked for.
     case probeMismatch(label: String, expected: String, found: String)
+    /// A finished file or folder could not be put in place.
+    case cannotWrite(path: String, reason: String)
 
     public var exitCode: Int32 {
         switch self {
@@ -37,7 +39,7 @@ public enum LabError: FTLabError, Equatable {
                 + LabPythons.buildPackages.joined(separator: " ")
         case .checksumMismatch(let file, let expected, let actual):
             "sha256 mismatch for \(file): expected \(expected), got \(actual);"
-                + " check --sha256, or delete the file if the download was damaged"
+                + " check --sha256 (a download that does not match is not kept)"
         case .badChecksum(let value):
             "--sha256 '\(value)' is not a sha256 (64 hex digits)"
         case .badVersion(let value, let reason):
@@ -57,6 +59,8 @@ public enum LabError: FTLabError, Equatable {
             "\(label): \(phase) failed; last lines of \(log):\n\(tail)\nfull log: \(log)"
         case .probeMismatch(let label, let expected, let found):
             "\(label): the built interpreter is \(found), expected \(expected)"
+        case .cannotWrite(let path, let reason):
+            "cannot write \(path): \(reason)"
         }
     }
 }

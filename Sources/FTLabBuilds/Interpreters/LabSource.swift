@@ -49,14 +49,16 @@ public enum LabSource: Sendable, Equatable {
         }
     }
 
-    /// Puts the tarball into `cache.sources` unless it is already there; returns its path.
+    /// Downloads the tarball into `<sources>/partial`, checks its sha256, and only then renames it
+    /// to `<sources>/<file>`, so a cut-off or damaged download never sits in the cache under its
+    /// final name; returns that path. Called holding the cache lock.
     package func fetch(into cache: LabCache, log: BuildLog) async throws(LabError) -> String {
         let target = "\(cache.sources)/\(fileName)"
-        if FileManager.default.fileExists(atPath: target) {
-            log.write("\(target) is already downloaded")
-            return target
-        }
-        try? FileManager.default.createDirectory(atPath: cache.sources, withIntermediateDirectories: true)
+        let partial = "\(cache.sources)/partial"
+        try? FileManager.default.removeItem(atPath: partial)
+        try? FileManager.default.createDirectory(atPath: partial, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: partial) }
+        let download = "\(partial)/\(fileName)"
         switch self {
         case .debian(let package, let suite, let file, _):
             let list = try LabPythons.aptSourcesList(suite: suite)
@@ -66,18 +68,21 @@ public enum LabSource: Sendable, Equatable {
                 "-o", "Dir::State::Lists=\(cache.aptLists)", "-o", "APT::Sandbox::User=root",
             ]
             guard await log.run("apt-get", options + ["update"]),
-                await log.run("apt-get", options + ["source", "--download-only", package], in: cache.sources)
+                await log.run("apt-get", options + ["source", "--download-only", package], in: partial)
             else { throw .phaseFailed(label: file, phase: "download", log: log.path, tail: log.tail()) }
-            guard FileManager.default.fileExists(atPath: target) else {
-                throw .sourceFileMissing(file: file, directory: cache.sources, log: log.path)
+            guard FileManager.default.fileExists(atPath: download) else {
+                throw .sourceFileMissing(file: file, directory: partial, log: log.path)
             }
         case .url(let url, _):
-            let partial = target + ".part"
-            guard await log.run("curl", ["-fL", "--retry", "3", "--no-progress-meter", "-o", partial, url]) else {
-                try? FileManager.default.removeItem(atPath: partial)
+            guard await log.run("curl", ["-fL", "--retry", "3", "--no-progress-meter", "-o", download, url]) else {
                 throw .phaseFailed(label: fileName, phase: "download", log: log.path, tail: log.tail())
             }
-            try? FileManager.default.moveItem(atPath: partial, toPath: target)
+        }
+        try await Self.verify(download, sha256: sha256)
+        do throws(AtomicPlacement.Failure) {
+            try AtomicPlacement.move(download, to: target)
+        } catch {
+            throw .cannotWrite(path: target, reason: error.reason)
         }
         return target
     }

@@ -11,6 +11,8 @@ public enum InterpreterError: FTLabError, Equatable {
     case unknownLabel(String, known: [String])
     /// A lab label whose build is not in the cache.
     case notBuilt(label: String, executable: String)
+    /// A path inside a lab build that never finished (cut off before its manifest was written).
+    case unfinishedBuild(path: String, folder: String)
 
     public var description: String {
         switch self {
@@ -32,6 +34,9 @@ public enum InterpreterError: FTLabError, Equatable {
         case .notBuilt(let label, let executable):
             "lab interpreter '\(label)' is not built (no \(executable));"
                 + " build it with `ftlab lab pythons`\(Self.buildHint(label)) (2-3 minutes per interpreter)"
+        case .unfinishedBuild(let path, let folder):
+            "'\(path)' belongs to a lab build that did not finish (\(folder) has no \(LabManifest.fileName));"
+                + " run `ftlab lab pythons` again to redo it"
         }
     }
 

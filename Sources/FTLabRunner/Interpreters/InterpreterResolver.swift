@@ -31,7 +31,11 @@ public enum InterpreterResolver {
     }
 
     /// Probes a path; an executable inside a lab prefix keeps its lab label and source sha256.
+    /// One inside an unfinished lab build is refused: it may be half installed.
     private static func probePath(_ path: String, cache: LabCache) async throws(InterpreterError) -> Interpreter {
+        if let folder = cache.unfinishedBuild(containing: InterpreterProbe.absolute(path)) {
+            throw .unfinishedBuild(path: path, folder: folder)
+        }
         let prefix = ((InterpreterProbe.absolute(path) as NSString).deletingLastPathComponent as NSString)
             .deletingLastPathComponent
         let manifest = LabManifest.read(at: "\(prefix)/\(LabManifest.fileName)")

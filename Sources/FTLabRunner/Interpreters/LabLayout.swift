@@ -69,7 +69,29 @@ public struct LabCache: Sendable, Equatable {
     package var sources: String { "\(root)/sources" }
     package var logs: String { "\(root)/logs" }
     package var aptLists: String { "\(root)/apt/lists" }
-    package func buildDir(_ target: LabTarget) -> String { "\(root)/build/\(target.label)" }
+    /// Builds in progress: nothing here is finished, and the next build removes what is left.
+    package var work: String { "\(root)/build" }
+    package func buildDir(_ target: LabTarget) -> String { "\(work)/\(target.label)" }
+    /// `make install DESTDIR=`: the prefix is installed under it and moved into place once complete.
+    package func destdir(_ target: LabTarget) -> String { "\(work)/\(target.label).destdir" }
+    /// Where a replaced prefix goes for the moment between the two renames.
+    package func replacedPrefix(_ target: LabTarget) -> String { "\(work)/\(target.label).old" }
     package func executable(_ target: LabTarget) -> String { "\(prefix(target.label))/\(target.executable)" }
     package func manifestPath(_ label: String) -> String { "\(prefix(label))/\(LabManifest.fileName)" }
+
+    /// The unfinished lab build `path` lies in, if any: a folder under `build/`, or a prefix
+    /// under `pythons/` without a manifest (an install that was cut off). Symlinks are followed.
+    package func unfinishedBuild(containing path: String) -> String? {
+        func resolved(_ path: String) -> String { URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
+        let real = resolved(path)
+        for (base, manifestMarksFinished) in [(resolved(work), false), (resolved(pythons), true)] {
+            guard real.hasPrefix(base + "/"), let name = real.dropFirst(base.count + 1).split(separator: "/").first
+            else { continue }
+            let folder = "\(base)/\(name)"
+            guard FileManager.default.fileExists(atPath: folder) else { return nil }
+            let finished = manifestMarksFinished && FileManager.default.fileExists(atPath: "\(folder)/\(LabManifest.fileName)")
+            return finished ? nil : folder
+        }
+        return nil
+    }
 }

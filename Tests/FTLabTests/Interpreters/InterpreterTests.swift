@@ -145,6 +145,21 @@ struct InterpreterRefusalTests {
         }
         #expect(error?.description.contains("--version 3.14.0 --source-url URL --sha256 HEX") == true)
     }
+
+    @Test("paths in build/ or in a prefix without a manifest are unfinished; a finished prefix is not")
+    func unfinishedBuilds() throws {
+        let cache = LabCache(root: TestPaths.scratch("unfinished"))
+        let target = LabTarget(version: "3.13.5", build: .gil)
+        let fm = FileManager.default
+        #expect(cache.unfinishedBuild(containing: cache.executable(target)) == nil, "no prefix at all: not built")
+        try fm.createDirectory(atPath: cache.prefix(target.label) + "/bin", withIntermediateDirectories: true)
+        #expect(cache.unfinishedBuild(containing: cache.executable(target)) == cache.prefix(target.label))
+        try "{}".write(toFile: cache.manifestPath(target.label), atomically: true, encoding: .utf8)
+        #expect(cache.unfinishedBuild(containing: cache.executable(target)) == nil)
+        try fm.createDirectory(atPath: cache.destdir(target), withIntermediateDirectories: true)
+        #expect(cache.unfinishedBuild(containing: cache.destdir(target) + "/x/bin/python3.13") == cache.destdir(target))
+        #expect(cache.unfinishedBuild(containing: "/usr/bin/python3") == nil)
+    }
 }
 
 @Suite("Lab sources and options")
