@@ -144,18 +144,9 @@ extension LoadSensitiveTests {
         @Test("Ctrl-C during a server run kills the server's process group and exits 130")
         func interrupt() async throws {
             let csv = TestPaths.scratch() + "/int.csv"
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: TestPaths.ftlab)
-            process.arguments = ["run", "http-handling/thread-pool", "--python", PinnedPair.gil, "--threads", "1",
-                                 "--processes", "1", "--samples", "100", "--target-seconds", "0.2", "-o", csv]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            var serverPID: Int32?
-            for _ in 0..<300 where serverPID == nil {
-                try await Task.sleep(for: .milliseconds(100))
-                serverPID = processes(commandLineContaining: "Workloads/http-handling").first
-            }
+            let process = try launchFTLab(["run", "http-handling/thread-pool", "--python", PinnedPair.gil, "--threads", "1",
+                                           "--processes", "1", "--samples", "100", "--target-seconds", "0.2", "-o", csv])
+            let serverPID = try await waitFor { processes(commandLineContaining: "Workloads/http-handling").first }
             let pid = try #require(serverPID, "the server never started")
             try await Task.sleep(for: .milliseconds(500))
             kill(process.processIdentifier, SIGINT)

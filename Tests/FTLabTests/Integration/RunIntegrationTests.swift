@@ -137,20 +137,11 @@ extension LoadSensitiveTests {
         func interrupt(signal: Int32) async throws {
             let dir = TestPaths.scratch()
             let csv = dir + "/int.csv"
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: TestPaths.ftlab)
-            process.arguments = ["run", "tiny/sum", "hangs", "--workloads-dir", TestPaths.fixtures + "/workloads",
-                                 "--workloads-dir", TestPaths.fixtures + "/faulty-workloads", "--python", PinnedPair.gil,
-                                 "--threads", "1", "--timeout", "120", "-o", csv] + Self.tiny
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try launchFTLab(["run", "tiny/sum", "hangs", "--workloads-dir", TestPaths.fixtures + "/workloads",
+                                           "--workloads-dir", TestPaths.fixtures + "/faulty-workloads", "--python", PinnedPair.gil,
+                                           "--threads", "1", "--timeout", "120", "-o", csv] + Self.tiny)
             // Wait until the hanging workload's interpreter is running.
-            var hangPID: Int32?
-            for _ in 0..<300 where hangPID == nil {
-                try await Task.sleep(for: .milliseconds(100))
-                hangPID = processes(commandLineContaining: "faulty-workloads/hangs").first
-            }
+            let hangPID = try await waitFor { processes(commandLineContaining: "faulty-workloads/hangs").first }
             let pid = try #require(hangPID, "the hanging workload never started")
             kill(process.processIdentifier, signal)
             process.waitUntilExit()
@@ -168,12 +159,7 @@ extension LoadSensitiveTests {
             let args = ["run", "tiny", "--workloads-dir", TestPaths.fixtures + "/workloads", "--python", PinnedPair.gil,
                         "--threads", "1,2", "--processes", "3", "--samples", "2", "--warmups", "1", "--target-seconds", "0.05",
                         "-o", csv]
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: TestPaths.ftlab)
-            process.arguments = args
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try launchFTLab(args)
             // Kill it once some, but not all, processes have written their rows.
             for _ in 0..<600 {
                 try await Task.sleep(for: .milliseconds(50))

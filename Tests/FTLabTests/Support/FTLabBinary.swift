@@ -9,3 +9,24 @@ func ftlab(_ arguments: String...) throws -> (status: Int32, stdout: String, std
 func ftlab(_ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
     try runProgram(TestPaths.ftlab, arguments, environment: environment)
 }
+
+/// Starts the built `ftlab` binary with `arguments` and returns at once (output discarded),
+/// for tests that signal or kill it mid-run.
+func launchFTLab(_ arguments: [String]) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: TestPaths.ftlab)
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+}
+
+/// Polls every 100 ms, for up to 30 s, until `find` gives a value.
+func waitFor<T>(_ find: () throws -> T?) async throws -> T? {
+    for _ in 0..<300 {
+        if let value = try find() { return value }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    return nil
+}
