@@ -85,6 +85,19 @@ struct RunCommand: AsyncParsableCommand {
             + "leave headroom.", valueName: "SIZE"))
     var memoryLimit: String?
 
+    @Option(name: .customLong("ci-target"), help: ArgumentHelp(
+        "Measure until precise: after the first processes, add rounds of one more process to exactly the "
+            + "configurations whose 95% throughput CI is wider than this half-width, e.g. 2%, until each meets "
+            + "it, has --max-processes, or --budget is spent.", valueName: "PCT"))
+    var ciTarget: String?
+
+    @Option(help: ArgumentHelp("With --ci-target: wall-clock time the run may take, e.g. 30m (no process starts after it).",
+                               valueName: "DURATION"))
+    var budget: String = "30m"
+
+    @Option(name: .customLong("max-processes"), help: "With --ci-target: processes per configuration at most.")
+    var maxProcesses: Int = 30
+
     @Flag(help: "Skip configurations already complete in the output file.")
     var resume = false
 
@@ -105,6 +118,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let threads { do { _ = try parseThreadList(threads) } catch { throw ValidationError(error.description) } }
         if let memoryLimit { do { _ = try MemoryLimit(parsing: memoryLimit) } catch { throw ValidationError(error.description) } }
+        _ = try precisionTarget()
         for setting in abEnvSettings {
             do { _ = try EnvSetting.parse(setting) } catch { throw ValidationError(error.description) }
         }
@@ -153,18 +167,55 @@ struct RunCommand: AsyncParsableCommand {
         let units = SuiteRunner.schedule(plan.configurations, processes: repetition.processes)
         InterruptHandler.install()
         let suite = Suite(runner: runner, rowMaker: RowMaker(identity: identity))
-        let report = try await suite.run(units, completed: output.completed, writer: writer, progress: Progress(quiet: quiet))
+        let report: SuiteReport
+        var standings: [PrecisionTarget.Standing] = []
+        if let target = try precisionTarget() {
+            let earlier = resume ? (try? ResultReader(path: output.path).rows) ?? [] : []
+            (report, standings) = try await suite.run(
+                units, until: target, configurations: plan.configurations, completed: output.completed,
+                earlier: earlier, writer: writer, progress: Progress(quiet: quiet))
+        } else {
+            report = try await suite.run(units, completed: output.completed, writer: writer, progress: Progress(quiet: quiet))
+        }
 
         let allRows = try ResultReader(path: output.path).rows
         print(ScalingSummary(rows: allRows).text(color: TerminalStyle.colorEnabled()))
         let servers = ServerSummary(rows: allRows)
         if !servers.isEmpty { print(servers.text()) }
+        if let target = try precisionTarget() { print(Self.precisionSummary(standings, target: target)) }
         print("results: \(output.path) (\(allRows.count) rows; per-process logs in \(output.logDirectory))")
         // Without selectors the run meant every workload, the broken ones too.
         let skippedBroken = selectors.isEmpty ? catalog.broken : []
         if !skippedBroken.isEmpty { print("skipped \(skippedBroken.count) broken workload(s): \(skippedBroken.map(\.name).joined(separator: ", "))") }
         if report.interrupted { throw ExitCode(130) }
         if report.processesFailed > 0 || allRows.contains(where: { $0.status != .ok }) || !skippedBroken.isEmpty { throw ExitCode(1) }
+    }
+
+    /// `--ci-target`, `--budget` and `--max-processes` as one target; nil without `--ci-target`.
+    func precisionTarget() throws -> PrecisionTarget? {
+        guard let ciTarget else { return nil }
+        guard maxProcesses >= 1 else { throw ValidationError("bad --max-processes \(maxProcesses); expected a positive integer") }
+        do {
+            return PrecisionTarget(halfWidth: try PrecisionTarget.parseHalfWidth(ciTarget),
+                                   budgetSeconds: try PrecisionTarget.parseDuration(budget), maxProcesses: maxProcesses)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// How the precision target went: how many met it, the processes used, and each miss.
+    static func precisionSummary(_ standings: [PrecisionTarget.Standing], target: PrecisionTarget) -> String {
+        let misses = target.misses(standings)
+        let used = standings.map(\.processes)
+        var lines = ["precision: \(standings.count - misses.count) of \(standings.count) configurations within ±"
+                     + NumberFormat.percent(target.halfWidth) + " (processes per configuration: "
+                     + "\(used.min() ?? 0)-\(used.max() ?? 0))"]
+        for miss in misses {
+            let width = miss.halfWidth.map { "±" + NumberFormat.percent($0) } ?? "no ok process"
+            lines.append("  missed: \(miss.configuration.name) \(width) after \(miss.processes) process"
+                         + (miss.processes == 1 ? "" : "es"))
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// The repetition the options ask for (checked in `validate()`).

@@ -173,6 +173,7 @@ public enum RunInputError: FTLabError, Equatable {
     case badThreads(String)
     case badRepetition(option: String, value: Int)
     case badMemoryLimit(String)
+    case badPrecision(option: String, value: String)
 
     public var description: String {
         switch self {
@@ -180,6 +181,10 @@ public enum RunInputError: FTLabError, Equatable {
         case .badThreads(let text):
             "bad --threads \"\(text)\"; expected a comma-separated list of positive integers, e.g. 1,2,4"
         case let .badRepetition(option, value): "bad \(option) \(value); expected a positive integer"
+        case let .badPrecision(option, value):
+            option == "--budget"
+                ? "bad --budget \"\(value)\"; expected a duration such as 90s, 30m or 2h"
+                : "bad --ci-target \"\(value)\"; expected a CI half-width such as 2% or 0.02 (above 0, below 100%)"
         case .badMemoryLimit(let text):
             "bad --memory-limit \"\(text)\"; expected a size of at least 16M with an optional K, M, G or T suffix, e.g. 2G"
         }

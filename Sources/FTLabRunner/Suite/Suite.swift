@@ -26,9 +26,10 @@ public struct Suite: Sendable {
         self.rowMaker = rowMaker
     }
 
-    /// Runs `units` (skipping those in `completed`), writing rows through `writer`.
+    /// Runs `units` (skipping those in `completed`), writing rows through `writer`; no unit
+    /// starts after `deadline` (those left are counted as skipped).
     public func run(_ units: [WorkUnit], completed: Set<String> = [], writer: ResultWriter,
-                    progress: Progress) async throws -> SuiteReport {
+                    progress: Progress, deadline: ContinuousClock.Instant? = nil) async throws -> SuiteReport {
         var report = SuiteReport()
         let start = ContinuousClock.now
         let todo = units.filter { !completed.contains(Self.unitKey($0, rowMaker: rowMaker)) }
@@ -36,6 +37,10 @@ public struct Suite: Sendable {
         progress.begin(total: todo.count, skipped: report.processesSkipped)
         for (index, unit) in todo.enumerated() {
             if LiveProcesses.shared.interrupted { report.interrupted = true; break }
+            if let deadline, ContinuousClock.now >= deadline {
+                report.processesSkipped += todo.count - index
+                break
+            }
             progress.starting(unit, index: index)
             let outcome = try await runner.run(unit)
             if LiveProcesses.shared.interrupted { report.interrupted = true; break }
@@ -51,6 +56,31 @@ public struct Suite: Sendable {
         return report
     }
 
+    /// Runs `units`, then, while time is left, rounds of one more process for exactly the
+    /// configurations whose CI is still wider than `target` (`--ci-target`). The first units
+    /// always run; no added process starts after the budget. `earlier` are rows of the same
+    /// plan already in the file (a resumed run). Returns the report of everything run and each
+    /// configuration's final standing.
+    public func run(_ units: [WorkUnit], until target: PrecisionTarget, configurations: [RunConfiguration],
+                    completed: Set<String> = [], earlier: [ResultRow] = [], writer: ResultWriter,
+                    progress: Progress) async throws -> (SuiteReport, [PrecisionTarget.Standing]) {
+        let deadline = ContinuousClock.now + .milliseconds(Int(target.budgetSeconds * 1000))
+        var report = try await run(units, completed: completed, writer: writer, progress: progress)
+        var standings = PrecisionTarget.standings(configurations, rows: earlier + report.rows, rowMaker: rowMaker)
+        var round = target.nextRound(standings)
+        while !round.isEmpty, !report.interrupted, ContinuousClock.now < deadline {
+            let more = try await run(round, writer: writer, progress: progress, deadline: deadline)
+            report.rows += more.rows
+            report.processesRun += more.processesRun
+            report.processesFailed += more.processesFailed
+            report.interrupted = more.interrupted
+            report.elapsedSeconds += more.elapsedSeconds
+            standings = PrecisionTarget.standings(configurations, rows: earlier + report.rows, rowMaker: rowMaker)
+            round = target.nextRound(standings)
+        }
+        return (report, standings)
+    }
+
     /// Identifies a unit across runs (for `--resume`): its plan, not its observations.
     public static func unitKey(_ unit: WorkUnit, rowMaker: RowMaker) -> String {
         var row = rowMaker.baseRow(for: unit.configuration)
@@ -58,10 +88,15 @@ public struct Suite: Sendable {
         return unitKey(row)
     }
 
+    /// A row's configuration as `unitKey` names it, without the process.
+    public static func configurationKey(_ row: ResultRow) -> String {
+        [row.workload, row.variant, row.params, row.interpreter, row.env, String(row.threads),
+         row.placement, row.allocator].joined(separator: "|")
+    }
+
     /// The same key read back from a CSV row.
     public static func unitKey(_ row: ResultRow) -> String {
-        [row.workload, row.variant, row.params, row.interpreter, row.env, String(row.threads),
-         row.placement, row.allocator, String(row.process)].joined(separator: "|")
+        configurationKey(row) + "|" + String(row.process)
     }
 
     /// Units already complete in `rows`: every measured sample present, or a recorded failure.
