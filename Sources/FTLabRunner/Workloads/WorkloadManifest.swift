@@ -79,6 +79,10 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
 
     /// Parses manifest text; `path` names the file in errors.
     public static func parse(_ text: String, path: String) throws(WorkloadError) -> WorkloadManifest {
+        // Malformed TOML the parser would trap on rather than report (TOMLPrecheck).
+        if let finding = TOMLPrecheck.check(text) {
+            throw .badManifest(path: "\(path):\(finding.line)", reason: finding.reason)
+        }
         let manifest: WorkloadManifest
         do {
             manifest = try TOMLDecoder().decode(WorkloadManifest.self, from: text)
