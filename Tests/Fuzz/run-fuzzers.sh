@@ -4,8 +4,9 @@
 #   Tests/Fuzz/run-fuzzers.sh [SECONDS] [TARGET...]     TARGET: results-csv workload-manifest
 #                                                         harness-protocol http-response
 # Everything it writes stays in .build-fuzz: the instrumented build, the growing corpus
-# (corpus/TARGET), what libFuzzer found (artifacts/TARGET: crash-*, timeout-*, oom-*) and the
-# logs. Exit status 1 when any target found something; a summary line per target either way.
+# (corpus/TARGET), what libFuzzer found (artifacts/TARGET: crash-*, timeout-*, oom-*, leak-*), the
+# logs. Exit status 1 when any target found something in this run; a summary line per target
+# either way.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$PATH:/opt/swift/usr/bin"
@@ -22,11 +23,15 @@ build=(swift build -c debug --scratch-path "$scratch"
        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFTLAB_FUZZING
        -Xswiftc -enable-experimental-feature -Xswiftc Extern
        -Xcxx -fsanitize=fuzzer-no-link,address)
+mkdir -p "$scratch/logs"
 for target in "${targets[@]}"; do
     echo "== building fuzz-$target"
-    # ld.gold warns once per ASan helper symbol it cannot export: noise.
-    "${build[@]}" --product "fuzz-$target" 2>&1 | grep -v "Cannot export local symbol" | grep -v '^\[' || true
-    [[ -x "$scratch/debug/fuzz-$target" ]] || { echo "fuzz-$target did not build" >&2; exit 2; }
+    # ld.gold warns once per ASan helper symbol it cannot export: noise, left out of what is shown.
+    if ! "${build[@]}" --product "fuzz-$target" > "$scratch/logs/build-$target.log" 2>&1; then
+        grep -v "Cannot export local symbol" "$scratch/logs/build-$target.log" | tail -40 >&2
+        echo "fuzz-$target did not build (log: $scratch/logs/build-$target.log)" >&2
+        exit 2
+    fi
 done
 
 # The Swift runtime's backtracer and ASan would both handle a trap; libFuzzer needs ASan's.
@@ -37,15 +42,16 @@ status=0
 summary=()
 for target in "${targets[@]}"; do
     corpus="$scratch/corpus/$target" artifacts="$scratch/artifacts/$target" log="$scratch/logs/$target.log"
-    mkdir -p "$corpus" "$artifacts" "$(dirname "$log")"
+    mkdir -p "$corpus" "$artifacts"
     echo "== fuzz-$target for ${seconds}s (log: $log)"
+    touch "$log.start"  # findings of earlier runs stay in artifacts/ but are not counted again
     rc=0
     "$scratch/debug/fuzz-$target" "$corpus" "Tests/Fuzz/corpus/$target" \
         -dict="Tests/Fuzz/dict/$target.dict" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
         -max_len=8192 -print_final_stats=1 -artifact_prefix="$artifacts/" > "$log" 2>&1 || rc=$?
     grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^Done |^stat::|^SUMMARY|ERROR: libFuzzer|^artifact_prefix' "$log" || true
     last=$(grep -E '^#[0-9]+[[:space:]]' "$log" | tail -1 | tr '\t' ' ' || true)
-    found=$(find "$artifacts" -type f | wc -l)
+    found=$(find "$artifacts" -type f -newer "$log.start" | wc -l)
     summary+=("$(printf '%-18s rc=%-3s found=%-2s %s' "$target" "$rc" "$found" "$last")")
     (( rc == 0 && found == 0 )) || status=1
 done
