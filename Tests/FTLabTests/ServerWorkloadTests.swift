@@ -43,6 +43,17 @@ struct ServerWorkloadTests {
     static let listening = #"{"type":"listening","host":"127.0.0.1","port":4242,"requests":[{"target":"/item/1","status":200,"length":3,"crc32":7}]}"#
     static let usage = #"{"type":"usage","served":5,"per_thread_served":[2,3],"cpu_user_s":0.5,"cpu_sys_s":0.1,"ctx_voluntary":4,"ctx_involuntary":1}"#
 
+    @Test("usage counters that are negative break the protocol (the driver's differences cannot overflow)", arguments: [
+        #"{"type":"usage","served":-1,"per_thread_served":[2,3],"cpu_user_s":0.5,"cpu_sys_s":0.1,"ctx_voluntary":4,"ctx_involuntary":1}"#,
+        #"{"type":"usage","served":5,"per_thread_served":[2,-3],"cpu_user_s":0.5,"cpu_sys_s":0.1,"ctx_voluntary":4,"ctx_involuntary":1}"#,
+        #"{"type":"usage","served":5,"per_thread_served":[2,3],"cpu_user_s":-0.5,"cpu_sys_s":0.1,"ctx_voluntary":4,"ctx_involuntary":1}"#,
+        #"{"type":"usage","served":5,"per_thread_served":[2,3],"cpu_user_s":0.5,"cpu_sys_s":0.1,"ctx_voluntary":-9223372036854775808,"ctx_involuntary":1}"#,
+    ])
+    func negativeUsageRefused(line: String) throws {
+        #expect(throws: (any Error).self) { try HarnessMessage.parse(line) }
+        #expect(try JSONSerialization.jsonObject(with: Data(line.utf8)) is [String: Any], "valid JSON: only the check refuses it")
+    }
+
     @Test("listening and usage messages: parsed, and only in their place")
     func protocolMessages() throws {
         var transcript = HarnessTranscript()

@@ -108,6 +108,25 @@ public struct HarnessUsage: Sendable, Equatable, Decodable {
     }
 }
 
+extension HarnessUsage {
+    /// Counters are never negative: a server that says otherwise broke the protocol (and the
+    /// differences the driver takes between two usage messages cannot overflow).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(served: try c.decode(Int.self, forKey: .served),
+                  perThreadServed: try c.decode([Int].self, forKey: .perThreadServed),
+                  cpuUserSeconds: try c.decode(Double.self, forKey: .cpuUserSeconds),
+                  cpuSysSeconds: try c.decode(Double.self, forKey: .cpuSysSeconds),
+                  ctxVoluntary: try c.decode(Int.self, forKey: .ctxVoluntary),
+                  ctxInvoluntary: try c.decode(Int.self, forKey: .ctxInvoluntary))
+        let counts = [served, ctxVoluntary, ctxInvoluntary] + perThreadServed
+        guard counts.allSatisfy({ $0 >= 0 }),
+              [cpuUserSeconds, cpuSysSeconds].allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "usage counters must be finite and not negative"))
+        }
+    }
+}
+
 /// A failure the harness caught and reported before exiting.
 public struct HarnessFailure: Sendable, Equatable, Codable {
     public var message: String
