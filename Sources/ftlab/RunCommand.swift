@@ -169,11 +169,11 @@ struct RunCommand: AsyncParsableCommand {
         let suite = Suite(runner: runner, rowMaker: RowMaker(identity: identity))
         let report: SuiteReport
         var standings: [PrecisionTarget.Standing] = []
-        if let target = try precisionTarget() {
-            let earlier = resume ? (try? ResultReader(path: output.path).rows) ?? [] : []
+        let target = try precisionTarget()
+        if let target {
             (report, standings) = try await suite.run(
                 units, until: target, configurations: plan.configurations, completed: output.completed,
-                earlier: earlier, writer: writer, progress: Progress(quiet: quiet))
+                earlier: output.earlierRows, writer: writer, progress: Progress(quiet: quiet))
         } else {
             report = try await suite.run(units, completed: output.completed, writer: writer, progress: Progress(quiet: quiet))
         }
@@ -182,7 +182,7 @@ struct RunCommand: AsyncParsableCommand {
         print(ScalingSummary(rows: allRows).text(color: TerminalStyle.colorEnabled()))
         let servers = ServerSummary(rows: allRows)
         if !servers.isEmpty { print(servers.text()) }
-        if let target = try precisionTarget() { print(Self.precisionSummary(standings, target: target)) }
+        if let target { print(Self.precisionSummary(standings, target: target)) }
         print("results: \(output.path) (\(allRows.count) rows; per-process logs in \(output.logDirectory))")
         // Without selectors the run meant every workload, the broken ones too.
         let skippedBroken = selectors.isEmpty ? catalog.broken : []

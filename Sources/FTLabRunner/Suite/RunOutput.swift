@@ -15,6 +15,8 @@ public struct RunOutput: Sendable {
     public var warnings: [String] = []
     /// Held while the run lives: a second run on the same file is refused at once.
     public let lock: OutputLock
+    /// The rows a resumed file keeps (its complete processes), in file order; empty otherwise.
+    public var earlierRows: [ResultRow] = []
 
     /// `results/run-<UTC time>.csv`.
     public static func defaultPath(now: Date = Date()) -> String {
@@ -26,7 +28,8 @@ public struct RunOutput: Sendable {
     public static func logDirectory(for path: String) -> String { ResultFile.logDirectory(for: path) }
 
     /// Applies the policy to `path` before a run starts. When resuming, `identity` takes the
-    /// file's run id and start time, so the finished file reads as one run. Creates the log folder.
+    /// file's run id and start time, so the finished file reads as one run. Taking the lock
+    /// creates the log folder.
     public static func prepare(path: String, resume: Bool, samplesPerProcess: Int,
                                identity: inout RunIdentity) throws -> RunOutput {
         // The lock comes first: between "the file has only a header" and "it has rows" no
@@ -38,7 +41,6 @@ public struct RunOutput: Sendable {
             output.warnings += existing.warnings
             if let tail = existing.rejectedTail {
                 try setAside(tail, from: path)
-                try ResultFile.rewrite(path: path, keeping: existing.rows)
                 output.warnings.append("set the malformed last line aside in \(path).rejected")
             }
             let state = Suite.completedUnits(in: existing.rows, samplesPerProcess: samplesPerProcess)
@@ -47,18 +49,17 @@ public struct RunOutput: Sendable {
                 identity.runID = first.runID
                 identity.startedUTC = first.startedUTC
             }
+            output.earlierRows = existing.rows.filter { !state.partial.contains(Suite.unitKey($0)) }
             if !state.partial.isEmpty {
-                try ResultFile.rewrite(path: path, keeping: existing.rows.filter { !state.partial.contains(Suite.unitKey($0)) })
                 output.warnings.append("dropped the rows of \(state.partial.count) partly written process(es); they run again")
+            }
+            // One rewrite leaves out both the set-aside tail and the partial processes.
+            if existing.rejectedTail != nil || !state.partial.isEmpty {
+                try ResultFile.rewrite(path: path, keeping: output.earlierRows)
             }
         } else if exists {
             let rows = (try? ResultReader(path: path).rows.count) ?? 0
             if rows > 0 { throw RunOutputError.holdsRows(path: path, rows: rows) }
-        }
-        do {
-            try FileManager.default.createDirectory(atPath: output.logDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw RunOutputError.cannotCreateLogs(path: output.logDirectory, reason: error.localizedDescription)
         }
         return output
     }
@@ -86,14 +87,12 @@ extension RunOutput {
 /// Why a run cannot write where it was told to.
 public enum RunOutputError: FTLabError, Equatable {
     case holdsRows(path: String, rows: Int)
-    case cannotCreateLogs(path: String, reason: String)
     case cannotSetAside(path: String)
 
     public var description: String {
         switch self {
         case let .holdsRows(path, rows):
             "\(path) already holds \(rows) rows; pass --resume to continue it or choose another -o"
-        case let .cannotCreateLogs(path, reason): "cannot create the log folder \(path): \(reason)"
         case let .cannotSetAside(path): "cannot write \(path) to set the malformed last line aside; nothing was changed"
         }
     }
