@@ -55,26 +55,24 @@ public struct ResultReader {
         rejectedTail = nil
         for (offset, record) in records.enumerated() {
             let line = offset + 2
-            let isLast = offset == records.count - 1
-            do throws(ResultsError) {
-                guard record.count == header.count else {
+            guard record.count == header.count else {
+                // A last line with the wrong number of fields is a torn tail (a cut-off write
+                // followed by a later newline, or a stray append); anywhere else it is damage,
+                // and damage is not guessed at.
+                guard offset == records.count - 1 else {
                     throw .badLine(path: path, line: line, fields: record.count, expected: header.count,
                                    start: String(record.joined(separator: ",").prefix(60)))
                 }
-                let field: (String) -> String = { name in
-                    guard let i = index[name] else { return "" }  // a later column an older file lacks
-                    return record[i]
-                }
-                rows.append(try Self.decode(field, path: path, line: line))
-            } catch {
-                // A last line with the wrong number of fields is a torn tail (a cut-off write
-                // followed by a later newline, or a stray append); any other damage, and damage
-                // anywhere else, is not guessed at.
-                guard isLast, case let .badLine(_, _, fields, expected, _) = error else { throw error }
                 rejectedTail = ResultWriter.encode([record])
-                warnings.append("\(path):\(line): the last line is malformed (\(fields) fields where the header has "
-                                + "\(expected)), as a torn write or a stray append leaves it; it was left out")
+                warnings.append("\(path):\(line): the last line is malformed (\(record.count) fields where the header has "
+                                + "\(header.count)), as a torn write or a stray append leaves it; it was left out")
+                continue
             }
+            let field: (String) -> String = { name in
+                guard let i = index[name] else { return "" }  // a later column an older file lacks
+                return record[i]
+            }
+            rows.append(try Self.decode(field, path: path, line: line))
         }
         self.rows = rows
     }
