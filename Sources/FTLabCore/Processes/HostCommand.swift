@@ -112,7 +112,7 @@ public struct HostCommand: Sendable {
     }
 
     /// The standard output of a tool that exited 0, else nil.
-    public func output() async -> String? {
+    public func outputIfSucceeded() async -> String? {
         guard let outcome = await run(), outcome.succeeded else { return nil }
         return outcome.standardOutput
     }

@@ -75,7 +75,7 @@ extension RunIdentity {
     /// recorded in its `.suite-rev` file, else `unknown`.
     public static func suiteRevision(of directory: String) async -> String {
         func git(_ args: [String]) async -> String? {
-            await HostCommand("git", ["-C", directory] + args, error: .discarded).output()?
+            await HostCommand("git", ["-C", directory] + args, error: .discarded).outputIfSucceeded()?
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
         guard let rev = await git(["rev-parse", "--short=12", "HEAD"]) else {

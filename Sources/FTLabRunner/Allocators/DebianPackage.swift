@@ -11,8 +11,8 @@ package struct DebianPackage: Sendable, Equatable {
     package static func owning(_ paths: [String]) async -> DebianPackage? {
         let dpkgQuery = "/usr/bin/dpkg-query"
         for path in paths {
-            guard let listing = await HostCommand(dpkgQuery, ["-S", path]).output(), let name = parseOwner(listing, path: path),
-                  let version = await HostCommand(dpkgQuery, ["-W", "-f", "${Version}", name]).output(), !version.isEmpty
+            guard let listing = await HostCommand(dpkgQuery, ["-S", path]).outputIfSucceeded(), let name = parseOwner(listing, path: path),
+                  let version = await HostCommand(dpkgQuery, ["-W", "-f", "${Version}", name]).outputIfSucceeded(), !version.isEmpty
             else { continue }
             return DebianPackage(name: String(name.prefix { $0 != ":" }), version: version)
         }

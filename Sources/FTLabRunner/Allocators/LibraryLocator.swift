@@ -20,7 +20,7 @@ package struct LibraryLocator: Sendable {
     package static func host() async -> LibraryLocator {
         var listing: String?
         for ldconfig in ["/sbin/ldconfig", "/usr/sbin/ldconfig"] where listing == nil {
-            listing = await HostCommand(ldconfig, ["-p"]).output()
+            listing = await HostCommand(ldconfig, ["-p"]).outputIfSucceeded()
         }
         return LibraryLocator(cache: parseCache(listing ?? ""),
                               directories: standardDirectories(triple: multiarchTriple(machine: machine())))
