@@ -11,19 +11,10 @@ public struct MemoryLimit: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses `512M`, `2G`, `1048576` (K, M, G, T suffixes are powers of 1024).
     public init(parsing text: String) throws(RunInputError) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()
-        let units: [Character: UInt64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
-        var digits = Substring(trimmed)
-        var scale: UInt64 = 1
-        if let last = digits.last, let unit = units[last] {
-            scale = unit
-            digits = digits.dropLast()
-        }
-        guard let value = UInt64(digits), value > 0, value <= UInt64.max / scale else {
+        guard let bytes = ByteSize.parse(text.trimmingCharacters(in: .whitespaces)), bytes >= 16 << 20 else {
             throw .badMemoryLimit(text)
         }
-        bytes = value * scale
-        guard bytes >= 16 << 20 else { throw .badMemoryLimit(text) }
+        self.bytes = bytes
     }
 
     public init(bytes: UInt64) { self.bytes = bytes }

@@ -11,13 +11,10 @@ package enum CopyContent {
 
     /// Bytes from a size parameter: digits with an optional K, M or G suffix (powers of 1024).
     package static func parseSize(_ name: String, _ text: String) throws(NativeError) -> Int {
-        let factors: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
-        let factor = text.last.flatMap { factors[Character($0.uppercased())] } ?? 1
-        let digits = factor > 1 ? String(text.dropLast()) : text
-        guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), let value = Int(digits), value >= 1 else {
+        guard let bytes = ByteSize.parse(text, suffixes: "KMG"), bytes >= 1, let value = Int(exactly: bytes) else {
             throw .badParameter("param '\(name)' must be a positive size like 4096, 64K or 8M, not '\(text)'")
         }
-        return value * factor
+        return value
     }
 
     /// One step of SplitMix64: (next state, output).
@@ -92,8 +89,4 @@ package enum CopyContent {
             return block
         }
     }
-}
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }
