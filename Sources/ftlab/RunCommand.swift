@@ -108,20 +108,14 @@ struct RunCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
-        for (option, value) in [("--processes", processes), ("--warmups", warmups.map { $0 + 1 }), ("--batch", batch)] {
-            if let value, value < 1 {
-                let given = option == "--warmups" ? value - 1 : value
-                throw ValidationError(option == "--warmups"
-                    ? "bad --warmups \(given); expected 0 or more"
-                    : RunInputError.badRepetition(option: option, value: given).description)
-            }
+        for (option, value) in [("--processes", processes), ("--batch", batch)] {
+            if let value, value < 1 { throw ValidationError(RunInputError.badRepetition(option: option, value: value).description) }
         }
-        if let threads { do { _ = try parseThreadList(threads) } catch { throw ValidationError(error.description) } }
-        if let memoryLimit { do { _ = try MemoryLimit(parsing: memoryLimit) } catch { throw ValidationError(error.description) } }
+        if let warmups, warmups < 0 { throw ValidationError("bad --warmups \(warmups); expected 0 or more") }
+        if let threads { _ = try validating { () throws(RunInputError) in try parseThreadList(threads) } }
+        if let memoryLimit { _ = try validating { () throws(RunInputError) in try MemoryLimit(parsing: memoryLimit) } }
         _ = try precisionTarget()
-        for setting in abEnvSettings {
-            do { _ = try EnvSetting.parse(setting) } catch { throw ValidationError(error.description) }
-        }
+        for setting in abEnvSettings { _ = try validating { () throws(RunInputError) in try EnvSetting.parse(setting) } }
     }
 
     func run() async throws {
@@ -195,11 +189,9 @@ struct RunCommand: AsyncParsableCommand {
     func precisionTarget() throws -> PrecisionTarget? {
         guard let ciTarget else { return nil }
         guard maxProcesses >= 1 else { throw ValidationError("bad --max-processes \(maxProcesses); expected a positive integer") }
-        do {
-            return PrecisionTarget(halfWidth: try PrecisionTarget.parseHalfWidth(ciTarget),
-                                   budgetSeconds: try PrecisionTarget.parseDuration(budget), maxProcesses: maxProcesses)
-        } catch {
-            throw ValidationError(error.description)
+        return try validating { () throws(RunInputError) in
+            PrecisionTarget(halfWidth: try PrecisionTarget.parseHalfWidth(ciTarget),
+                            budgetSeconds: try PrecisionTarget.parseDuration(budget), maxProcesses: maxProcesses)
         }
     }
 

@@ -5,6 +5,12 @@ import FTLabRunner
 // Options that several commands share, each with one help text. A command that takes one of
 // them embeds the group with `@OptionGroup`; checks that need no I/O live in `validate()`.
 
+/// Runs `parse` for its check: the library's error becomes the `ValidationError` that
+/// `validate()` throws (exit 2, one line, the `--help` hint).
+func validating<T>(_ parse: () throws(RunInputError) -> T) throws -> T {
+    do { return try parse() } catch { throw ValidationError(error.description) }
+}
+
 /// `--python`, repeatable: which interpreters run.
 struct InterpreterOptions: ParsableArguments {
     @Option(name: .customLong("python"), help: ArgumentHelp(
@@ -34,9 +40,7 @@ struct SettingsOptions: ParsableArguments {
     var params: [String] = []
 
     func validate() throws {
-        for setting in envSettings {
-            do { _ = try EnvSetting.parse(setting) } catch { throw ValidationError(error.description) }
-        }
+        for setting in envSettings { _ = try validating { () throws(RunInputError) in try EnvSetting.parse(setting) } }
     }
 
     /// The parsed `--env` settings (checked in `validate()`).
