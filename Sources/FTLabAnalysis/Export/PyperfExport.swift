@@ -41,7 +41,7 @@ public enum PyperfExport {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let json = String(decoding: try encoder.encode(suite), as: UTF8.self)
-            return File(name: safeName(interpreter) + ".json", json: json, benchmarks: benchmarks.count)
+            return File(name: interpreter.asFileName + ".json", json: json, benchmarks: benchmarks.count)
         }
     }
 
@@ -69,11 +69,6 @@ public enum PyperfExport {
             "ftlab_allocator": .text(first.allocator),
             "ftlab_gil_enabled": .text(first.gilEnabled.map { String($0) } ?? ""),
         ])
-    }
-
-    /// A label as a file name: letters, digits, `.`, `-` and `_` kept, anything else `_`.
-    static func safeName(_ label: String) -> String {
-        String(label.map { $0.isLetter || $0.isNumber || ".-_".contains($0) ? $0 : "_" })
     }
 
     // pyperf's JSON format 1.0.

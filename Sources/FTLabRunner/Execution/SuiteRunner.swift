@@ -132,13 +132,12 @@ public struct SuiteRunner: Sendable {
     /// What to start for `unit`, with its stderr log in the log folder.
     public func spec(for unit: WorkUnit) -> ProcessSpec {
         let (executable, arguments) = command(for: unit)
-        let logName = "\(unit.configuration.name)-p\(unit.process)"
-            .map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" }
+        let logName = "\(unit.configuration.name)-p\(unit.process)".asFileName
         return ProcessSpec(
             executable: executable, arguments: arguments,
             environment: environment(for: unit.configuration),
             timeoutSeconds: timeoutSeconds,
-            stderrLogPath: (logDirectory as NSString).appendingPathComponent(String(logName) + ".log"))
+            stderrLogPath: (logDirectory as NSString).appendingPathComponent(logName + ".log"))
     }
 
     /// The interpreter's environment: the user's `--env`, the allocator's settings, and every
