@@ -72,6 +72,7 @@ let package = Package(
                 "FTLabCore",
                 "FTLabRunner",
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         .executableTarget(

@@ -15,39 +15,57 @@ struct LabCommand: AsyncParsableCommand {
     struct Pythons: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "pythons",
-            abstract: "Build (or verify) the pinned GIL + free-threaded CPython pair.",
+            abstract: "Build (or verify) GIL + free-threaded CPython pairs from pinned sources.",
             discussion: """
                 Builds one CPython source twice with identical flags, the second time with \
                 --disable-gil, into the cache ($FTLAB_CACHE, else ${XDG_CACHE_HOME:-~/.cache}/ftlab):
-                  <cache>/pythons/cpython-3.13.5/bin/python3.13
-                  <cache>/pythons/cpython-3.13.5t/bin/python3.13t
-                each with an ftlab-manifest.json (source sha256, configure flags, compiler, sys.version).
+                  <cache>/pythons/cpython-X.Y.Z/bin/pythonX.Y
+                  <cache>/pythons/cpython-X.Y.Zt/bin/pythonX.Yt
+                each with an ftlab-manifest.json (origin, sha256, configure flags, compiler, sys.version, \
+                and why that release was built).
 
-                The pinned source is CPython 3.13.5 from Debian trixie's python3.13 source package, \
-                fetched with apt-get under the lab's own sources list (lab/apt/trixie-src.list; the \
-                system's lists are never touched) and checked against its sha256. Elsewhere, build \
-                from a tarball instead, e.g. python.org's Python-3.14.0.tar.xz:
-                  ftlab lab pythons --source-url URL --sha256 HEX
-                (labels then follow the version: cpython-3.14.0, cpython-3.14.0t).
+                Which releases: the lock, lab/pythons.toml, lists each release with its acceptable \
+                source files and their sha256. Without --version, the newest locked release whose \
+                source this machine can get is built and becomes the default pair (`--python lab`); \
+                the output and `ftlab lab status` say which and why, e.g. "3.15.0: www.python.org: \
+                could not resolve host; built 3.13.5 from Debian trixie (python3.13)".
+                  ftlab lab pythons --version 3.14          the newest locked 3.14.x
+                  ftlab lab pythons --version 3.13,3.14,3.15
+                  ftlab lab pythons --version all           the ladder: every locked release
+                  ftlab lab pythons --source Python-3.12.9.tar.xz --sha256 HEX   any other release
 
-                A build takes 2-3 minutes on 2 cores (no PGO, no pip, no test suite). Builds that \
-                exist and probe correctly are kept ("already built"); a build cut off part way \
-                (Ctrl-C, kill -9) never appears under pythons/ and is redone. Each build's output goes to \
-                <cache>/logs/<label>.log. Build dependencies on Debian: apt-get install \
+                Where sources come from, in order: the cache (<cache>/sources; a fetched tarball \
+                stays for good), the mirror folder (--source-dir DIR or $FTLAB_SOURCE_DIR, files by \
+                name, for labs without a network), then the origin: Debian's source package through \
+                apt-get under the lab's own sources list (lab/apt/<suite>-src.list; the system's \
+                lists are never touched), or the URL through curl. Every file is checked against its \
+                sha256; one that does not match is set aside in <cache>/sources/rejected and refused.
+
+                A build takes 2-3 minutes on 2 cores (no PGO, no pip, no test suite; --pgo adds \
+                --enable-optimizations --with-lto, what distributions ship, and takes far longer). \
+                Builds that exist and probe correctly are kept ("already built"); a build cut off part \
+                way (Ctrl-C, kill -9) never appears under pythons/ and is redone. Each build's output \
+                goes to <cache>/logs/<label>.log. Build dependencies on Debian: apt-get install \
                 \(LabPythons.buildPackages.joined(separator: " "))
                 """
         )
 
-        @Option(help: "CPython version X.Y.Z (default: \(LabPythons.pinnedVersion), or the version in --source-url's file name).")
+        @Option(help: "Releases to build: X.Y (the newest locked X.Y.z), X.Y.Z, a comma-separated list, or all (default: the newest one this machine can get).")
         var version: String?
 
-        @Option(name: .customLong("source-url"), help: "Build from this tarball URL instead of the pinned Debian source.")
+        @Option(help: "Build from this CPython source tarball instead: a file or a URL (needs --sha256 unless the lock knows its digest).")
+        var source: String?
+
+        @Option(name: .customLong("source-url"), help: .hidden)
         var sourceURL: String?
 
-        @Option(help: "sha256 of the --source-url tarball (required with it).")
+        @Option(help: "sha256 of the --source tarball.")
         var sha256: String?
 
-        @Flag(help: "Build with PGO and LTO (--enable-optimizations --with-lto); takes much longer.")
+        @Option(name: .customLong("source-dir"), help: "A mirror folder of source tarballs, looked up by file name (default: $\(SourceFinder.mirrorVariable)).")
+        var sourceDir: String?
+
+        @Flag(name: [.customLong("pgo"), .customLong("optimizations")], help: "Build with PGO and LTO (--enable-optimizations --with-lto); takes much longer.")
         var optimizations = false
 
         @Option(help: "Parallel make jobs (default: the number of CPUs).")
@@ -56,18 +74,30 @@ struct LabCommand: AsyncParsableCommand {
         @Flag(help: "Rebuild even when a verified build exists.")
         var force = false
 
+        @Flag(name: .customLong("fetch-only"), help: "Get and verify the sources, print where they are, build nothing (fills a mirror folder).")
+        var fetchOnly = false
+
         func validate() throws {
             if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+            if source != nil, sourceURL != nil { throw ValidationError("--source and --source-url are the same option; give one") }
         }
 
         func run() async throws {
-            let options = try LabBuildOptions(
-                version: version, sourceURL: sourceURL, sha256: sha256,
-                optimizations: optimizations, jobs: jobs, force: force)
+            let lockedDigests = Set(((try? PythonLock.load())?.releases ?? []).flatMap { $0.sources.map(\.sha256) })
+            let request = try await LabBuildRequest(
+                version: version, source: source ?? sourceURL, sha256: sha256, sourceDir: sourceDir,
+                optimizations: optimizations, jobs: jobs, force: force, fetchOnly: fetchOnly,
+                lockedDigests: lockedDigests)
             let reporter = PhaseReporter()
-            let pair = try await LabPythons.build(options, reporter: reporter)
-            for interpreter in pair {
+            let outcome = try await LabPythons.build(request, reporter: reporter)
+            for tarball in outcome.sources {
+                print(tarball)
+            }
+            for interpreter in outcome.pairs.joined() {
                 reporter.say("\(interpreter.label): \(interpreter.path)\n    \(interpreter.sysVersion)")
+            }
+            if let chosen = outcome.chosenDefault {
+                reporter.say("default pair (--python lab): \(chosen.version) (\(chosen.reason))")
             }
         }
     }
@@ -88,14 +118,24 @@ struct LabCommand: AsyncParsableCommand {
                 return
             }
             print("cache: \(cache.root)")
-            for label in LabPythons.pinnedLabels where !builds.contains(where: { $0.label == label }) {
-                print("\(label): not built (run `ftlab lab pythons`)")
+            let defaultVersion = LabPythons.defaultVersion(cache: cache)
+            if let chosen = LabDefault.read(cache: cache) {
+                print("default pair (--python lab): \(chosen.version): \(chosen.reason)")
+            } else {
+                print("default pair (--python lab): \(defaultVersion) (no default recorded; `ftlab lab pythons` chooses one)")
+            }
+            let built = LabPythons.builtVersions(cache: cache)
+            if built.count > 1 { print("ladder (--python ladder): \(built.joined(separator: ", "))") }
+            for target in LabTarget.pair(defaultVersion) where !builds.contains(where: { $0.label == target.label }) {
+                print("\(target.label): not built (run `ftlab lab pythons`)")
             }
             for manifest in builds {
                 print("""
                     \(manifest.label): \(manifest.executable)
                         sys.version   \(manifest.sysVersion)
                         source        \(manifest.source.file) sha256 \(manifest.source.sha256)
+                        origin        \(manifest.source.package ?? manifest.source.url ?? manifest.source.kind)
+                        why           \(manifest.selection ?? "(not recorded)")
                         configure     \(manifest.configureFlags.joined(separator: " "))
                         compiler      \(manifest.compiler)
                         built         \(manifest.builtUTC) in \(Int(manifest.buildSeconds)) s

@@ -1,7 +1,7 @@
 import FTLabCore
-/// How one workload fares against PEP 779's bars for the free-threaded build, from its
-/// free-threaded/GIL pairs at 1 thread (geometric mean over variants, parameters,
-/// placements and allocators).
+/// How one workload fares against PEP 779's bars for the free-threaded build of one CPython
+/// release, from its free-threaded/GIL pairs at 1 thread (geometric mean over variants,
+/// parameters, placements and allocators; releases never pool).
 public struct BuildOverhead: Sendable {
     /// PEP 779: single-thread slowdown within 15% of the GIL build.
     public static let singleThreadLimit = 0.15
@@ -9,6 +9,8 @@ public struct BuildOverhead: Sendable {
     public static let memoryLimit = 0.20
 
     public let workload: String
+    /// The release both builds of the pairs are (`python_version`).
+    public let pythonVersion: String
     /// How many free-threaded/GIL pairs at 1 thread went in.
     public let pairs: Int
     /// 1 - ft/gil throughput: how much slower the free-threaded build is (negative: faster).
@@ -16,18 +18,16 @@ public struct BuildOverhead: Sendable {
     /// ft/gil peak RSS - 1; nil when RSS was not recorded.
     public let memory: Double?
 
-    /// One entry per workload that has both builds measured at 1 thread, in order of appearance.
+    /// One entry per workload and release that has both builds measured at 1 thread, in order
+    /// of appearance.
     public static func perWorkload(_ pairs: [BuildPair]) -> [BuildOverhead] {
         let singleThreaded = pairs.filter { $0.freeThreaded.first.threads == 1 }
-        var workloads: [String] = []
-        for pair in singleThreaded where !workloads.contains(pair.freeThreaded.first.workload) {
-            workloads.append(pair.freeThreaded.first.workload)
-        }
-        return workloads.map { workload in
-            let mine = singleThreaded.filter { $0.freeThreaded.first.workload == workload }
+        let groups = singleThreaded.groupedInOrder { "\($0.freeThreaded.first.workload)|\($0.freeThreaded.first.pythonVersion)" }
+        return groups.map { _, mine in
+            let first = mine[0].freeThreaded.first
             let memory = Descriptive.geometricMean(mine.map(\.peakRSSRatio))
             return BuildOverhead(
-                workload: workload, pairs: mine.count,
+                workload: first.workload, pythonVersion: first.pythonVersion, pairs: mine.count,
                 singleThread: 1 - Descriptive.geometricMean(mine.map(\.throughputRatio)),
                 memory: memory.isFinite ? memory - 1 : nil)
         }

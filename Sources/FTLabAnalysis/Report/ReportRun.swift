@@ -8,6 +8,8 @@ public struct ReportRun: Sendable {
     public let interpreters: [InterpreterInfo]
     public let figures: [ScalingFigures]
     public let overheads: [BuildOverhead]
+    /// Per workload measured on several CPython releases: the free-threaded build release by release.
+    public let ladders: [ReleaseLadder]
     /// Processes per status over all configurations.
     public let processes: [RowStatus: Int]
 
@@ -33,6 +35,7 @@ public struct ReportRun: Sendable {
         let configurations = ConfigurationSamples.group(rows)
         figures = ScalingFigures.compute(configurations, bootstrap: bootstrap)
         overheads = BuildOverhead.perWorkload(BuildPair.pairs(configurations))
+        ladders = ReleaseLadder.compute(figures, overheads: overheads)
         processes = Dictionary(uniqueKeysWithValues: RowStatus.allCases.map { status in
             (status, configurations.reduce(0) { $0 + $1.processCount(status) })
         })

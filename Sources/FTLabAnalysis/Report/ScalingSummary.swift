@@ -6,6 +6,8 @@ import FTLabCore
 public struct ScalingSummary: Sendable {
     public let figures: [ScalingFigures]
     public let overheads: [BuildOverhead]
+    /// Per workload measured on several CPython releases: the free-threaded build release by release.
+    public let ladders: [ReleaseLadder]
     /// Processes per status over all configurations.
     public let processes: [RowStatus: Int]
 
@@ -17,6 +19,7 @@ public struct ScalingSummary: Sendable {
         let configurations = ConfigurationSamples.group(rows)
         figures = Self.ordered(ScalingFigures.compute(configurations, bootstrap: bootstrap))
         overheads = BuildOverhead.perWorkload(BuildPair.pairs(configurations))
+        ladders = ReleaseLadder.compute(figures, overheads: overheads)
         processes = Dictionary(uniqueKeysWithValues: RowStatus.allCases.map { status in
             (status, configurations.reduce(0) { $0 + $1.processCount(status) })
         })
@@ -37,6 +40,12 @@ public struct ScalingSummary: Sendable {
                 "  " + overheadLine(overhead) { within, text in styled(within ? .green : .red, text) }
             }
         }
+        if !ladders.isEmpty {
+            out += ["", styled(.bold, Self.ladderHeading)]
+            for ladder in ladders {
+                out += [ladder.workload, ladder.table().text(), ""]
+            }
+        }
         out.append(styled(processes[.failed, default: 0] + processes[.timeout, default: 0] > 0 ? .red : .green,
                           processLine))
         return out.joined(separator: "\n") + "\n"
@@ -53,11 +62,19 @@ public struct ScalingSummary: Sendable {
             out += overheads.map { overhead in "- " + overheadLine(overhead) { $1 } }
             out.append("")
         }
+        if !ladders.isEmpty {
+            out += ["**\(Self.ladderHeading)**", ""]
+            for ladder in ladders {
+                out += ["#### \(ladder.workload)", "", ladder.table().markdown(), ""]
+            }
+        }
         out.append(processLine)
         return out.joined(separator: "\n") + "\n"
     }
 
     private static let overheadHeading = "PEP 779 bars, free-threaded vs GIL build at 1 thread:"
+    private static let ladderHeading = "Across CPython releases, the free-threaded build"
+        + " (ft/gil at 1 thread; speedup over its own 1-thread run, geometric mean over variants):"
 
     /// One workload's single-thread and memory overhead against PEP 779's limits;
     /// `mark(within, text)` styles each verdict.
@@ -66,7 +83,8 @@ public struct ScalingSummary: Sendable {
             let within = value <= limit
             return "\(NumberFormat.percent(value)) " + mark(within, "(\(within ? "within" : "over") the \(NumberFormat.percent(limit, digits: 0)) line)")
         }
-        var line = "\(overhead.workload): single-thread overhead "
+        let several = Set(overheads.map(\.pythonVersion)).count > 1
+        var line = "\(overhead.workload)\(several ? " (CPython \(overhead.pythonVersion))" : ""): single-thread overhead "
             + judged(overhead.singleThread, limit: BuildOverhead.singleThreadLimit)
         if let memory = overhead.memory {
             line += ", peak-memory overhead " + judged(memory, limit: BuildOverhead.memoryLimit)

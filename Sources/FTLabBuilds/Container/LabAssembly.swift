@@ -116,22 +116,23 @@ public struct LabAssembly {
         }
     }
 
-    /// Puts the pinned CPython source (fetched into the host cache and verified) into the lab's
-    /// cache, so the pair builds inside without a network. The host cache is locked while it is
-    /// fetched, and the copy is renamed into place once complete.
+    /// Puts the source of the lab's release (the host's default pair, fetched into the host
+    /// cache and verified) into the lab's cache, so the pair builds inside without a network.
+    /// The host cache is locked while it is fetched, and the copy is renamed into place once complete.
     private func seedSource() async throws(ContainerError) {
-        let source = LabPythons.pinnedSource
-        let target = "\(rootfs.tree)\(LabRootfs.cache)/sources/\(source.fileName)"
-        guard !FileManager.default.fileExists(atPath: target) else { return }
-        let tarball: String
+        let found: SourceFinder.Found
         do throws(LabError) {
-            let builder = LabBuilder(options: try LabBuildOptions(), cache: cache, reporter: reporter)
-            tarball = try await withCacheLock(cache, waiting: { reporter.say("waiting for another ftlab build to finish (\($0))") }) {
-                () async throws(LabError) in try await builder.fetchSource()
+            let release = try PythonLock.load().releases(matching: LabPythons.defaultVersion(cache: cache))[0]
+            let finder = SourceFinder(cache: cache, mirror: ProcessInfo.processInfo.environment[SourceFinder.mirrorVariable], reporter: reporter)
+            found = try await withCacheLock(cache, waiting: { reporter.say("waiting for another ftlab build to finish (\($0))") }) {
+                () async throws(LabError) in try await finder.find(release.version, sources: release.sources)
             }
         } catch {
             throw .source(error)
         }
+        let tarball = found.tarball
+        let target = "\(rootfs.tree)\(LabRootfs.cache)/sources/\(found.source.fileName)"
+        guard !FileManager.default.fileExists(atPath: target) else { return }
         let partial = target + ".part"
         try? FileManager.default.createDirectory(
             atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -154,7 +155,7 @@ public struct LabAssembly {
         var sandbox = sandbox()
         sandbox.binds = [.init(rootfs.tree + LabRootfs.cache, at: LabRootfs.cache, writable: true)]
         let logs = rootfs.tree + LabRootfs.cache + "/logs"
-        let build = HostCommand("bwrap", sandbox.arguments(command: ["ftlab", "lab", "pythons"]),
+        let build = HostCommand("bwrap", sandbox.arguments(command: ["ftlab", "lab", "pythons", "--version", LabPythons.defaultVersion(cache: cache)]),
                                 output: .inherited, error: .inherited)
         guard let outcome = await build.run() else { throw .pairFailed(status: 127, logs: logs) }
         guard outcome.succeeded else { throw .pairFailed(status: outcome.status, logs: logs) }

@@ -3,44 +3,116 @@ import FTLabCore
 import FTLabRunner
 
 extension LabPythons {
-    /// Builds (or verifies) the GIL + free-threaded pair of `options.version` and returns both, GIL first.
-    /// A build whose manifest exists and whose interpreter probes as expected is kept unless `options.force`.
+    /// What one `ftlab lab pythons` did: the pairs it built or kept, oldest release first (GIL
+    /// build first in each), and the release it made the default, if it chose one.
+    public struct Outcome: Sendable {
+        public var pairs: [[Interpreter]]
+        /// Set when no `--version`/`--source` was given: the release now behind `--python lab`.
+        public var chosenDefault: LabDefault?
+        /// `--fetch-only`: the verified tarballs, one per release.
+        public var sources: [String]
+    }
+
+    /// Builds (or verifies) the GIL + free-threaded pair of every release `request` names.
+    /// A build whose manifest exists and whose interpreter probes as expected is kept unless
+    /// `request.force`.
     public static func build(
-        _ options: LabBuildOptions, cache: LabCache = LabCache(), reporter: PhaseReporter = PhaseReporter()
-    ) async throws(LabError) -> [Interpreter] {
+        _ request: LabBuildRequest, cache: LabCache = LabCache(), reporter: PhaseReporter = PhaseReporter()
+    ) async throws(LabError) -> Outcome {
         try await withCacheLock(cache, waiting: { reporter.say("waiting for another ftlab build to finish (\($0))") }) {
-            () async throws(LabError) in try await buildLocked(options, cache: cache, reporter: reporter)
+            () async throws(LabError) in try await buildLocked(request, cache: cache, reporter: reporter)
         }
     }
 
     private static func buildLocked(
-        _ options: LabBuildOptions, cache: LabCache, reporter: PhaseReporter
-    ) async throws(LabError) -> [Interpreter] {
+        _ request: LabBuildRequest, cache: LabCache, reporter: PhaseReporter
+    ) async throws(LabError) -> Outcome {
         removeLeftovers(cache: cache, reporter: reporter)
-        let targets = LabTarget.pair(options.version)
-        var kept: [LabTarget: Interpreter] = [:]
-        for target in targets where !options.force {
-            if let built = try? await interpreter(target, cache: cache),
-                built.version == target.version, built.build == target.build
-            {
-                kept[target] = built
-                reporter.say("\(target.label): already built (\(built.path))")
+        let finder = SourceFinder(cache: cache, mirror: request.mirror, reporter: reporter)
+        let builder = LabBuilder(settings: request.settings, cache: cache, reporter: reporter)
+        var outcome = Outcome(pairs: [], chosenDefault: nil, sources: [])
+        switch request.releases {
+        case .source(let source, let asked):
+            let found = try await finder.find(asked ?? "source", sources: [source])
+            let version: String
+            do throws(LabError) {
+                version = try await SourceTarball.version(of: found.tarball)
+            } catch {
+                try? FileManager.default.removeItem(atPath: found.tarball)
+                throw error
+            }
+            if let asked, asked != version { throw .versionConflict(asked: asked, found: version, file: source.fileName) }
+            guard !version.split(separator: ".").compactMap({ Int($0) }).lexicographicallyPrecedes([3, 13]) else {
+                throw .badVersion(version, reason: "free-threaded builds (--disable-gil) need CPython 3.13 or newer")
+            }
+            if request.fetchOnly { outcome.sources = [found.tarball]; return outcome }
+            outcome.pairs = [try await builder.pair(version, found: found, force: request.force, selection: "--source \(source.fileName)")]
+        case .locked(let spec):
+            let lock = try PythonLock.load()
+            for release in try lock.releases(matching: spec) {
+                if !request.fetchOnly, !request.force, let kept = await builder.keptPair(release.version) {
+                    outcome.pairs.append(kept)
+                    continue
+                }
+                let found = try await finder.find(release.version, sources: release.sources)
+                try await SourceTarball.check(found.tarball, is: release.version)
+                if request.fetchOnly { outcome.sources.append(found.tarball); continue }
+                outcome.pairs.append(try await builder.pair(
+                    release.version, found: found, force: request.force, selection: "--version \(spec)"))
+            }
+        case .newestObtainable:
+            let lock = try PythonLock.load()
+            var skipped: [(version: String, why: String)] = []
+            for release in lock.releases {
+                if !request.fetchOnly, !request.force, let kept = await builder.keptPair(release.version) {
+                    let reason = (Self.merged(skipped) + ["\(release.version): already built"]).joined(separator: "; ")
+                    outcome.pairs = [kept]
+                    outcome.chosenDefault = LabDefault(version: release.version, reason: reason)
+                    break
+                }
+                let found: SourceFinder.Found
+                do throws(LabError) {
+                    found = try await finder.find(release.version, sources: release.sources)
+                } catch {
+                    guard case .unobtainable(_, _, let attempts, _) = error else { throw error }
+                    skipped.append((release.version, attempts.joined(separator: ", ")))
+                    reporter.say("source: skipping \(release.version): \(attempts.joined(separator: ", "))")
+                    continue
+                }
+                try await SourceTarball.check(found.tarball, is: release.version)
+                let reason = (Self.merged(skipped) + ["built \(release.version) from \(found.via)"]).joined(separator: "; ")
+                if request.fetchOnly { outcome.sources = [found.tarball]; break }
+                outcome.pairs = [try await builder.pair(release.version, found: found, force: request.force, selection: reason)]
+                outcome.chosenDefault = LabDefault(version: release.version, reason: reason)
+                break
+            }
+            if outcome.pairs.isEmpty && outcome.sources.isEmpty {
+                throw .unobtainable(
+                    version: "any locked release", files: lock.releases.flatMap { $0.sources.map(\.fileName) },
+                    attempts: Self.merged(skipped), mirror: request.mirror)
+            }
+            if let chosen = outcome.chosenDefault {
+                do throws(AtomicPlacement.Failure) {
+                    try chosen.write(cache: cache)
+                } catch {
+                    throw .cannotWrite(path: LabDefault.path(cache), reason: error.reason)
+                }
             }
         }
-        if kept.count == targets.count { return targets.compactMap { kept[$0] } }
+        return outcome
+    }
 
-        try checkTools(for: options.source)
-        let builder = LabBuilder(options: options, cache: cache, reporter: reporter)
-        let tarball = try await builder.fetchSource()
-        var built: [Interpreter] = []
-        for target in targets {
-            if let existing = kept[target] {
-                built.append(existing)
+    /// "3.15.0, 3.14.8: why" for releases skipped for the same reason in a row.
+    package static func merged(_ skipped: [(version: String, why: String)]) -> [String] {
+        var groups: [(versions: [String], why: String)] = []
+        for entry in skipped {
+            if let last = groups.last, last.why == entry.why {
+                groups[groups.count - 1].versions.append(entry.version)
             } else {
-                built.append(try await builder.build(target, from: tarball))
+                groups.append(([entry.version], entry.why))
             }
         }
-        return built
+        return groups.map { "\($0.versions.joined(separator: ", ")): \($0.why)" }
     }
 
     /// Removes what a killed or failed build left: everything under `build/`, and prefixes under
@@ -58,8 +130,8 @@ extension LabPythons {
     }
 
     /// Refuses to start when a tool the build needs is not on PATH.
-    package static func checkTools(for source: LabSource) throws(LabError) {
-        let tools = ["cc", "make", "tar", "xz", "sha256sum"] + source.fetchTools
+    package static func checkBuildTools() throws(LabError) {
+        let tools = ["cc", "make", "tar", "xz", "sha256sum"]
         let missing = tools.filter { findOnPath($0) == nil }
         if !missing.isEmpty { throw .missingTools(missing) }
     }
@@ -75,39 +147,48 @@ extension LabPythons {
     }
 }
 
-/// The steps of one lab build: fetch and verify the source once, then extract, configure,
-/// make, install and probe each interpreter, every command's output going to `<cache>/logs`.
+/// The steps of one lab build: extract, configure, make, install and probe each interpreter
+/// of a pair from one verified tarball, every command's output going to `<cache>/logs`.
 package struct LabBuilder {
-    package let options: LabBuildOptions
+    package let settings: LabBuildSettings
     package let cache: LabCache
     package let reporter: PhaseReporter
 
-    /// The verified source tarball: the cached one when its sha256 matches, else a fresh download
-    /// (a cached file that does not match, such as one cut off by an older ftlab, is replaced).
-    package func fetchSource() async throws(LabError) -> String {
-        let source = options.source
-        let cached = "\(cache.sources)/\(source.fileName)"
-        if FileManager.default.fileExists(atPath: cached) {
-            do throws(LabError) {
-                try await reporter.phase("source", "verify") { () async throws(LabError) in
-                    try await LabSource.verify(cached, sha256: source.sha256)
-                }
-                return cached
-            } catch {
-                reporter.say("source: \(cached) does not match its sha256; downloading it again")
-                try? FileManager.default.removeItem(atPath: cached)
+    /// Both builds of `version`, when both are finished and probe as that release and build.
+    package func keptPair(_ version: String) async -> [Interpreter]? {
+        var pair: [Interpreter] = []
+        for target in LabTarget.pair(version) {
+            guard let built = try? await LabPythons.interpreter(target, cache: cache),
+                built.version == target.version, built.build == target.build
+            else { return nil }
+            pair.append(built)
+        }
+        reporter.say("\(LabTarget.pair(version).map(\.label).joined(separator: ", ")): already built")
+        return pair
+    }
+
+    /// The pair of `version` from `found`: each build kept when finished (unless `force`), else built.
+    package func pair(_ version: String, found: SourceFinder.Found, force: Bool, selection: String) async throws(LabError) -> [Interpreter] {
+        var pair: [Interpreter] = []
+        for target in LabTarget.pair(version) {
+            if !force, let built = try? await LabPythons.interpreter(target, cache: cache),
+                built.version == target.version, built.build == target.build
+            {
+                reporter.say("\(target.label): already built (\(built.path))")
+                pair.append(built)
+                continue
             }
+            try LabPythons.checkBuildTools()
+            pair.append(try await build(target, from: found, selection: selection))
         }
-        let log = BuildLog(path: "\(cache.logs)/download.log")
-        return try await reporter.phase("source", "download") { () async throws(LabError) in
-            try await source.fetch(into: cache, log: log)
-        }
+        return pair
     }
 
     /// Builds `target` from `tarball` and puts it at its prefix (replacing what was there). It is
     /// installed under a DESTDIR, probed there, given its manifest, and only then renamed into
     /// place: a prefix is complete with its manifest, or absent.
-    package func build(_ target: LabTarget, from tarball: String) async throws(LabError) -> Interpreter {
+    package func build(_ target: LabTarget, from found: SourceFinder.Found, selection: String) async throws(LabError) -> Interpreter {
+        let tarball = found.tarball
         let log = BuildLog(path: "\(cache.logs)/\(target.label).log")
         let prefix = cache.prefix(target.label)
         let buildDir = cache.buildDir(target), destdir = cache.destdir(target)
@@ -115,7 +196,7 @@ package struct LabBuilder {
         for directory in [buildDir, destdir] { try? FileManager.default.removeItem(atPath: directory) }
         try? FileManager.default.createDirectory(atPath: buildDir, withIntermediateDirectories: true)
         let flags = ["--prefix=\(prefix)"] + LabPythons.configureFlags
-            + (options.optimizations ? LabPythons.optimizationFlags : [])
+            + (settings.optimizations ? LabPythons.optimizationFlags : [])
             + (target.build == .freethreaded ? ["--disable-gil"] : [])
         let compiler = await HostCommand("cc", ["--version"]).run()?.standardOutput.split(separator: "\n").first.map(String.init)
         let start = ContinuousClock.now
@@ -124,7 +205,7 @@ package struct LabBuilder {
             await log.run("tar", ["-xf", tarball, "-C", buildDir, "--strip-components=1"])
         }
         try await step(target, "configure", log) { await log.run("\(buildDir)/configure", flags, in: buildDir) }
-        try await step(target, "make", log) { await log.run("make", ["-j\(options.jobs)"], in: buildDir) }
+        try await step(target, "make", log) { await log.run("make", ["-j\(settings.jobs)"], in: buildDir) }
         try await step(target, "install", log) { await log.run("make", ["install", "DESTDIR=\(destdir)"], in: buildDir) }
         let elapsed = Int(MonotonicClock.seconds(since: start))
 
@@ -139,7 +220,7 @@ package struct LabBuilder {
         let manifest = LabManifest(
             label: target.label, version: target.version, build: target.build,
             executable: InterpreterProbe.absolute(cache.executable(target)),
-            source: options.source.manifestEntry, configureFlags: flags, compiler: compiler ?? "unknown",
+            source: found.source.manifestEntry, selection: selection, configureFlags: flags, compiler: compiler ?? "unknown",
             sysVersion: interpreter.sysVersion, missingModules: missing.map(\.module), buildSeconds: Double(elapsed),
             builtUTC: ISO8601DateFormatter().string(from: Date()))
         do throws(AtomicPlacement.Failure) {

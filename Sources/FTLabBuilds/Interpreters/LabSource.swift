@@ -9,27 +9,32 @@ public enum LabSource: Sendable, Equatable {
     case debian(package: String, suite: String, file: String, sha256: String)
     /// A tarball URL (a python.org release, for example), downloaded with curl.
     case url(String, sha256: String)
+    /// A tarball on this machine (`--source FILE`), copied into the cache.
+    case file(String, sha256: String)
 
     /// The expected sha256 of the tarball, lowercase hex.
     public var sha256: String {
         switch self {
-        case .debian(_, _, _, let sha256), .url(_, let sha256): sha256.lowercased()
+        case .debian(_, _, _, let sha256), .url(_, let sha256), .file(_, let sha256): sha256.lowercased()
         }
     }
 
-    /// The tarball's file name in `<cache>/sources`.
+    /// The tarball's file name in `<cache>/sources` and in a mirror folder.
     public var fileName: String {
         switch self {
         case .debian(_, _, let file, _): file
         case .url(let url, _): String(url.split(separator: "/").last ?? "source.tar.xz")
+        case .file(let path, _): (path as NSString).lastPathComponent
         }
     }
 
-    /// The version in a python.org-style file name (`Python-3.14.0.tar.xz` -> "3.14.0"), if any.
-    public var versionInFileName: String? {
-        guard fileName.hasPrefix("Python-") else { return nil }
-        let version = fileName.dropFirst("Python-".count).split(separator: ".").prefix(3).joined(separator: ".")
-        return LabTarget.isVersion(version) ? version : nil
+    /// Where it comes from, for messages: "Debian trixie (python3.13)", "www.python.org", a path.
+    public var origin: String {
+        switch self {
+        case .debian(let package, let suite, _, _): "Debian \(suite) (\(package))"
+        case .url(let url, _): URL(string: url)?.host ?? url
+        case .file(let path, _): path
+        }
     }
 
     package var manifestEntry: LabManifest.Source {
@@ -38,6 +43,8 @@ public enum LabSource: Sendable, Equatable {
             LabManifest.Source(kind: "debian-source-package", package: "\(package) (\(suite))", file: file, sha256: sha256)
         case .url(let url, _):
             LabManifest.Source(kind: "url", url: url, file: fileName, sha256: sha256)
+        case .file(let path, _):
+            LabManifest.Source(kind: "file", url: "file://\(path)", file: fileName, sha256: sha256)
         }
     }
 
@@ -46,14 +53,15 @@ public enum LabSource: Sendable, Equatable {
         switch self {
         case .debian: ["apt-get"]
         case .url: ["curl"]
+        case .file: []
         }
     }
 
-    /// Downloads the tarball into `<sources>/partial`, checks its sha256, and only then renames it
-    /// to `<sources>/<file>`, so a cut-off or damaged download never sits in the cache under its
-    /// final name; returns that path. Called holding the cache lock.
+    /// Gets the tarball from its origin into `<sources>/partial`, checks its sha256, and only
+    /// then renames it to `<sources>/<file>`, so a cut-off or damaged download never sits in the
+    /// cache under its final name; returns that path. A file whose sha256 does not match is kept
+    /// aside in `<sources>/rejected/` and refused. Called holding the cache lock.
     package func fetch(into cache: LabCache, log: BuildLog) async throws(LabError) -> String {
-        let target = "\(cache.sources)/\(fileName)"
         let partial = "\(cache.sources)/partial"
         try? FileManager.default.removeItem(atPath: partial)
         try? FileManager.default.createDirectory(atPath: partial, withIntermediateDirectories: true)
@@ -69,18 +77,39 @@ public enum LabSource: Sendable, Equatable {
             ]
             guard await log.run("apt-get", options + ["update"]),
                 await log.run("apt-get", options + ["source", "--download-only", package], in: partial)
-            else { throw .phaseFailed(label: file, phase: "download", log: log.path, tail: log.tail()) }
+            else { throw .downloadFailed(origin: origin, detail: log.tail(3), log: log.path) }
             guard FileManager.default.fileExists(atPath: download) else {
                 throw .sourceFileMissing(file: file, directory: partial, log: log.path)
             }
         case .url(let url, _):
-            guard await log.run("curl", ["-fL", "--retry", "3", "--no-progress-meter", "-o", download, url]) else {
-                throw .phaseFailed(label: fileName, phase: "download", log: log.path, tail: log.tail())
+            let arguments = ["-fL", "--retry", "2", "--connect-timeout", "15", "--no-progress-meter", "-o", download, url]
+            guard await log.run("curl", arguments) else {
+                throw .downloadFailed(origin: origin, detail: log.tail(2), log: log.path)
+            }
+        case .file(let path, _):
+            do {
+                try FileManager.default.copyItem(atPath: path, toPath: download)
+            } catch {
+                throw .noSuchSource(path)
             }
         }
-        try await Self.verify(download, sha256: sha256)
+        return try await Self.place(download, as: self, in: cache)
+    }
+
+    /// Verifies `file` against `source`'s sha256 and moves it to `<sources>/<file name>`; a file
+    /// that does not match goes to `<sources>/rejected/` instead, and the mismatch is thrown.
+    package static func place(_ file: String, as source: LabSource, in cache: LabCache) async throws(LabError) -> String {
+        let target = "\(cache.sources)/\(source.fileName)"
+        let actual = await sha256(of: file) ?? "(unreadable)"
+        guard actual == source.sha256 else {
+            let rejected = "\(cache.sources)/rejected/\(source.fileName).\(actual.prefix(12))"
+            try? FileManager.default.createDirectory(atPath: "\(cache.sources)/rejected", withIntermediateDirectories: true)
+            try? FileManager.default.removeItem(atPath: rejected)
+            let kept = (try? FileManager.default.moveItem(atPath: file, toPath: rejected)) != nil
+            throw .checksumMismatch(file: source.fileName, expected: source.sha256, actual: actual, keptAt: kept ? rejected : nil)
+        }
         do throws(AtomicPlacement.Failure) {
-            try AtomicPlacement.move(download, to: target)
+            try AtomicPlacement.move(file, to: target)
         } catch {
             throw .cannotWrite(path: target, reason: error.reason)
         }
@@ -91,7 +120,7 @@ public enum LabSource: Sendable, Equatable {
     package static func verify(_ file: String, sha256 expected: String) async throws(LabError) {
         let actual = await sha256(of: file) ?? "(unreadable)"
         guard actual == expected.lowercased() else {
-            throw .checksumMismatch(file: file, expected: expected.lowercased(), actual: actual)
+            throw .checksumMismatch(file: file, expected: expected.lowercased(), actual: actual, keptAt: nil)
         }
     }
 

@@ -2,19 +2,19 @@ import Foundation
 import FTLabCore
 import FTLabRunner
 
-/// Shows build progress on stdout, one line per phase with its elapsed seconds:
+/// Shows build progress on stderr (stdout stays for results, such as `--fetch-only`'s paths), one line per phase with its elapsed seconds:
 /// updated in place every second on a terminal, printed once when the phase ends otherwise.
 public struct PhaseReporter: Sendable {
     package let inPlace: Bool
 
-    /// `inPlace` defaults to whether stdout is a terminal.
-    public init(inPlace: Bool = isatty(STDOUT_FILENO) != 0) {
+    /// `inPlace` defaults to whether stderr is a terminal.
+    public init(inPlace: Bool = isatty(STDERR_FILENO) != 0) {
         self.inPlace = inPlace
     }
 
     /// Prints a line of text.
     public func say(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
     /// Runs `body` as phase `phase` of `subject` and reports its time and outcome.
@@ -47,6 +47,6 @@ public struct PhaseReporter: Sendable {
     }
 
     private func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        FileHandle.standardError.write(Data(text.utf8))
     }
 }

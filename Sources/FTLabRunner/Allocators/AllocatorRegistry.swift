@@ -67,14 +67,15 @@ public enum AllocatorRegistry {
     /// How `allocator` is applied to an interpreter of `build`:
     /// - a library on a GIL build: `LD_PRELOAD=<path>` and `PYTHONMALLOC=malloc`, scope `all`;
     /// - a library on a free-threaded build: `LD_PRELOAD=<path>` only (it refuses
-    ///   `PYTHONMALLOC=malloc`), scope `raw`: objects stay on the bundled mimalloc;
+    ///   `PYTHONMALLOC=malloc`), scope `raw`: objects stay on the bundled mimalloc (from 3.15
+    ///   the raw domain does too: scope `extensions`);
     /// - `system`: no environment, scope `none` (pymalloc, or mimalloc when free-threaded).
     /// `expectedLibrary` is the resolved path, which must show up in the process's mapped libraries.
-    public static func choice(for allocator: Allocator, build: Interpreter.Build) -> AllocatorChoice {
+    public static func choice(for allocator: Allocator, build: Interpreter.Build, version: String? = nil) -> AllocatorChoice {
         guard let path = allocator.path else { return AllocatorChoice(name: allocator.name, scope: AllocatorScope.none.rawValue) }
         var environment = ["LD_PRELOAD": path]
         if build == .gil { environment["PYTHONMALLOC"] = "malloc" }
-        let scope = AllocatorScope.effective(environment: environment, build: build, library: path)
+        let scope = AllocatorScope.effective(environment: environment, build: build, version: version, library: path)
         return AllocatorChoice(name: allocator.name, scope: scope.rawValue, environment: environment, expectedLibrary: path)
     }
 

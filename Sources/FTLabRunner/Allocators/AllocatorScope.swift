@@ -3,10 +3,12 @@ import FTLabCore
 
 /// Which allocations a swapped-in (preloaded) allocator serves: the CSV's `allocator_scope`.
 ///
-/// CPython allocates through three domains: raw (`PyMem_RawMalloc`, always the C `malloc`),
-/// mem and object (pymalloc on a GIL build by default; always the bundled mimalloc on a
-/// free-threaded build). `LD_PRELOAD` replaces `malloc` itself, so it reaches the mem and
-/// object domains only where `PYTHONMALLOC` routes them to `malloc`.
+/// CPython allocates through three domains: raw (`PyMem_RawMalloc`: the C `malloc`, except on
+/// free-threaded builds from 3.15 on, where it goes to the bundled mimalloc too, CPython
+/// gh-144914), mem and object (pymalloc on a GIL build by default; always the bundled mimalloc
+/// on a free-threaded build). `LD_PRELOAD` replaces `malloc` itself, so it reaches the mem and
+/// object domains only where `PYTHONMALLOC` routes them to `malloc`. Scopes differ by build and
+/// by release, so allocator figures compare only within one scope.
 public enum AllocatorScope: String, Sendable {
     /// Every Python allocation: a GIL build with the library preloaded and
     /// `PYTHONMALLOC=malloc` (or `malloc_debug`).
@@ -16,6 +18,9 @@ public enum AllocatorScope: String, Sendable {
     /// `PYTHONMALLOC=malloc`, or with `pymalloc`/`mimalloc`/`debug`) or on the bundled mimalloc
     /// (free-threaded build, always).
     case raw
+    /// Only what calls the C `malloc` directly, outside CPython's three domains: C extensions
+    /// and libraries. A free-threaded build from 3.15 on (raw, mem and object all on mimalloc).
+    case extensions
     /// Nothing is swapped: the library is not in `LD_PRELOAD`. A GIL build run with
     /// `PYTHONMALLOC=malloc` is still `none` (glibc serves everything, pymalloc is off); the
     /// `env` column records that choice.
@@ -30,16 +35,26 @@ public enum AllocatorScope: String, Sendable {
     /// `PYTHONMALLOC=malloc`, `malloc_debug` and `pymalloc` at start-up ("unknown allocator"), so
     /// such a process fails whatever the scope says. `-E`/`-I` would make Python ignore
     /// `PYTHONMALLOC`; ftlab does not pass them.
-    public static func effective(environment: [String: String], build: Interpreter.Build, library: String?) -> AllocatorScope {
+    /// `version` (`X.Y.Z`; nil when unknown) decides the free-threaded raw domain: `malloc` before
+    /// 3.15, mimalloc from 3.15 on.
+    public static func effective(
+        environment: [String: String], build: Interpreter.Build, version: String? = nil, library: String?
+    ) -> AllocatorScope {
         guard let library, preloads(environment["LD_PRELOAD"] ?? "", library) else { return .none }
         switch build {
         case .native:
             return .none  // native-swift runs only on the system allocator
         case .freethreaded:
-            return .raw
+            return rawDomainIsMimalloc(version) ? .extensions : .raw
         case .gil:
             return ["malloc", "malloc_debug"].contains(environment["PYTHONMALLOC"] ?? "") ? .all : .raw
         }
+    }
+
+    /// Whether a free-threaded `version` routes `PyMem_RawMalloc` to mimalloc (3.15 and later).
+    package static func rawDomainIsMimalloc(_ version: String?) -> Bool {
+        guard let version else { return false }
+        return !version.split(separator: ".").compactMap({ Int($0) }).prefix(2).lexicographicallyPrecedes([3, 15])
     }
 
     private static func preloads(_ preload: String, _ library: String) -> Bool {

@@ -11,6 +11,8 @@ public enum InterpreterError: FTLabError, Equatable {
     case unknownLabel(String, known: [String])
     /// A lab label whose build is not in the cache.
     case notBuilt(label: String, executable: String)
+    /// `ladder`, `X.Y` or `X.Y.Z` found no built pair (`built`: the releases that are).
+    case noPairBuilt(String, built: [String] = [])
     /// A path inside a lab build that never finished (cut off before its manifest was written).
     case unfinishedBuild(path: String, folder: String)
 
@@ -29,11 +31,15 @@ public enum InterpreterError: FTLabError, Equatable {
             "'\(path)' is CPython \(version); ftlab needs CPython 3.10 or newer"
         case .unknownLabel(let spec, let known):
             "unknown interpreter '\(spec)': not a file, not on PATH and not a lab label;"
-                + " known labels: \(known.joined(separator: ", ")) (lab = the pinned pair)."
+                + " known labels: \(known.joined(separator: ", ")) (lab = the default pair, ladder = every built pair, X.Y = the newest built X.Y pair)."
                 + " Build the lab pair with `ftlab lab pythons`"
         case .notBuilt(let label, let executable):
             "lab interpreter '\(label)' is not built (no \(executable));"
-                + " build it with `ftlab lab pythons`\(Self.buildHint(label)) (2-3 minutes per interpreter)"
+                + " build it with `ftlab lab pythons\(Self.buildHint(label))` (2-3 minutes per interpreter)"
+        case .noPairBuilt(let spec, let built):
+            "no lab pair matches '\(spec)': "
+                + (built.isEmpty ? "none is built" : "built releases: \(built.joined(separator: ", "))")
+                + "; build it with `ftlab lab pythons --version \(spec == "ladder" ? "all" : spec)`"
         case .unfinishedBuild(let path, let folder):
             "'\(path)' belongs to a lab build that did not finish (\(folder) has no \(LabManifest.fileName));"
                 + " run `ftlab lab pythons` again to redo it"
@@ -41,11 +47,11 @@ public enum InterpreterError: FTLabError, Equatable {
     }
 
     private static var labelHint: String {
-        (LabPythons.pinnedLabels + ["lab"]).joined(separator: ", ")
+        (LabPythons.pinnedLabels + ["lab", "ladder", "X.Y"]).joined(separator: ", ")
     }
 
     private static func buildHint(_ label: String) -> String {
         guard let target = LabTarget(label: label), target.version != LabPythons.pinnedVersion else { return "" }
-        return " --version \(target.version) --source-url URL --sha256 HEX"
+        return " --version \(target.version)"
     }
 }

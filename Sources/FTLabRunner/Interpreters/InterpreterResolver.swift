@@ -5,7 +5,9 @@ import FTLabCore
 public enum InterpreterResolver {
     /// Resolves `spec`, one of:
     /// - a path (it contains "/"), e.g. `/usr/bin/python3.13`;
-    /// - `lab`: the pinned pair, GIL build first;
+    /// - `lab`: the default pair (`LabPythons.defaultVersion`), GIL build first;
+    /// - `ladder`: every built pair, oldest release first;
+    /// - `X.Y` or `X.Y.Z`: both builds of the newest built release of that series, or of that release;
     /// - a lab label: `cpython-3.13.5`, `cpython-3.13.5t`, or another built `cpython-X.Y.Z[t]`;
     /// - a name on PATH, e.g. `python3.13t`.
     public static func resolve(_ spec: String, cache: LabCache = LabCache()) async throws(InterpreterError) -> [Interpreter] {
@@ -13,11 +15,20 @@ public enum InterpreterResolver {
             return [try await probePath(spec, cache: cache)]
         }
         if spec == "lab" {
-            var pair: [Interpreter] = []
-            for target in LabTarget.pair(LabPythons.pinnedVersion) {
-                pair.append(try await LabPythons.interpreter(target, cache: cache))
-            }
-            return pair
+            return try await pair(LabPythons.defaultVersion(cache: cache), cache: cache)
+        }
+        if spec == "ladder" {
+            let versions = LabPythons.builtVersions(cache: cache)
+            guard !versions.isEmpty else { throw .noPairBuilt(spec) }
+            var interpreters: [Interpreter] = []
+            for version in versions { interpreters += try await pair(version, cache: cache) }
+            return interpreters
+        }
+        if let series = Self.series(spec) {
+            let built = LabPythons.builtVersions(cache: cache)
+            let matching = LabTarget.isVersion(spec) ? built.filter { $0 == spec } : built.filter { $0.hasPrefix(series + ".") }
+            guard let version = matching.last else { throw .noPairBuilt(spec, built: built) }
+            return try await pair(version, cache: cache)
         }
         if let target = LabTarget(label: spec) {
             return [try await LabPythons.interpreter(target, cache: cache)]
@@ -26,8 +37,24 @@ public enum InterpreterResolver {
             return [try await InterpreterProbe.probe(path, label: spec)]
         }
         let built = LabPythons.builds(cache: cache).map(\.label)
-        let known = LabPythons.pinnedLabels + built.filter { !LabPythons.pinnedLabels.contains($0) } + ["lab"]
+        let known = LabPythons.pinnedLabels + built.filter { !LabPythons.pinnedLabels.contains($0) } + ["lab", "ladder"]
         throw .unknownLabel(spec, known: known)
+    }
+
+    /// Both builds of a lab release, GIL first.
+    private static func pair(_ version: String, cache: LabCache) async throws(InterpreterError) -> [Interpreter] {
+        var pair: [Interpreter] = []
+        for target in LabTarget.pair(version) {
+            pair.append(try await LabPythons.interpreter(target, cache: cache))
+        }
+        return pair
+    }
+
+    /// `X.Y` for a spec `X.Y` or `X.Y.Z` (digits only), else nil.
+    private static func series(_ spec: String) -> String? {
+        let parts = spec.split(separator: ".", omittingEmptySubsequences: false)
+        guard (2...3).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else { return nil }
+        return parts.prefix(2).joined(separator: ".")
     }
 
     /// Probes a path; an executable inside a lab prefix keeps its lab label and source sha256.

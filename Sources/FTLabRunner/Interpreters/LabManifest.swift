@@ -5,7 +5,7 @@ import FTLabCore
 public struct LabManifest: Sendable, Codable, Equatable {
     /// Where the source tarball came from.
     public struct Source: Sendable, Codable, Equatable {
-        /// "debian-source-package" or "url".
+        /// "debian-source-package", "url" or "file".
         public var kind: String
         /// The Debian source package and suite, e.g. "python3.13 (trixie)"; nil for a URL.
         public var package: String?
@@ -30,6 +30,10 @@ public struct LabManifest: Sendable, Codable, Equatable {
     /// Absolute path of the built executable.
     public var executable: String
     public var source: Source
+    /// Why this release was built: "--version 3.14", or how the default was chosen
+    /// ("3.15.0: www.python.org: ...; built 3.13.5 from Debian trixie (python3.13)"); nil in
+    /// manifests written before ftlab recorded it.
+    public var selection: String?
     /// Everything passed to `./configure`, `--prefix` included.
     public var configureFlags: [String]
     /// First line of `cc --version`.
@@ -49,6 +53,7 @@ public struct LabManifest: Sendable, Codable, Equatable {
         build: Interpreter.Build,
         executable: String,
         source: Source,
+        selection: String? = nil,
         configureFlags: [String],
         compiler: String,
         sysVersion: String,
@@ -61,6 +66,7 @@ public struct LabManifest: Sendable, Codable, Equatable {
         self.build = build
         self.executable = executable
         self.source = source
+        self.selection = selection
         self.configureFlags = configureFlags
         self.compiler = compiler
         self.sysVersion = sysVersion
@@ -70,7 +76,7 @@ public struct LabManifest: Sendable, Codable, Equatable {
     }
 
     package enum CodingKeys: String, CodingKey {
-        case label, version, build, executable, source, compiler
+        case label, version, build, executable, source, compiler, selection
         case configureFlags = "configure_flags"
         case sysVersion = "sys_version"
         case missingModules = "missing_modules"

@@ -4,7 +4,8 @@ import FTLabCore
 /// The lab's interpreters: one pinned CPython source built twice with identical flags,
 /// once with `--disable-gil`, into the cache (`<cache>/pythons/<label>`).
 public enum LabPythons {
-    /// The CPython release the lab pins.
+    /// The locked release that builds on machines that reach only Debian's archive (its source
+    /// is Debian trixie's python3.13); what `--python lab` means before any default was chosen.
     public static let pinnedVersion = "3.13.5"
     /// Labels of the pinned pair, GIL build first: `cpython-3.13.5`, `cpython-3.13.5t`.
     public static var pinnedLabels: [String] { LabTarget.pair(pinnedVersion).map(\.label) }

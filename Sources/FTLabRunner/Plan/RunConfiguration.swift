@@ -7,15 +7,18 @@ public struct InterpreterChoice: Sendable, Equatable {
     public var label: String
     public var path: String
     public var build: Interpreter.Build
+    /// `X.Y.Z` as probed; nil for `native-swift` and for choices made without a probe.
+    public var version: String?
 
-    public init(label: String, path: String, build: Interpreter.Build = .gil) {
+    public init(label: String, path: String, build: Interpreter.Build = .gil, version: String? = nil) {
         self.label = label
         self.path = path
         self.build = build
+        self.version = version
     }
 
     public init(_ interpreter: Interpreter) {
-        self.init(label: interpreter.label, path: interpreter.path, build: interpreter.build)
+        self.init(label: interpreter.label, path: interpreter.path, build: interpreter.build, version: interpreter.version)
     }
 
     /// Resolves `--python` values (paths, lab labels, `lab`, `native-swift`); none means the

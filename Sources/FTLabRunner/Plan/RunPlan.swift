@@ -111,7 +111,7 @@ public struct RunPlan: Sendable {
                                 configurations.append(RunConfiguration(
                                     workload: workload, variant: variant, params: params.values(for: workload),
                                     interpreter: interpreter, threads: n, placement: placement,
-                                    allocator: allocatorChoice(allocator, build: interpreter.build, env: env),
+                                    allocator: allocatorChoice(allocator, build: interpreter.build, version: interpreter.version, env: env),
                                     env: env, seed: request.seed))
                             }
                         }
@@ -131,11 +131,13 @@ public struct RunPlan: Sendable {
     /// How `allocator` is swapped in on `build`, with the scope the final environment really
     /// gives once the user's `--env` settings have won (e.g. `--env PYTHONMALLOC=pymalloc`
     /// narrows a GIL build's `all` to `raw`).
-    package static func allocatorChoice(_ allocator: Allocator, build: Interpreter.Build, env: [EnvSetting]) -> AllocatorChoice {
-        var choice = AllocatorRegistry.choice(for: allocator, build: build)
+    package static func allocatorChoice(
+        _ allocator: Allocator, build: Interpreter.Build, version: String? = nil, env: [EnvSetting]
+    ) -> AllocatorChoice {
+        var choice = AllocatorRegistry.choice(for: allocator, build: build, version: version)
         var final = choice.environment
         for setting in env { final[setting.key] = setting.value }
-        choice.scope = AllocatorScope.effective(environment: final, build: build, library: allocator.path).rawValue
+        choice.scope = AllocatorScope.effective(environment: final, build: build, version: version, library: allocator.path).rawValue
         return choice
     }
 }

@@ -43,6 +43,6 @@ struct LabContainerTests {
     func reproducible() throws {
         let check = try ftlab(["lab", "rootfs", "--ftlab", Self.release, "--check-reproducible"])
         #expect(check.status == 0, "\(check.stdout)\n\(check.stderr)")
-        #expect(check.stdout.contains("rootfs: reproducible (two builds have the same sha256 "))
+        #expect(check.stderr.contains("rootfs: reproducible (two builds have the same sha256 "))
     }
 }

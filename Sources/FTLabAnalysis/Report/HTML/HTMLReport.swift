@@ -23,6 +23,7 @@ public enum HTMLReport {
                 ),
                 tableOfContents(report),
                 overheads(report),
+                ladders(report),
                 .group(report.sections.map(SectionHTML.render)),
                 .footer(.escaped(
                     "Medians over every measured sample; whiskers and ± are bootstrap 95% confidence intervals. "
@@ -91,6 +92,7 @@ public enum HTMLReport {
     private static func overheads(_ report: ScalingReport) -> Node<HTML.BodyContext> {
         let rows = report.runs.flatMap { run in run.overheads.map { (run, $0) } }
         guard !rows.isEmpty else { return .empty }
+        let releases = Set(rows.map(\.1.pythonVersion)).count > 1
         func judged(_ value: Double?, limit: Double) -> Node<HTML.TableRowContext> {
             guard let value else { return .td(.class("num"), "-") }
             let within = value <= limit
@@ -104,16 +106,47 @@ public enum HTMLReport {
                 "At 1 thread, free-threaded vs GIL build with every other setting equal (geometric mean over "
                     + "variants, parameters, placements and allocators). PEP 779 asks for at most 15% slower and 20% more memory.")),
             .table(
-                .thead(.tr(.if(report.runs.count > 1, .th("run")), .th("workload"), .th(.class("num"), "pairs"),
+                .thead(.tr(.if(report.runs.count > 1, .th("run")), .th("workload"), .if(releases, .th("release")),
+                           .th(.class("num"), "pairs"),
                            .th(.class("num"), "single-thread slowdown"), .th(.class("num"), "peak-memory overhead"))),
                 .tbody(.group(rows.map { run, overhead in
                     .tr(.if(report.runs.count > 1, .td(.escaped(run.label))), .td(.escaped(overhead.workload)),
+                        .if(releases, .td(.escaped(overhead.pythonVersion))),
                         .td(.class("num"), .text(String(overhead.pairs))),
                         judged(overhead.singleThread, limit: BuildOverhead.singleThreadLimit),
                         judged(overhead.memory, limit: BuildOverhead.memoryLimit))
                 }))
             )
         )
+    }
+}
+
+extension HTMLReport {
+    /// Per run and workload measured on several releases: the free-threaded build release by release.
+    fileprivate static func ladders(_ report: ScalingReport) -> Node<HTML.BodyContext> {
+        let ladders = report.runs.flatMap { run in run.ladders.map { (run, $0) } }
+        guard !ladders.isEmpty else { return .empty }
+        return .section(
+            .class("overview"), .id("releases"),
+            .h2("Across CPython releases"),
+            .p(.class("lead"), .escaped(
+                "The free-threaded build release by release, each figure within one release: its throughput over the "
+                    + "GIL build's at 1 thread (PEP 779's line: at most 15% slower), and its speedup over its own "
+                    + "1-thread run (geometric mean over variants). Allocator figures compare only within one release: "
+                    + "a preloaded allocator's reach (allocator_scope) changes with the release.")),
+            .group(ladders.map { run, ladder in
+                let table = ladder.table()
+                return .table(
+                    .caption(.escaped(report.runs.count > 1 ? "\(ladder.workload), \(run.label)" : ladder.workload)),
+                    .thead(.tr(.group(table.header.enumerated().map { index, title in
+                        index == 0 ? .th(.escaped(title)) : .th(.class("num"), .escaped(title))
+                    }))),
+                    .tbody(.group(table.rows.map { cells in
+                        .tr(.group(cells.enumerated().map { index, cell in
+                            index == 0 ? .td(.escaped(cell)) : .td(.class("num"), .escaped(cell))
+                        }))
+                    })))
+            }))
     }
 }
 

@@ -1,0 +1,141 @@
+import Foundation
+import TOMLKit
+import FTLabCore
+import FTLabRunner
+
+/// `lab/pythons.toml`: the CPython releases the lab may build, each with the source files it
+/// accepts and their sha256, newest release first.
+public struct PythonLock: Sendable, Equatable {
+    /// One release and the files that are acceptable as its source.
+    public struct Release: Sendable, Equatable {
+        /// `X.Y.Z`.
+        public var version: String
+        /// Acceptable sources, preferred first; all of them name the same release.
+        public var sources: [LabSource]
+        /// What the release changes for free-threading, in a line (shown by `lab pythons --list`).
+        public var notes: String
+        /// `X.Y`.
+        public var series: String { version.split(separator: ".").prefix(2).joined(separator: ".") }
+    }
+
+    /// Newest first.
+    public var releases: [Release]
+    /// Where the lock was read from.
+    public var path: String
+
+    /// The lock's path inside a checkout.
+    public static let relativePath = "lab/pythons.toml"
+
+    /// Reads the lock from the checkout ftlab runs from.
+    public static func load() throws(LabError) -> PythonLock {
+        guard let path = CheckoutFile.locate(relativePath) else {
+            throw .lockNotFound(file: relativePath, searched: CheckoutFile.searchStarts)
+        }
+        return try load(path: path)
+    }
+
+    /// Reads and checks the lock at `path`: every source has a 64-hex sha256 and a file name,
+    /// versions are `X.Y.Z`, unique, and listed newest first.
+    public static func load(path: String) throws(LabError) -> PythonLock {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .badLock(path: path, reason: "cannot read the file")
+        }
+        return try parse(String(decoding: data, as: UTF8.self), path: path)
+    }
+
+    package static func parse(_ text: String, path: String) throws(LabError) -> PythonLock {
+        if let finding = TOMLPrecheck.check(text) {
+            throw .badLock(path: "\(path):\(finding.line)", reason: finding.reason)
+        }
+        let file: LockFile
+        do {
+            file = try TOMLDecoder().decode(LockFile.self, from: text)
+        } catch {
+            throw .badLock(path: path, reason: "\(error)")
+        }
+        guard file.schema == 1 else {
+            throw .badLock(path: path, reason: "schema \(file.schema) is not the one this ftlab reads (1)")
+        }
+        var releases: [Release] = []
+        for entry in file.release {
+            guard LabTarget.isVersion(entry.version) else {
+                throw .badLock(path: path, reason: "version '\(entry.version)' is not X.Y.Z")
+            }
+            guard !releases.contains(where: { $0.version == entry.version }) else {
+                throw .badLock(path: path, reason: "\(entry.version) is listed twice")
+            }
+            if let previous = releases.last, !Self.isNewer(previous.version, than: entry.version) {
+                throw .badLock(path: path, reason: "\(entry.version) comes after \(previous.version): list releases newest first")
+            }
+            guard !entry.source.isEmpty else {
+                throw .badLock(path: path, reason: "\(entry.version) has no [[release.source]]")
+            }
+            let sources = try entry.source.map { (source: LockFile.Source) throws(LabError) -> LabSource in
+                guard LabSource.isSHA256(source.sha256) else {
+                    throw .badLock(path: path, reason: "\(entry.version): sha256 '\(source.sha256)' is not 64 hex digits")
+                }
+                switch (source.url, source.debian, source.suite, source.file) {
+                case (let url?, nil, nil, nil):
+                    return .url(url, sha256: source.sha256)
+                case (nil, let package?, let suite?, let file?):
+                    return .debian(package: package, suite: suite, file: file, sha256: source.sha256)
+                default:
+                    throw .badLock(path: path, reason: "\(entry.version): a source is either `url` or `debian` + `suite` + `file`")
+                }
+            }
+            releases.append(Release(version: entry.version, sources: sources, notes: entry.notes ?? ""))
+        }
+        guard !releases.isEmpty else { throw .badLock(path: path, reason: "no [[release]]") }
+        return PythonLock(releases: releases, path: path)
+    }
+
+    /// The releases a `--version` value names: `all`, or a comma-separated list of `X.Y`
+    /// (the newest locked release of that series) and `X.Y.Z` (that release); oldest first.
+    public func releases(matching spec: String) throws(LabError) -> [Release] {
+        if spec == "all" { return releases.reversed() }
+        var chosen: [Release] = []
+        for part in spec.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            let match = releases.first { $0.version == part } ?? releases.first { $0.series == part }
+            guard let match else { throw .unknownVersion(part, known: releases.map(\.version)) }
+            if !chosen.contains(match) { chosen.append(match) }
+        }
+        guard !chosen.isEmpty else { throw .unknownVersion(spec, known: releases.map(\.version)) }
+        return chosen.sorted { Self.isNewer($1.version, than: $0.version) }
+    }
+
+    /// The locked release whose sources include one with `sha256`, if any.
+    public func release(withDigest sha256: String) -> Release? {
+        releases.first { $0.sources.contains { $0.sha256 == sha256.lowercased() } }
+    }
+
+    /// Whether `X.Y.Z` `a` is a later release than `b`.
+    package static func isNewer(_ a: String, than b: String) -> Bool {
+        let left = a.split(separator: ".").compactMap { Int($0) }, right = b.split(separator: ".").compactMap { Int($0) }
+        return right.lexicographicallyPrecedes(left)
+    }
+
+    private struct LockFile: Decodable {
+        var schema: Int
+        var release: [Entry]
+
+        struct Entry: Decodable {
+            var version: String
+            var notes: String?
+            var source: [Source]
+        }
+
+        struct Source: Decodable {
+            var url: String?
+            var debian: String?
+            var suite: String?
+            var file: String?
+            var sha256: String
+            var digestFrom: String?
+
+            enum CodingKeys: String, CodingKey {
+                case url, debian, suite, file, sha256
+                case digestFrom = "digest_from"
+            }
+        }
+    }
+}

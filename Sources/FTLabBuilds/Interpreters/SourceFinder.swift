@@ -1,0 +1,84 @@
+import Foundation
+import FTLabCore
+import FTLabRunner
+
+/// Gets a release's source tarball, trying in order: the cache (`<cache>/sources`, where a
+/// fetched tarball stays for good), the mirror folder (by file name), then each source's origin.
+/// Every file is checked against its locked sha256 wherever it came from.
+package struct SourceFinder {
+    package let cache: LabCache
+    /// `--source-dir` or `$FTLAB_SOURCE_DIR`: tarballs by file name, for labs without a network.
+    package let mirror: String?
+    package let reporter: PhaseReporter
+
+    /// The environment variable that names the mirror folder when `--source-dir` is not given.
+    package static let mirrorVariable = "FTLAB_SOURCE_DIR"
+
+    /// A verified tarball and the source it matched.
+    package struct Found: Sendable {
+        package var tarball: String
+        package var source: LabSource
+        /// "cache", "mirror folder DIR" or the origin.
+        package var via: String
+    }
+
+    /// The tarball of `version` from one of `sources`. An origin that cannot be reached adds a
+    /// line to the error and the next source is tried; a file that does not match its sha256
+    /// stops everything (it is kept aside, never used).
+    package func find(_ version: String, sources: [LabSource]) async throws(LabError) -> Found {
+        for source in sources {
+            let cached = "\(cache.sources)/\(source.fileName)"
+            guard FileManager.default.fileExists(atPath: cached) else { continue }
+            if await LabSource.sha256(of: cached) == source.sha256 {
+                return Found(tarball: cached, source: source, via: "cache")
+            }
+            reporter.say("source: \(cached) does not match its sha256; setting it aside")
+            _ = try? await LabSource.place(cached, as: source, in: cache)
+        }
+        if let mirror {
+            for source in sources {
+                let candidate = "\(mirror)/\(source.fileName)"
+                guard FileManager.default.fileExists(atPath: candidate) else { continue }
+                try await LabSource.verify(candidate, sha256: source.sha256)
+                let copy = LabSource.file(candidate, sha256: source.sha256)
+                let log = BuildLog(path: "\(cache.logs)/download.log")
+                let tarball = try await reporter.phase(version, "copy") { () async throws(LabError) in
+                    try await copy.fetch(into: cache, log: log)
+                }
+                return Found(tarball: tarball, source: source, via: "mirror folder \(mirror)")
+            }
+        }
+        var attempts: [String] = []
+        for source in sources {
+            for tool in source.fetchTools where findOnPath(tool) == nil {
+                attempts.append("\(source.origin): \(tool) is not installed")
+            }
+            if source.fetchTools.contains(where: { findOnPath($0) == nil }) { continue }
+            let log = BuildLog(path: "\(cache.logs)/download.log")
+            do throws(LabError) {
+                let tarball = try await reporter.phase(version, "download") {
+                    () async throws(LabError) in try await source.fetch(into: cache, log: log)
+                }
+                return Found(tarball: tarball, source: source, via: source.origin)
+            } catch {
+                switch error {
+                case .downloadFailed(let origin, let detail, _):
+                    attempts.append("\(origin): \(Self.firstLine(detail))")
+                case .sourceFileMissing(let file, _, _):
+                    attempts.append("\(source.origin): no \(file) there")
+                case .aptSourcesNotFound(let file, _):
+                    attempts.append("\(source.origin): \(file) not found (run ftlab from its checkout)")
+                default:
+                    throw error
+                }
+            }
+        }
+        throw .unobtainable(
+            version: version, files: sources.map(\.fileName), attempts: attempts, mirror: mirror)
+    }
+
+    private static func firstLine(_ text: String) -> String {
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return lines.last(where: { $0.contains("curl:") || $0.hasPrefix("E:") }) ?? lines.last ?? "failed"
+    }
+}

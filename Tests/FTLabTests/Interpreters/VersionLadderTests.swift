@@ -1,0 +1,258 @@
+import Foundation
+import Testing
+import FTLabCore
+import FTLabRunner
+import FTLabAnalysis
+@testable import FTLabBuilds
+
+/// The lock of pinned sources, `ftlab lab pythons`' request and source rules, and `--python`
+/// over several releases.
+@Suite("Version ladder")
+struct VersionLadderTests {
+    static var lockPath: String { TestPaths.repository + "/lab/pythons.toml" }
+
+    @Test func theLockParsesAndEveryEntryHasADigestAndItsRecord() throws {
+        let lock = try PythonLock.load(path: Self.lockPath)
+        #expect(lock.releases.map(\.version) == ["3.15.0", "3.14.8", "3.13.5"])
+        for release in lock.releases {
+            #expect(!release.sources.isEmpty)
+            for source in release.sources { #expect(LabSource.isSHA256(source.sha256), "\(release.version)") }
+        }
+        let text = try String(contentsOfFile: Self.lockPath, encoding: .utf8)
+        #expect(text.components(separatedBy: "digest_from = ").count - 1 == lock.releases.flatMap(\.sources).count,
+                "every source names where its digest was found")
+        // The release this project's machines build is locked, from Debian, and python.org's file agrees.
+        let pinned = try #require(lock.releases.first { $0.version == LabPythons.pinnedVersion })
+        guard case .debian(_, "trixie", _, _) = pinned.sources[0] else {
+            Issue.record("3.13.5 should come from Debian trixie first"); return
+        }
+        #expect(Set(pinned.sources.map(\.sha256)).count == 1)
+    }
+
+    @Test func versionSpecsSelectReleasesOldestFirst() throws {
+        let lock = try PythonLock.load(path: Self.lockPath)
+        #expect(try lock.releases(matching: "3.14").map(\.version) == ["3.14.8"])
+        #expect(try lock.releases(matching: "3.15,3.13").map(\.version) == ["3.13.5", "3.15.0"])
+        #expect(try lock.releases(matching: "all").map(\.version) == ["3.13.5", "3.14.8", "3.15.0"])
+        let error = #expect(throws: LabError.self) { try lock.releases(matching: "3.16") }
+        #expect(error == .unknownVersion("3.16", known: ["3.15.0", "3.14.8", "3.13.5"]))
+        #expect(error?.exitCode == 2)
+        #expect(error?.description.contains("3.15.0, 3.14.8, 3.13.5") == true)
+    }
+
+    @Test func aBrokenLockIsRefusedWithTheReason() {
+        let sha = String(repeating: "a", count: 64)
+        let entry = { (version: String) in "[[release]]\nversion = \"\(version)\"\n[[release.source]]\nurl = \"https://x/Python-\(version).tar.xz\"\nsha256 = \"\(sha)\"\n" }
+        let cases: [(String, String)] = [
+            ("schema = 1\n" + entry("3.13.5") + entry("3.14.8"), "newest first"),
+            ("schema = 1\n" + entry("3.14.8") + entry("3.14.8"), "listed twice"),
+            ("schema = 2\n" + entry("3.14.8"), "schema 2"),
+            ("schema = 1\n" + entry("3.14").replacingOccurrences(of: sha, with: "abc"), "not X.Y.Z"),
+            ("schema = 1\n" + entry("3.14.8").replacingOccurrences(of: sha, with: "abc"), "64 hex digits"),
+            ("schema = 1\n[[release]]\nversion = \"3.14.8\"\nsource = []\n", "no [[release.source]]"),
+        ]
+        for (text, reason) in cases {
+            let error = #expect(throws: LabError.self) { try PythonLock.parse(text, path: "lock.toml") }
+            #expect(error?.description.contains(reason) == true, "\(error?.description ?? "no error") should say \(reason)")
+        }
+    }
+
+    @Test func requestsAreChecked() async throws {
+        let request = try await LabBuildRequest(environment: [:])
+        #expect(request.releases == .newestObtainable && request.mirror == nil && request.settings.jobs >= 1)
+        #expect(try await LabBuildRequest(version: "3.14,3.15", environment: [:]).releases == .locked("3.14,3.15"))
+        await #expect(throws: LabError.badVersion("3.12", reason: "free-threaded builds (--disable-gil) need CPython 3.13 or newer")) {
+            try await LabBuildRequest(version: "3.12", environment: [:])
+        }
+        await #expect(throws: LabError.self) { try await LabBuildRequest(version: "latest", environment: [:]) }
+        await #expect(throws: LabError.badChecksum("abc")) {
+            try await LabBuildRequest(source: "https://example.org/Python-3.14.0.tar.xz", sha256: "abc", environment: [:])
+        }
+        await #expect(throws: LabError.incompleteSource("https://example.org/Python-3.14.0.tar.xz")) {
+            try await LabBuildRequest(source: "https://example.org/Python-3.14.0.tar.xz", environment: [:])
+        }
+        await #expect(throws: LabError.noSuchSource("no-such-file.tar.xz")) {
+            try await LabBuildRequest(source: "no-such-file.tar.xz", sha256: String(repeating: "a", count: 64), environment: [:])
+        }
+        await #expect(throws: LabError.badMirror("/no/such/mirror")) {
+            try await LabBuildRequest(environment: [SourceFinder.mirrorVariable: "/no/such/mirror"])
+        }
+        let url = "https://www.python.org/ftp/python/3.14.0/Python-3.14.0.tar.xz"
+        let custom = try await LabBuildRequest(source: url, sha256: String(repeating: "A", count: 64), environment: [:])
+        #expect(custom.releases == .source(.url(url, sha256: String(repeating: "A", count: 64)), version: nil))
+        #expect(LabTarget.pair("3.14.0").map(\.executable) == ["bin/python3.14", "bin/python3.14t"])
+    }
+
+    @Test func patchlevelGivesTheRelease() {
+        let header = "#define PY_MINOR_VERSION        13\n/* Version as a string */\n#define PY_VERSION              \"3.13.5\"\n"
+        #expect(SourceTarball.pyVersion(in: header) == "3.13.5")
+        #expect(SourceTarball.pyVersion(in: "#define PY_VERSION_HEX 0x030D05F0\n") == nil)
+    }
+
+    @Test func skippedReleasesAreMergedWhenTheReasonRepeats() {
+        let lines = LabPythons.merged([("3.15.0", "www.python.org: unreachable"), ("3.14.8", "www.python.org: unreachable"),
+                                       ("3.13.9", "no file")])
+        #expect(lines == ["3.15.0, 3.14.8: www.python.org: unreachable", "3.13.9: no file"])
+    }
+
+    @Test func allocatorScopeFollowsTheRelease() {
+        let library = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"
+        let preload = ["LD_PRELOAD": library]
+        #expect(AllocatorScope.effective(environment: preload, build: .freethreaded, version: "3.13.5", library: library) == .raw)
+        #expect(AllocatorScope.effective(environment: preload, build: .freethreaded, version: "3.14.8", library: library) == .raw)
+        #expect(AllocatorScope.effective(environment: preload, build: .freethreaded, version: "3.15.0", library: library) == .extensions)
+        #expect(AllocatorScope.effective(environment: preload, build: .freethreaded, version: "3.16.1", library: library) == .extensions)
+        #expect(AllocatorScope.effective(environment: preload.merging(["PYTHONMALLOC": "malloc"]) { $1 },
+                                         build: .gil, version: "3.15.0", library: library) == .all)
+    }
+
+    @Test func aRunOverSeveralReleasesComparesEachWithinItsRelease() {
+        var noise = Noise(seed: 7)
+        func pair(_ version: String, gil: Double, ft: Double, ft2: Double) -> [ResultRow] {
+            let g = Setup.gil.with { $0.pythonVersion = version; $0.interpreter = "cpython-\(version)" }
+            let f = Setup.freeThreaded.with { $0.pythonVersion = version; $0.interpreter = "cpython-\(version)t" }
+            return g.rows(throughput: noise.sample(count: 9, mean: gil, cv: 0.001), rssKiB: 20_000)
+                + f.rows(throughput: noise.sample(count: 9, mean: ft, cv: 0.001), rssKiB: 22_000)
+                + f.with { $0.threads = 2 }.rows(throughput: noise.sample(count: 9, mean: ft2, cv: 0.001), rssKiB: 22_000)
+        }
+        let summary = ScalingSummary(rows: pair("3.13.5", gil: 100, ft: 70, ft2: 126) + pair("3.14.8", gil: 100, ft: 95, ft2: 190))
+        #expect(summary.overheads.map(\.pythonVersion) == ["3.13.5", "3.14.8"], "never one mean over two releases")
+        #expect(abs(summary.overheads[0].singleThread - 0.30) < 0.01 && abs(summary.overheads[1].singleThread - 0.05) < 0.01)
+        let ladder = try! #require(summary.ladders.first)
+        #expect(ladder.steps.map(\.pythonVersion) == ["3.13.5", "3.14.8"])
+        #expect(abs(ladder.steps[0].speedups.last!.speedup - 1.8) < 0.01 && abs(ladder.steps[1].speedups.last!.speedup - 2.0) < 0.01)
+        let text = summary.text()
+        #expect(text.contains("Across CPython releases") && text.contains("log-processing (CPython 3.14.8)"))
+        #expect(text.contains("speedup@2"))
+        #expect(ScalingSummary(rows: pair("3.13.5", gil: 100, ft: 70, ft2: 126)).ladders.isEmpty)
+    }
+}
+
+/// `--python` values that name releases: resolved from what the cache holds.
+@Suite("Version ladder: selecting interpreters", .tags(.integration, .needsLab), .skippedInUnitRuns)
+struct LadderSelectionTests {
+    @Test func seriesLadderAndLabSelectBuiltPairs() async throws {
+        let series = PinnedPair.version.split(separator: ".").prefix(2).joined(separator: ".")
+        let bySeries = try await InterpreterResolver.resolve(series)
+        #expect(bySeries.map(\.label) == PinnedPair.labels)
+        #expect(try await InterpreterResolver.resolve(PinnedPair.version).map(\.label) == PinnedPair.labels)
+        let ladder = try await InterpreterResolver.resolve("ladder")
+        #expect(ladder.count % 2 == 0 && ladder.count >= 2)
+        #expect(Set(ladder.map(\.build)) == [.gil, .freethreaded])
+        #expect(try await InterpreterResolver.resolve("lab").map(\.label) == PinnedPair.labels)
+        let missing = await #expect(throws: InterpreterError.self) { try await InterpreterResolver.resolve("3.99") }
+        #expect(missing?.description.contains("ftlab lab pythons --version 3.99") == true)
+        #expect(missing?.exitCode == 2)
+    }
+}
+
+/// `ftlab lab pythons` against real sources, with no network beyond this machine: every origin
+/// is made unreachable through a proxy that refuses connections, so the test means the same on
+/// a machine that does reach python.org. Needs the cached 3.13.5 tarball (`ftlab lab pythons`).
+@Suite("Version ladder: sources", .tags(.integration, .needsLab), .skippedInUnitRuns)
+struct LadderSourceTests {
+    static let offline = ["http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9",
+                          "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"]
+
+    /// The real 3.13.5 tarball, from the lab cache.
+    static func pinnedTarball() throws -> String {
+        let lock = try PythonLock.load(path: VersionLadderTests.lockPath)
+        let release = try #require(lock.releases.first { $0.version == LabPythons.pinnedVersion })
+        let path = "\(LabCache().sources)/\(release.sources[0].fileName)"
+        try #require(FileManager.default.fileExists(atPath: path), "no \(path): run `ftlab lab pythons` first")
+        return path
+    }
+
+    func lab(_ arguments: [String], cache: String, extra: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try ftlab(["lab", "pythons"] + arguments, environment: Self.offline.merging(["FTLAB_CACHE": cache]) { $1 }.merging(extra) { $1 })
+    }
+
+    @Test func aRenamedCopyOfTheLockedTarballIsAcceptedByItsDigest() throws {
+        let scratch = TestPaths.scratch("renamed")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let renamed = "\(scratch)/my-cpython-source.tar.xz"
+        try FileManager.default.copyItem(atPath: try Self.pinnedTarball(), toPath: renamed)
+        let result = try lab(["--source", renamed, "--fetch-only"], cache: "\(scratch)/cache")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(scratch)/cache/sources/my-cpython-source.tar.xz")
+        let asked = try lab(["--source", renamed, "--version", "3.14.8", "--fetch-only"], cache: "\(scratch)/cache")
+        #expect(asked.status == 2 && asked.stderr.contains("--version 3.14.8 but my-cpython-source.tar.xz is the source of CPython \(LabPythons.pinnedVersion)"),
+                "\(asked.stderr)")
+    }
+
+    @Test func aWrongDigestIsRefusedAndTheFileKeptAside() throws {
+        let scratch = TestPaths.scratch("wrongdigest")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let wrong = String(repeating: "0", count: 64)
+        let result = try lab(["--source", try Self.pinnedTarball(), "--sha256", wrong, "--fetch-only"], cache: "\(scratch)/cache")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("sha256 mismatch") && result.stderr.contains("kept aside at \(scratch)/cache/sources/rejected/"),
+                "\(result.stderr)")
+        let rejected = try FileManager.default.contentsOfDirectory(atPath: "\(scratch)/cache/sources/rejected")
+        #expect(rejected.count == 1)
+        #expect(!FileManager.default.fileExists(atPath: "\(scratch)/cache/sources/\((try Self.pinnedTarball() as NSString).lastPathComponent)"))
+    }
+
+    @Test func anUnreachableOriginGivesTheWaysOut() throws {
+        let scratch = TestPaths.scratch("unreachable")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let result = try lab(["--version", "3.15"], cache: "\(scratch)/cache")
+        #expect(result.status == 2)
+        for part in ["cannot get the source of CPython 3.15.0", "www.python.org", "Python-3.15.0.tar.xz", "--source-dir DIR",
+                     SourceFinder.mirrorVariable, "--source FILE|URL --sha256 HEX"] {
+            #expect(result.stderr.contains(part), "missing \(part) in \(result.stderr)")
+        }
+        let unknown = try lab(["--version", "3.9"], cache: "\(scratch)/cache")
+        #expect(unknown.status == 2 && unknown.stderr.contains("need CPython 3.13 or newer"))
+        let notLocked = try lab(["--version", "3.16"], cache: "\(scratch)/cache")
+        #expect(notLocked.status == 2 && notLocked.stderr.contains("locked releases: 3.15.0, 3.14.8, 3.13.5"))
+    }
+
+    @Test func theMirrorFolderServesByFileNameAndIsCheckedToo() throws {
+        let scratch = TestPaths.scratch("mirror")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let mirror = "\(scratch)/mirror"
+        try FileManager.default.createDirectory(atPath: mirror, withIntermediateDirectories: true)
+        // python.org's name for the same file: the lock's second 3.13.5 source.
+        try FileManager.default.copyItem(atPath: try Self.pinnedTarball(), toPath: "\(mirror)/Python-\(LabPythons.pinnedVersion).tar.xz")
+        try "not a tarball\n".write(toFile: "\(mirror)/Python-3.14.8.tar.xz", atomically: true, encoding: .utf8)
+        let served = try lab(["--version", LabPythons.pinnedVersion, "--fetch-only"], cache: "\(scratch)/cache",
+                             extra: [SourceFinder.mirrorVariable: mirror])
+        #expect(served.status == 0, "\(served.stderr)")
+        #expect(served.stdout.contains("\(scratch)/cache/sources/Python-\(LabPythons.pinnedVersion).tar.xz"))
+        let bad = try lab(["--version", "3.14", "--source-dir", mirror], cache: "\(scratch)/cache")
+        #expect(bad.status == 2 && bad.stderr.contains("sha256 mismatch for \(mirror)/Python-3.14.8.tar.xz"), "\(bad.stderr)")
+    }
+
+    @Test func aTarballThatIsNotCPythonIsRefusedByName() throws {
+        let scratch = TestPaths.scratch("notcpython")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        try FileManager.default.createDirectory(atPath: "\(scratch)/tree/project", withIntermediateDirectories: true)
+        try "hello\n".write(toFile: "\(scratch)/tree/project/README", atomically: true, encoding: .utf8)
+        let tarball = "\(scratch)/project-1.0.tar.gz"
+        #expect(try runProgram("/usr/bin/tar", ["-czf", tarball, "-C", "\(scratch)/tree", "project"]).status == 0)
+        let digest = String(try runProgram("/usr/bin/sha256sum", [tarball]).stdout.prefix(64))
+        let result = try lab(["--source", tarball, "--sha256", digest], cache: "\(scratch)/cache")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("project-1.0.tar.gz is not a CPython source tarball: it has no <top>/Include/patchlevel.h"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(scratch)/cache/sources/project-1.0.tar.gz"), "a refused tarball is not cached")
+    }
+
+    @Test func withoutVersionTheNewestObtainableReleaseBecomesTheDefaultAndSaysWhy() throws {
+        let scratch = TestPaths.scratch("default")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let cache = LabCache(root: "\(scratch)/cache")
+        try FileManager.default.createDirectory(atPath: cache.pythons, withIntermediateDirectories: true)
+        for label in PinnedPair.labels {
+            try FileManager.default.createSymbolicLink(atPath: cache.prefix(label), withDestinationPath: LabCache().prefix(label))
+        }
+        let result = try lab([], cache: cache.root)
+        #expect(result.status == 0, "\(result.stderr)")
+        let chosen = try #require(LabDefault.read(cache: cache))
+        #expect(chosen.version == LabPythons.pinnedVersion)
+        #expect(chosen.reason.hasPrefix("3.15.0, 3.14.8: www.python.org:") && chosen.reason.hasSuffix("\(LabPythons.pinnedVersion): already built"),
+                "\(chosen.reason)")
+        let status = try ftlab(["lab", "status"], environment: ["FTLAB_CACHE": cache.root])
+        #expect(status.stdout.contains("default pair (--python lab): \(LabPythons.pinnedVersion): 3.15.0, 3.14.8"))
+    }
+}
