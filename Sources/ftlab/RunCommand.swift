@@ -126,6 +126,7 @@ struct RunCommand: AsyncParsableCommand {
         var request = RunRequest()
         request.selectors = selectors
         request.interpreters = try await InterpreterChoice.resolve(interpreters.pythons)
+        if let line = InterpreterChoice.releaseLine(request.interpreters, specs: interpreters.pythons) { Diagnostics.note(line) }
         request.threads = try threads.map(parseThreadList) ?? defaultThreadCounts(cpus: topology.onlineCPUs.count)
         request.placements = RunRequest.splitPlacements(placementOptions.placement)
         if let allocator {

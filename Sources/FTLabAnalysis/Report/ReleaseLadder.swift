@@ -36,9 +36,9 @@ public struct ReleaseLadder: Sendable {
         }
     }
 
-    /// The thread counts any step has, ascending.
+    /// The thread counts above 1 that any step has, ascending (at 1 the speedup is 1 by definition).
     public var threadCounts: [Int] {
-        Set(steps.flatMap { $0.speedups.map(\.threads) }).sorted()
+        Set(steps.flatMap { $0.speedups.map(\.threads) }).filter { $0 > 1 }.sorted()
     }
 
     /// One row per release: release, ft/gil at 1 thread, the PEP 779 verdict, speedup per thread count.

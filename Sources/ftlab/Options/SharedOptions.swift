@@ -14,7 +14,8 @@ func validating<T>(_ parse: () throws(RunInputError) -> T) throws -> T {
 /// `--python`, repeatable: which interpreters run.
 struct InterpreterOptions: ParsableArguments {
     @Option(name: .customLong("python"), help: ArgumentHelp(
-        "Interpreter: a path, a lab label (\(LabPythons.pinnedLabels.joined(separator: ", "))), `lab` for the pair, "
+        "Interpreter: a path, a lab label (\(LabPythons.pinnedLabels.joined(separator: ", "))), `lab` for the default pair, "
+            + "X.Y or X.Y.Z for both builds of a built release (3.14), `ladder` for every built pair, "
             + "or native-swift (ftlab's Swift ceilings, where a workload has one). Repeatable.",
         valueName: "PATH|LABEL"))
     var pythons: [String] = []
