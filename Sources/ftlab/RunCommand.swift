@@ -153,6 +153,8 @@ struct RunCommand: AsyncParsableCommand {
         // The output's lock is held until the run's last line is printed.
         defer { withExtendedLifetime(output) {} }
         output.warnings.forEach(Diagnostics.warning)
+        Diagnostics.note("machine: \(identity.machine.summary)")
+        identity.machine.warnings(cpus: topology.onlineCPUs.count).forEach(Diagnostics.warning)
         let writer = try ResultWriter(path: output.path)
 
         var runner = SuiteRunner(
@@ -178,6 +180,8 @@ struct RunCommand: AsyncParsableCommand {
         let servers = ServerSummary(rows: allRows)
         if !servers.isEmpty { print(servers.text()) }
         if let target { print(Self.precisionSummary(standings, target: target)) }
+        print("load average: \(String(format: "%.2f", identity.machine.loadAverage)) at the start, "
+            + "\(String(format: "%.2f", MachineState.loadAverage())) at the end (\(topology.onlineCPUs.count) CPUs)")
         print("results: \(output.path) (\(allRows.count) rows; per-process logs in \(output.logDirectory))")
         // Without selectors the run meant every workload, the broken ones too.
         let skippedBroken = selectors.isEmpty ? catalog.broken : []

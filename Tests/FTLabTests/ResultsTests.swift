@@ -50,7 +50,7 @@ struct ResultsTests {
         try data.write(to: URL(fileURLWithPath: path))
         let read = try ResultReader(path: path)
         #expect(read.rows == [sampleRow(1)])
-        #expect(read.warnings.count == 1)
+        #expect(read.warnings.count == 1, "\(read.warnings)")
         try ResultWriter(path: path).append([sampleRow(3)])
         #expect(try ResultReader(path: path).rows == [sampleRow(1), sampleRow(3)])
     }

@@ -31,7 +31,13 @@ public struct ReportRun: Sendable {
         identity = RunIdentity(
             runID: first.runID, startedUTC: first.startedUTC, host: first.host, cpuModel: first.cpuModel,
             kernel: first.kernel, numaNodes: first.numaNodes, cpusOnline: first.cpusOnline, smt: first.smt,
-            suiteRev: first.suiteRev)
+            suiteRev: first.suiteRev, lab: first.lab,
+            machine: MachineState(
+                governor: first.cpuGovernor, boost: first.cpuBoost, aslr: first.aslr, thp: first.thp,
+                isolatedCPUs: first.isolatedCPUs, nohzFullCPUs: first.nohzFullCPUs,
+                perfEventParanoid: first.perfEventParanoid, virtualization: first.virtualization,
+                loadAverage: first.loadStart ?? 0),
+            ftlabVersion: first.ftlabVersion)
         let configurations = ConfigurationSamples.group(rows)
         figures = ScalingFigures.compute(configurations, bootstrap: bootstrap)
         overheads = BuildOverhead.perWorkload(BuildPair.pairs(configurations))
@@ -51,6 +57,9 @@ public struct ReportRun: Sendable {
                                    gil: gil, env: env)
         }
     }
+
+    /// Whether the rows carry the machine's state (files from before ftlab 0.14 do not).
+    public var recordedMachineState: Bool { !rows[0].aslr.isEmpty }
 
     /// "host run_id": how series of different runs are told apart.
     public var label: String { "\(identity.host) \(identity.runID)" }

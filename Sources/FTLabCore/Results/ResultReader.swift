@@ -31,7 +31,7 @@ public struct ResultReader {
         let newline = UInt8(ascii: "\n")
         if let last = text.utf8.last, last != newline {
             // A row cut off by a crash or power loss: drop it rather than misread it.
-            let keep = text.utf8.lastIndex(of: newline).map { text.utf8.index(after: $0) } ?? text.startIndex
+            let keep = text.utf8.index(text.utf8.startIndex, offsetBy: Self.completeLength(of: text.utf8))
             warnings.append("\(path): the last line is incomplete (the writer was interrupted); it was dropped")
             text = String(text[..<keep])
         }
@@ -75,6 +75,17 @@ public struct ResultReader {
             rows.append(try Self.decode(field, path: path, line: line))
         }
         self.rows = rows
+    }
+
+    /// How many leading bytes of `bytes` are whole CSV records: up to the last newline outside
+    /// quotes (a quoted message may hold newlines), so a cut-off record is dropped whole.
+    package static func completeLength<Bytes: Collection<UInt8>>(of bytes: Bytes) -> Int {
+        var keep = 0, offset = 0, quoted = false
+        for byte in bytes {
+            offset += 1
+            if byte == UInt8(ascii: "\"") { quoted.toggle() } else if byte == UInt8(ascii: "\n"), !quoted { keep = offset }
+        }
+        return keep
     }
 
     package static func decode(_ field: (String) -> String, path: String, line: Int) throws(ResultsError) -> ResultRow {

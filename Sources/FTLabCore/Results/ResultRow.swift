@@ -59,6 +59,21 @@ public struct ResultRow: Sendable, Equatable {
     public var clientCPUUtil: Double? = nil
     /// The container lab's id (rootfs sha256) the row was measured in; empty outside the lab.
     public var lab: String = ""
+    /// The ftlab release that measured the row.
+    public var ftlabVersion: String = ""
+    /// The machine's state at the start of the run (``MachineState``); empty in older files.
+    public var cpuGovernor: String = ""
+    public var cpuBoost: String = ""
+    public var aslr: String = ""
+    public var thp: String = ""
+    public var isolatedCPUs: String = ""
+    public var nohzFullCPUs: String = ""
+    public var perfEventParanoid: String = ""
+    public var virtualization: String = ""
+    /// The 1-minute load average at the start of the run.
+    public var loadStart: Double? = nil
+    /// The 1-minute load average when the row's process ended.
+    public var load1m: Double? = nil
 
     public static let schemaVersion = ResultSchema.version
 

@@ -59,6 +59,17 @@ public enum ResultSchema {
         .text("client_cpus", \.clientCPUs, .measurement, later: true),
         .optionalNumber("client_cpu_util", \.clientCPUUtil, later: true),
         .text("lab", \.lab, .identity, later: true),
+        .text("ftlab_version", \.ftlabVersion, .identity, later: true),
+        .text("cpu_governor", \.cpuGovernor, .identity, later: true),
+        .text("cpu_boost", \.cpuBoost, .identity, later: true),
+        .text("aslr", \.aslr, .identity, later: true),
+        .text("thp", \.thp, .identity, later: true),
+        .text("isolated_cpus", \.isolatedCPUs, .identity, later: true),
+        .text("nohz_full_cpus", \.nohzFullCPUs, .identity, later: true),
+        .text("perf_event_paranoid", \.perfEventParanoid, .identity, later: true),
+        .text("virtualization", \.virtualization, .identity, later: true),
+        .optionalNumber("load_start", \.loadStart, role: .identity, later: true),
+        .optionalNumber("load_1m", \.load1m, later: true),
     ]
 
     /// The column called `name`, if any.
@@ -120,8 +131,8 @@ public struct ResultColumn: Sendable {
 
     /// A number that may be absent (empty).
     static func optionalNumber(_ name: String, _ path: WritableKeyPath<ResultRow, Double?> & Sendable,
-                               later: Bool = false) -> ResultColumn {
-        ResultColumn(name: name, role: .measurement, later: later, write: { $0[keyPath: path].map(ResultRow.format) ?? "" }) { row, field in
+                               role: Role = .measurement, later: Bool = false) -> ResultColumn {
+        ResultColumn(name: name, role: role, later: later, write: { $0[keyPath: path].map(ResultRow.format) ?? "" }) { row, field in
             if field.isEmpty { row[keyPath: path] = nil; return nil }
             guard let value = Double(field) else { return "a number" }
             row[keyPath: path] = value

@@ -31,7 +31,7 @@ public final class ResultWriter {
             if existing.isEmpty {
                 try handle.write(contentsOf: Data(Self.encode([ResultRow.columns]).utf8))
             } else if existing.last != UInt8(ascii: "\n") {
-                let keep = (existing.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
+                let keep = ResultReader.completeLength(of: existing)
                 try handle.truncate(atOffset: UInt64(keep))
                 if keep == 0 { try handle.write(contentsOf: Data(Self.encode([ResultRow.columns]).utf8)) }
             }

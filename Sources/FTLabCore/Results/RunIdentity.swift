@@ -16,9 +16,14 @@ public struct RunIdentity: Sendable, Equatable {
     public var suiteRev: String
     /// The container lab's id (its rootfs sha256) when ftlab runs inside it, else empty.
     public var lab: String
+    /// The machine's state at the start of the run (governor, boost, ASLR, THP, load, ...).
+    public var machine: MachineState
+    /// The ftlab release that measured (`FTLabVersion.current`).
+    public var ftlabVersion: String
 
     public init(runID: String, startedUTC: String, host: String, cpuModel: String, kernel: String,
-                numaNodes: Int, cpusOnline: Int, smt: Bool, suiteRev: String, lab: String = "") {
+                numaNodes: Int, cpusOnline: Int, smt: Bool, suiteRev: String, lab: String = "",
+                machine: MachineState = MachineState(), ftlabVersion: String = FTLabVersion.current) {
         self.runID = runID
         self.startedUTC = startedUTC
         self.host = host
@@ -29,6 +34,8 @@ public struct RunIdentity: Sendable, Equatable {
         self.smt = smt
         self.suiteRev = suiteRev
         self.lab = lab
+        self.machine = machine
+        self.ftlabVersion = ftlabVersion
     }
 
     /// A new run id: UTC start time plus a random suffix, e.g. `20261127T031500Z-3f9a`.

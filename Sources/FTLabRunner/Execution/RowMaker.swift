@@ -23,6 +23,16 @@ public struct RowMaker: Sendable {
         row.smt = identity.smt
         row.suiteRev = identity.suiteRev
         row.lab = identity.lab
+        row.ftlabVersion = identity.ftlabVersion
+        row.cpuGovernor = identity.machine.governor
+        row.cpuBoost = identity.machine.boost
+        row.aslr = identity.machine.aslr
+        row.thp = identity.machine.thp
+        row.isolatedCPUs = identity.machine.isolatedCPUs
+        row.nohzFullCPUs = identity.machine.nohzFullCPUs
+        row.perfEventParanoid = identity.machine.perfEventParanoid
+        row.virtualization = identity.machine.virtualization
+        row.loadStart = identity.machine.loadAverage
         row.workload = configuration.workload.name
         row.variant = configuration.variant
         row.params = configuration.paramsText
@@ -58,6 +68,7 @@ public struct RowMaker: Sendable {
             .map { $0.map(String.init).joined(separator: "+") }.joined(separator: " ")
         base.maxRSSKiB = bye?.maxRSSKiB ?? 0
         base.allocatorVerified = Self.allocatorVerified(outcome)
+        base.load1m = MachineState.loadAverage()
         switch outcome.verdict {
         case .ok: base.status = .ok
         case .failed(let message): base.status = .failed; base.message = message

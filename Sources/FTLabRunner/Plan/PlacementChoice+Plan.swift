@@ -18,6 +18,6 @@ extension RunIdentity {
         return RunIdentity(
             runID: id, startedUTC: started, host: hostName(), cpuModel: topology.model ?? "", kernel: kernelRelease(),
             numaNodes: max(1, topology.nodes.count), cpusOnline: topology.onlineCPUs.count,
-            smt: topology.smt, suiteRev: suiteRev, lab: labID())
+            smt: topology.smt, suiteRev: suiteRev, lab: labID(), machine: MachineState.read())
     }
 }

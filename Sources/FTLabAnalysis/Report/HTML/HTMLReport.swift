@@ -53,7 +53,11 @@ public enum HTMLReport {
             ("CPUs online", String(id.cpusOnline)), ("NUMA nodes", String(id.numaNodes)),
             ("SMT", id.smt ? "on" : "off"), ("kernel", id.kernel), ("started (UTC)", id.startedUTC),
             ("suite revision", id.suiteRev),
-        ]
+        ] + (run.recordedMachineState ? [
+            ("machine state", id.machine.summary),
+            ("ftlab", id.ftlabVersion),
+        ] : [])
+        let cautions = run.recordedMachineState ? id.machine.warnings(cpus: id.cpusOnline) : []
         let processes = "\(run.processes[.ok, default: 0]) ok, \(run.processes[.failed, default: 0]) failed, "
             + "\(run.processes[.timeout, default: 0]) timed out"
         return .section(
@@ -65,7 +69,8 @@ public enum HTMLReport {
                     .group(.dt(.escaped(name)), .dd(.escaped(value)))
                 })),
                 .div(interpreters(run), .p(.escaped("Processes: \(processes)")))
-            )
+            ),
+            .if(!cautions.isEmpty, .ul(.class("cautions"), .group(cautions.map { .li(.escaped("Unstable figures: " + $0)) })))
         )
     }
 
