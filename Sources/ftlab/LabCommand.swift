@@ -8,8 +8,8 @@ import FTLabBuilds
 struct LabCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lab",
-        abstract: "Build and inspect the lab: the pinned interpreters and the container rootfs.",
-        subcommands: [Pythons.self, Status.self, Rootfs.self, Run.self]
+        abstract: "Build and inspect the lab: the pinned interpreters, the container rootfs, CPython's example scripts.",
+        subcommands: [Pythons.self, Status.self, Rootfs.self, Run.self, Examples.self]
     )
 
     struct Pythons: AsyncParsableCommand {

@@ -142,6 +142,7 @@ struct RunCommand: AsyncParsableCommand {
         request.env = settings.env
         request.abEnv = try abEnvSettings.map(EnvSetting.parse)
         request.params = settings.params
+        request.unsupported = await ScriptProbe.unsupported(try catalog.select(selectors), interpreters: request.interpreters)
         let plan = try RunPlan.make(request, catalog: catalog, topology: topology)
         for warning in Set(plan.warnings).sorted() { Diagnostics.warning(warning) }
         for reason in plan.skipped { Diagnostics.note("skipped \(reason)") }

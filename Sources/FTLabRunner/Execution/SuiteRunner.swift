@@ -143,7 +143,7 @@ public struct SuiteRunner: Sendable {
     /// The interpreter's environment: the user's `--env`, the allocator's settings, and every
     /// other `PYTHON*` variable of ftlab's own environment removed so runs are reproducible;
     /// plus the validated manifest for run.py (`FTLAB_MANIFEST_JSON`, which `ftlab _native`
-    /// does not need).
+    /// does not need) and a `[script]` workload's script path (`FTLAB_<TOOL>`).
     public func environment(for configuration: RunConfiguration) -> [String: String?] {
         var env: [String: String?] = [:]
         for key in ProcessInfo.processInfo.environment.keys where key.hasPrefix("PYTHON") || key == "LD_PRELOAD" {
@@ -153,6 +153,7 @@ public struct SuiteRunner: Sendable {
         // The user's settings win over the allocator's.
         for setting in configuration.env { env[setting.key] = setting.value }
         env[WorkloadManifest.harnessEnvironmentKey] = configuration.workload.manifest.harnessJSON
+        for (key, value) in configuration.workload.harnessEnvironment { env[key] = value }
         return env
     }
 

@@ -15,6 +15,8 @@ public struct RunRequest: Sendable {
     public var params: [String] = []
     /// Seeds every workload's input generator: the same input on every interpreter.
     public var seed = 20261127
+    /// Variants an interpreter cannot run (`ScriptProbe`): skipped and said so, not failed.
+    public var unsupported: [UnsupportedVariant] = []
 
     public init() {}
 
@@ -81,6 +83,13 @@ public struct RunPlan: Sendable {
                 placements[n, default: []].append(choice)
             }
         }
+        if request.selectors.isEmpty {
+            for workload in catalog.workloads {
+                if let reason = workload.unavailable {
+                    warnings.append("workload \(workload.name) left out: \(reason); get it with `\(ScriptSource.getCommand)`")
+                }
+            }
+        }
         var configurations: [RunConfiguration] = []
         var skipped: [String] = []
         var nativeRefusals: [String] = []
@@ -100,6 +109,13 @@ public struct RunPlan: Sendable {
                     }
                 }
                 for interpreter in request.interpreters {
+                    if let reason = request.unsupported.first(where: {
+                        $0.interpreterPath == interpreter.path && $0.workload == workload.name && $0.variant == variant
+                    })?.reason {
+                        let note = "\(workload.name)/\(variant) on \(interpreter.label): \(reason)"
+                        if !skipped.contains(note) { skipped.append(note) }
+                        continue
+                    }
                     for placement in placements[n] ?? [] {
                         for allocator in request.allocators {
                             for env in request.envSides {

@@ -3,14 +3,25 @@ import FTLabCore
 
 extension WorkloadCatalog {
     /// The `ftlab list` text: each workload with its unit, question, variants (marking those
-    /// with a native-swift implementation) and parameters; then the broken user workloads.
+    /// with a native-swift implementation) and parameters (a `[script]` workload: the script
+    /// found, or why it is unavailable and the command that gets it); then the broken user workloads.
     public func text() -> String {
         var out: [String] = []
         for w in workloads {
             let m = w.manifest
             out.append("\(m.name)  [\(m.unit)/s]\(m.kind == .server ? " [server]" : "")  \(m.description)")
             if !m.question.isEmpty { out.append("  asks: \(m.question)") }
-            out.append("  variants:")
+            switch w.script {
+            case .found(let script)?:
+                out.append("  script: \(script.path)")
+                out.append("    sha256 \(script.sha256); \(script.origin); \(script.benchmarks.count) registered functions")
+            case .missing(let reason)?:
+                out.append("  unavailable: \(reason)")
+                out.append("  get it with: \(ScriptSource.getCommand)")
+            case nil:
+                break
+            }
+            if !m.variants.isEmpty { out.append("  variants:") }
             let width = m.variants.map(\.name.count).max() ?? 0
             for v in m.variants {
                 let limit = v.maxThreads.map { " [at most \($0) thread\($0 == 1 ? "" : "s")]" } ?? ""
@@ -38,6 +49,9 @@ extension WorkloadCatalog {
             var name, description, question, unit, kind, directory: String
             var variants: [[String: String]]  // name, question, native ("true"/"false")
             var params: [[String: String]]
+            /// `[script]` workloads: the script found (path, sha256, origin), or why none was.
+            var script: [String: String]?
+            var unavailable: String?
         }
         let entries = workloads.map { w in
             Entry(name: w.name, description: w.manifest.description, question: w.manifest.question,
@@ -46,7 +60,9 @@ extension WorkloadCatalog {
                       ["name": $0.name, "question": $0.question,
                        "native": String(NativeImplementations.implements(workload: w.name, variant: $0.name))]
                   },
-                  params: w.manifest.params.map { ["name": $0.name, "default": $0.default, "description": $0.description] })
+                  params: w.manifest.params.map { ["name": $0.name, "default": $0.default, "description": $0.description] },
+                  script: w.script?.located.map { ["path": $0.path, "sha256": $0.sha256, "origin": $0.origin] },
+                  unavailable: w.unavailable)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -16,7 +16,9 @@ public struct WorkloadCatalog: Sendable {
 
     /// Loads the built-in corpus and each extra directory. An extra directory may be one
     /// workload (holding `workload.toml`) or a folder of workloads.
-    public static func load(builtin: String? = nil, extra: [String] = []) throws(WorkloadError) -> WorkloadCatalog {
+    /// `locator` finds the scripts of `[script]` workloads (ftscalingbench).
+    public static func load(builtin: String? = nil, extra: [String] = [],
+                            locator: ToolScriptLocator = ToolScriptLocator()) throws(WorkloadError) -> WorkloadCatalog {
         let builtinDirectory = builtin ?? locateBuiltinDirectory()
         var workloads: [Workload] = []
         var origin: [String: String] = [:]
@@ -28,7 +30,7 @@ public struct WorkloadCatalog: Sendable {
             workloads.append(workload)
         }
         for directory in try workloadDirectories(in: builtinDirectory, required: true) {
-            try add(try Workload.load(directory: directory))
+            try add(try Workload.load(directory: directory, locator: locator))
         }
         var broken: [BrokenWorkload] = []
         for path in extra {
@@ -38,7 +40,7 @@ public struct WorkloadCatalog: Sendable {
                 ? [absolute] : try workloadDirectories(in: absolute, required: true)
             for directory in found {
                 do {
-                    try add(try Workload.load(directory: directory))
+                    try add(try Workload.load(directory: directory, locator: locator))
                 } catch .badManifest(let path, let reason) {
                     broken.append(BrokenWorkload(directory: directory, problem: .badManifest(path: path, reason: reason)))
                 }
@@ -94,7 +96,8 @@ public struct WorkloadCatalog: Sendable {
     }
 
     /// Resolves selectors (`workload` or `workload/variant`; none means everything) to
-    /// (workload, variant) pairs in catalog order, without duplicates.
+    /// (workload, variant) pairs in catalog order, without duplicates. Naming an unavailable
+    /// workload (its script is missing) is an error; everything leaves it out.
     public func select(_ selectors: [String]) throws(WorkloadError) -> [(workload: Workload, variant: String)] {
         if selectors.isEmpty {
             return workloads.flatMap { w in w.manifest.variants.map { (w, $0.name) } }
@@ -105,6 +108,7 @@ public struct WorkloadCatalog: Sendable {
             let parts = selector.split(separator: "/", maxSplits: 1).map(String.init)
             guard let name = parts.first, !name.isEmpty else { throw .unknownWorkload(selector, known: workloads.map(\.name)) }
             let workload = try workload(named: name)
+            if let reason = workload.unavailable { throw .unavailable(workload: name, reason: reason) }
             let variants: [String]
             if parts.count == 2 {
                 let known = workload.manifest.variants.map(\.name)

@@ -13,6 +13,9 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
     /// `batch` (the harness runs batches of work) or `server` (the harness starts a server and
     /// ftlab's load generator drives it); `batch` when the manifest does not say.
     public var kind: Kind
+    /// CPython's tool script the workload runs (`[script]`); its registered functions are the
+    /// variants, filled in when the workload is loaded (`Workload.load`).
+    public var script: ScriptSource?
 
     /// How a workload is measured (Workloads/_harness/PROTOCOL.md).
     public enum Kind: String, Sendable, Equatable {
@@ -36,7 +39,7 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
         public var description: String
     }
 
-    package enum CodingKeys: String, CodingKey { case name, description, question, unit, variants, params, kind }
+    package enum CodingKeys: String, CodingKey { case name, description, question, unit, variants, params, kind, script }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -44,7 +47,9 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
         description = try c.decode(String.self, forKey: .description)
         question = try c.decode(String.self, forKey: .question)
         unit = try c.decode(String.self, forKey: .unit)
-        variants = try c.decode([Variant].self, forKey: .variants)
+        script = try c.decodeIfPresent(ScriptSource.self, forKey: .script)
+        variants = script == nil ? try c.decode([Variant].self, forKey: .variants)
+            : try c.decodeIfPresent([Variant].self, forKey: .variants) ?? []
         params = try c.decodeIfPresent([Parameter].self, forKey: .params) ?? []
         let kindText = try c.decodeIfPresent(String.self, forKey: .kind) ?? Kind.batch.rawValue
         guard let kind = Kind(rawValue: kindText) else {
@@ -62,6 +67,7 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
         try c.encode(kind.rawValue, forKey: .kind)
         try c.encode(variants, forKey: .variants)
         try c.encode(params, forKey: .params)
+        try c.encodeIfPresent(script, forKey: .script)
     }
 
     /// The environment variable that hands run.py the validated manifest (PROTOCOL.md).
@@ -106,8 +112,11 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
         } catch {
             throw .badManifest(path: path, reason: "\(error)")
         }
-        if manifest.variants.isEmpty {
+        if manifest.variants.isEmpty, manifest.script == nil {
             throw .badManifest(path: path, reason: "no [[variants]]: a workload needs at least one")
+        }
+        if manifest.script != nil, !manifest.variants.isEmpty {
+            throw .badManifest(path: path, reason: "[[variants]] with [script]: the script's registered functions are the variants")
         }
         if let bad = manifest.variants.first(where: { ($0.maxThreads ?? 1) < 1 }) {
             throw .badManifest(path: path, reason: "variant \(bad.name): max_threads must be at least 1")
@@ -127,10 +136,37 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
 public struct Workload: Sendable, Equatable {
     public var directory: String
     public var manifest: WorkloadManifest
+    /// For a `[script]` workload: the script found (its functions are `manifest.variants`) or
+    /// why none was; nil for every other workload.
+    public var script: ScriptStatus?
     public var name: String { manifest.name }
 
-    /// Loads `directory/workload.toml` and checks `workload.py` is beside it.
-    public static func load(directory: String) throws(WorkloadError) -> Workload {
+    public init(directory: String, manifest: WorkloadManifest, script: ScriptStatus? = nil) {
+        self.directory = directory
+        self.manifest = manifest
+        self.script = script
+    }
+
+    /// Why the workload cannot run here (its script is missing), or nil.
+    public var unavailable: String? {
+        if case .missing(let reason) = script { return reason }
+        return nil
+    }
+
+    /// What every process of the workload gets besides the configuration's environment: the
+    /// path of its script in `FTLAB_<TOOL>`.
+    public var harnessEnvironment: [String: String] {
+        guard let source = manifest.script, let located = script?.located else { return [:] }
+        return [source.environmentKey: located.path]
+    }
+
+    /// The name of the parameter that pins the script's digest (a `[script]` workload declares it;
+    /// its default becomes the found file's sha256, so every row names the file it measured).
+    public static let scriptDigestParameter = "script_sha256"
+
+    /// Loads `directory/workload.toml` and checks `workload.py` is beside it; a `[script]`
+    /// workload's script is looked up with `locator` and its registered functions become the variants.
+    public static func load(directory: String, locator: ToolScriptLocator = ToolScriptLocator()) throws(WorkloadError) -> Workload {
         let manifestPath = (directory as NSString).appendingPathComponent("workload.toml")
         guard let data = FileManager.default.contents(atPath: manifestPath) else {
             throw .badManifest(path: manifestPath, reason: "file not found")
@@ -140,7 +176,18 @@ public struct Workload: Sendable, Equatable {
         guard FileManager.default.fileExists(atPath: module) else {
             throw .badManifest(path: module, reason: "file not found (every workload needs workload.py beside workload.toml)")
         }
-        return Workload(directory: directory, manifest: manifest)
+        guard let source = manifest.script else { return Workload(directory: directory, manifest: manifest) }
+        var filled = manifest
+        let status = locator.locate(source)
+        if let located = status.located {
+            filled.variants = located.benchmarks.map {
+                .init(name: $0, question: "\(source.fileName)'s \($0)(): does it scale when every thread calls it (weak scaling)?")
+            }
+            for index in filled.params.indices where filled.params[index].name == scriptDigestParameter {
+                filled.params[index].default = located.sha256
+            }
+        }
+        return Workload(directory: directory, manifest: filled, script: status)
     }
 }
 
@@ -153,6 +200,8 @@ public enum WorkloadError: FTLabError, Equatable {
     case badParameter(String)
     case noWorkloadsDirectory(String)
     case duplicateWorkload(name: String, first: String, second: String)
+    /// A `[script]` workload whose script is not on this machine.
+    case unavailable(workload: String, reason: String)
 
     public var description: String {
         switch self {
@@ -167,6 +216,8 @@ public enum WorkloadError: FTLabError, Equatable {
         case let .noWorkloadsDirectory(path): "workloads directory \(path) does not exist or holds no workload"
         case let .duplicateWorkload(name, first, second):
             "workload \(name) is defined twice: \(first) and \(second)"
+        case let .unavailable(workload, reason):
+            "workload \(workload) is unavailable: \(reason); get the script with `\(ScriptSource.getCommand)`"
         }
     }
 }
