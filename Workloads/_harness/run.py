@@ -97,6 +97,7 @@ def parse_args(argv):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
 
     if args.threads < 1:
@@ -391,6 +392,20 @@ def error_location(exc, directory):
     return code_location(frames[-1].filename, frames[-1].lineno, None) if frames else ""
 
 
+def check(directory, args):
+    """`--check`: create the workload and run its optional `check()` (e.g. import the user's
+    app, read a request file), nothing else. A ValueError there is a bad argument: exit 2 with
+    an `error` whose message starts with `UsageError: `; exit 0 sends nothing."""
+    try:
+        _, _, instance = load_workload(directory, args)
+        hook = getattr(instance, "check", None)
+        if hook is not None:
+            hook()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return 0
+
+
 def main(argv):
     channel = Channel()
     directory = None
@@ -402,6 +417,8 @@ def main(argv):
     try:
         args = parse_args(argv)
         directory = args.workload_dir
+        if args.check:
+            return check(directory, args)
         manifest, params, instance = load_workload(directory, args)
         cleanup.instance = instance
         instance.prepare()

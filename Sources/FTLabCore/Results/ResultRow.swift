@@ -59,6 +59,9 @@ public struct ResultRow: Sendable, Equatable {
     public var clientCPUUtil: Double? = nil
     /// The container lab's id (rootfs sha256) the row was measured in; empty outside the lab.
     public var lab: String = ""
+    /// The short hash (12 hex digits) of the `pip freeze` of the venv the process ran from;
+    /// empty when it ran from a bare interpreter.
+    public var packages: String = ""
 
     public static let schemaVersion = ResultSchema.version
 

@@ -59,6 +59,7 @@ public enum ResultSchema {
         .text("client_cpus", \.clientCPUs, .measurement, later: true),
         .optionalNumber("client_cpu_util", \.clientCPUUtil, later: true),
         .text("lab", \.lab, .identity, later: true),
+        .text("packages", \.packages, .configuration, later: true),
     ]
 
     /// The column called `name`, if any.

@@ -35,6 +35,7 @@ public struct RowMaker: Sendable {
         row.allocator = configuration.allocator.name
         row.allocatorScope = configuration.allocator.scope
         row.unit = configuration.workload.manifest.unit
+        row.packages = configuration.packagesIdentity
         if configuration.workload.manifest.kind == .server {
             let client = configuration.placement.clientCPUs
             row.clientCPUs = client.isEmpty ? "unpinned" : client.map(String.init).joined(separator: " ")

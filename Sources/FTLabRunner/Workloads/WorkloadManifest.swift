@@ -13,6 +13,12 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
     /// `batch` (the harness runs batches of work) or `server` (the harness starts a server and
     /// ftlab's load generator drives it); `batch` when the manifest does not say.
     public var kind: Kind
+    /// PyPI requirements (PEP 508 strings) every variant needs, installed into one venv per
+    /// (interpreter, requirements) before the run; `requirements = "FILE"` names a
+    /// requirements file beside the manifest instead (read by ``Workload/load(directory:)``).
+    public var requirements: [String] = []
+    /// The requirements file named by `requirements = "FILE"`, before it is read.
+    package var requirementsFile: String?
 
     /// How a workload is measured (Workloads/_harness/PROTOCOL.md).
     public enum Kind: String, Sendable, Equatable {
@@ -25,8 +31,19 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
         public var question: String
         /// The most worker threads the variant runs (nil: no limit); larger counts are skipped.
         public var maxThreads: Int?
+        /// PyPI requirements this variant needs on top of the workload's (e.g. its server).
+        public var requirements: [String]?
 
-        package enum CodingKeys: String, CodingKey { case name, question, maxThreads = "max_threads" }
+        package enum CodingKeys: String, CodingKey { case name, question, maxThreads = "max_threads", requirements }
+    }
+
+    /// The requirements of `variant`: the workload's, then the variant's own, duplicates dropped.
+    public func requirements(for variant: String) -> [String] {
+        var all = requirements
+        for item in variants.first(where: { $0.name == variant })?.requirements ?? [] where !all.contains(item) {
+            all.append(item)
+        }
+        return all
     }
 
     /// A tunable input with its default (values are passed to the harness as strings).
@@ -36,7 +53,7 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
         public var description: String
     }
 
-    package enum CodingKeys: String, CodingKey { case name, description, question, unit, variants, params, kind }
+    package enum CodingKeys: String, CodingKey { case name, description, question, unit, variants, params, kind, requirements }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -51,6 +68,14 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
             throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "`kind` must be batch or server, not \"\(kindText)\"")
         }
         self.kind = kind
+        if let list = try? c.decodeIfPresent([String].self, forKey: .requirements) {
+            requirements = list
+        } else if let file = try? c.decodeIfPresent(String.self, forKey: .requirements) {
+            requirementsFile = file
+        } else if c.contains(.requirements) {
+            throw DecodingError.dataCorruptedError(forKey: .requirements, in: c, debugDescription:
+                "`requirements` must be an array of PEP 508 strings or the name of a requirements file beside workload.toml")
+        }
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -109,6 +134,9 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
         if manifest.variants.isEmpty {
             throw .badManifest(path: path, reason: "no [[variants]]: a workload needs at least one")
         }
+        for item in manifest.requirements + manifest.variants.flatMap({ $0.requirements ?? [] }) {
+            if let problem = Requirements.problem(item) { throw .badManifest(path: path, reason: problem) }
+        }
         if let bad = manifest.variants.first(where: { ($0.maxThreads ?? 1) < 1 }) {
             throw .badManifest(path: path, reason: "variant \(bad.name): max_threads must be at least 1")
         }
@@ -140,7 +168,16 @@ public struct Workload: Sendable, Equatable {
         guard FileManager.default.fileExists(atPath: module) else {
             throw .badManifest(path: module, reason: "file not found (every workload needs workload.py beside workload.toml)")
         }
-        return Workload(directory: directory, manifest: manifest)
+        var workload = Workload(directory: directory, manifest: manifest)
+        if let file = manifest.requirementsFile {
+            let path = file.hasPrefix("/") ? file : (directory as NSString).appendingPathComponent(file)
+            guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
+                throw .badManifest(path: manifestPath, reason: "requirements file \(file) not found beside workload.toml")
+            }
+            workload.manifest.requirements = try Requirements.parseFile(text, path: path)
+            workload.manifest.requirementsFile = nil
+        }
+        return workload
     }
 }
 
@@ -153,6 +190,7 @@ public enum WorkloadError: FTLabError, Equatable {
     case badParameter(String)
     case noWorkloadsDirectory(String)
     case duplicateWorkload(name: String, first: String, second: String)
+    case rejectedParameters(selector: String, message: String)
 
     public var description: String {
         switch self {
@@ -165,6 +203,7 @@ public enum WorkloadError: FTLabError, Equatable {
             "workload \(workload) has no parameter \"\(name)\"; parameters: \(known.isEmpty ? "(none)" : known.joined(separator: ", "))"
         case let .badParameter(text): "bad --param \"\(text)\"; expected KEY=VALUE or WORKLOAD.KEY=VALUE"
         case let .noWorkloadsDirectory(path): "workloads directory \(path) does not exist or holds no workload"
+        case let .rejectedParameters(selector, message): "\(selector): \(message)"
         case let .duplicateWorkload(name, first, second):
             "workload \(name) is defined twice: \(first) and \(second)"
         }
