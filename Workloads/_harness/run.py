@@ -15,6 +15,7 @@ import sysconfig
 import threading
 import time
 import traceback
+import warnings
 
 from _ftlab_manifest import ENVIRONMENT_KEY, manifest_from_json, read_manifest
 from _ftlab_proc import allocator_stats, current_cpu, mapped_libraries, peak_rss_kib, thread_times
@@ -406,8 +407,30 @@ def check(directory, args):
     return 0
 
 
+GIL_WARNING = "The global interpreter lock (GIL) has been enabled to load module "
+
+
+class GILWatch:
+    """Records the modules whose import re-enabled the GIL (CPython says so with a
+    RuntimeWarning naming the module), still showing each warning as before."""
+
+    def __init__(self):
+        self.modules = []
+        self.show = warnings.showwarning
+        warnings.showwarning = self._seen
+
+    def _seen(self, message, category, filename, lineno, file=None, line=None):
+        text = str(message)
+        if category is RuntimeWarning and text.startswith(GIL_WARNING):
+            name = text[len(GIL_WARNING):].split("'")[1] if "'" in text else text[len(GIL_WARNING):]
+            if name not in self.modules:
+                self.modules.append(name)
+        self.show(message, category, filename, lineno, file, line)
+
+
 def main(argv):
     channel = Channel()
+    gil_watch = GILWatch()
     directory = None
     cleanup = Cleanup()
 
@@ -435,6 +458,7 @@ def main(argv):
             "mapped_libraries": libraries,
             "pythonmalloc": os.environ.get("PYTHONMALLOC", ""),
             "ld_preload": os.environ.get("LD_PRELOAD", ""),
+            "gil_enabled_by": gil_watch.modules,
         })
 
         if manifest.kind == "server":

@@ -8,6 +8,8 @@ public struct ScalingSummary: Sendable {
     public let overheads: [BuildOverhead]
     /// Processes per status over all configurations.
     public let processes: [RowStatus: Int]
+    /// Free-threaded configurations that ran with the GIL re-enabled, if any.
+    public let gilReturn: GILReturn?
 
     /// ConfigurationSamples columns shown only when a table has several values of them.
     private static let optionalColumns = ["params", "env", "placement", "allocator"]
@@ -17,6 +19,7 @@ public struct ScalingSummary: Sendable {
         let configurations = ConfigurationSamples.group(rows)
         figures = Self.ordered(ScalingFigures.compute(configurations, bootstrap: bootstrap))
         overheads = BuildOverhead.perWorkload(BuildPair.pairs(configurations))
+        gilReturn = GILReturn(rows: rows)
         processes = Dictionary(uniqueKeysWithValues: RowStatus.allCases.map { status in
             (status, configurations.reduce(0) { $0 + $1.processCount(status) })
         })
@@ -37,6 +40,7 @@ public struct ScalingSummary: Sendable {
                 "  " + overheadLine(overhead) { within, text in styled(within ? .green : .red, text) }
             }
         }
+        if let gilReturn { out += gilReturn.lines.map { styled(.red, $0) } }
         out.append(styled(processes[.failed, default: 0] + processes[.timeout, default: 0] > 0 ? .red : .green,
                           processLine))
         return out.joined(separator: "\n") + "\n"
@@ -53,6 +57,7 @@ public struct ScalingSummary: Sendable {
             out += overheads.map { overhead in "- " + overheadLine(overhead) { $1 } }
             out.append("")
         }
+        if let gilReturn { out += ["> " + gilReturn.lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " "), ""] }
         out.append(processLine)
         return out.joined(separator: "\n") + "\n"
     }

@@ -65,6 +65,10 @@ public struct ResultRow: Sendable, Equatable {
 
     public static let schemaVersion = ResultSchema.version
 
+    /// How an ok row's `message` starts when its free-threaded process re-enabled the GIL by an
+    /// import; the module names follow, comma-separated.
+    public static let gilReenabledPrefix = "the GIL was re-enabled by importing "
+
     public init() {}
 
     /// The header, in file order (from ``ResultSchema``).

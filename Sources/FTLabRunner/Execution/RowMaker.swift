@@ -60,7 +60,12 @@ public struct RowMaker: Sendable {
         base.maxRSSKiB = bye?.maxRSSKiB ?? 0
         base.allocatorVerified = Self.allocatorVerified(outcome)
         switch outcome.verdict {
-        case .ok: base.status = .ok
+        case .ok:
+            base.status = .ok
+            if let hello = outcome.transcript.hello, hello.build == "freethreaded", hello.gilEnabled,
+               !hello.gilEnabledBy.isEmpty {
+                base.message = "\(ResultRow.gilReenabledPrefix)\(hello.gilEnabledBy.joined(separator: ", "))"
+            }
         case .failed(let message): base.status = .failed; base.message = message
         case .timeout(let message): base.status = .timeout; base.message = message
         }
