@@ -23,7 +23,8 @@ import Testing
         ("list.json", ["list", "--json"]),
     ])
     func sameOutput(golden name: String, arguments: [String]) throws {
-        let result = try ftlab(arguments)
+        // An empty cache: `ftlab list` shows the venvs earlier runs left there.
+        let result = try ftlab(arguments, environment: ["FTLAB_CACHE": TestPaths.scratch()])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let repository = TestPaths.repository
         // The goldens were recorded with the run given as `results/...` from the checkout.

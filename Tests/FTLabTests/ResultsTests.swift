@@ -46,7 +46,8 @@ struct ResultsTests {
         let path = TestPaths.scratch() + "/r.csv"
         try ResultWriter(path: path).append([sampleRow(1), sampleRow(2)])
         var data = try Data(contentsOf: URL(fileURLWithPath: path))
-        data.removeLast(40)
+        // Cut the last line in half: well inside its v1 columns, whatever trailing columns follow.
+        data.removeLast(data.split(separator: UInt8(ascii: "\n")).last!.count / 2 + 1)
         try data.write(to: URL(fileURLWithPath: path))
         let read = try ResultReader(path: path)
         #expect(read.rows == [sampleRow(1)])

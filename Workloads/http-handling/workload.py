@@ -524,9 +524,12 @@ class AppServer(Server):
             self.web_app = make(self.app.catalog, encode, SORTS)
             return
         app = userapp.load_app(spec, self.params.get("app_dir", ""))
-        kind = userapp.interface(app)
+        try:
+            kind = userapp.interface(app)
+        except ValueError as exc:
+            raise ValueError(f"app {spec!r}: {exc}") from None
         if kind != self.server.interface:
-            raise ValueError(f"app {spec!r} is an {kind.upper()} app; this server serves "
+            raise ValueError(f"app {spec!r} is a {kind.upper()} app; this server serves "
                              f"{self.server.interface.upper()} apps (waitress and gunicorn: WSGI; uvicorn: ASGI)")
         if not requests:
             raise ValueError(f"app {spec!r} needs --param requests=FILE (lines of METHOD PATH STATUS [CRC32])")
