@@ -46,14 +46,14 @@ struct ResultsTests {
         let path = TestPaths.scratch() + "/r.csv"
         try ResultWriter(path: path).append([sampleRow(1), sampleRow(2)])
         var data = try Data(contentsOf: URL(fileURLWithPath: path))
-        // Cut the last line in half: well inside its v1 columns, whatever trailing columns follow.
-        data.removeLast(data.split(separator: UInt8(ascii: "\n")).last!.count / 2 + 1)
+        data.removeLast(40)
         try data.write(to: URL(fileURLWithPath: path))
         let read = try ResultReader(path: path)
         #expect(read.rows == [sampleRow(1)])
         #expect(read.warnings.count == 1)
         try ResultWriter(path: path).append([sampleRow(3)])
-        #expect(try ResultReader(path: path).rows == [sampleRow(1), sampleRow(3)])
+        let repaired = try ResultReader(path: path)
+        #expect(repaired.rows == [sampleRow(1), sampleRow(3)], "\(repaired.warnings) \(repaired.rows.map(\.sample)) \(repaired.rows.map(\.packages))")
     }
 
     @Test("unknown trailing columns are accepted")

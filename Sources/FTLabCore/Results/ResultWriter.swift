@@ -8,8 +8,8 @@ public final class ResultWriter {
     private let handle: FileHandle
 
     /// Opens `path` for appending, writing the header when the file is new or empty.
-    /// A file whose last line was cut short (no trailing newline) is truncated back to its
-    /// last complete line first.
+    /// A file whose last record was cut short (no record-ending newline: one inside a quoted
+    /// field does not count) is truncated back to its last complete record first.
     public init(path: String) throws(ResultsError) {
         self.path = path
         let fm = FileManager.default
@@ -30,8 +30,7 @@ public final class ResultWriter {
             let existing = try handle.readToEnd() ?? Data()
             if existing.isEmpty {
                 try handle.write(contentsOf: Data(Self.encode([ResultRow.columns]).utf8))
-            } else if existing.last != UInt8(ascii: "\n") {
-                let keep = (existing.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
+            } else if case let keep = Self.endOfLastRecord(existing), keep != existing.count {
                 try handle.truncate(atOffset: UInt64(keep))
                 if keep == 0 { try handle.write(contentsOf: Data(Self.encode([ResultRow.columns]).utf8)) }
             }
@@ -157,5 +156,18 @@ public enum ResultFile {
         } catch {
             throw ResultsError.writing(path, error)
         }
+    }
+}
+
+extension ResultWriter {
+    /// The offset just past the last record-ending newline of `data`: a newline inside a quoted
+    /// field (a `message` with several lines) ends no record, so a torn row is cut back whole.
+    static func endOfLastRecord(_ data: Data) -> Int {
+        var quoted = false
+        var end = 0
+        for (offset, byte) in data.enumerated() {
+            if byte == UInt8(ascii: "\"") { quoted.toggle() } else if byte == UInt8(ascii: "\n"), !quoted { end = offset + 1 }
+        }
+        return end
     }
 }

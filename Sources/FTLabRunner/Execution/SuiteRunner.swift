@@ -132,7 +132,13 @@ public struct SuiteRunner: Sendable {
     /// What to start for `unit`, with its stderr log in the log folder.
     public func spec(for unit: WorkUnit) -> ProcessSpec {
         let (executable, arguments) = command(for: unit)
-        let logName = "\(unit.configuration.name)-p\(unit.process)".asFileName
+        var logName = "\(unit.configuration.name)-p\(unit.process)".asFileName
+        if logName.utf8.count > 200 {
+            // Long params (paths) would pass NAME_MAX: a prefix and a hash of the whole name.
+            var hash = SHA256()
+            hash.update(Array(logName.utf8))
+            logName = String(logName.prefix(180)) + "-" + hash.hexDigest().prefix(12) + "-p\(unit.process)"
+        }
         return ProcessSpec(
             executable: executable, arguments: arguments,
             environment: environment(for: unit.configuration),
