@@ -29,6 +29,14 @@ struct RunCommand: AsyncParsableCommand {
               ftlab run log-processing --ab-env PYTHONMALLOC=malloc -o ab.csv
               ftlab compare ab.csv --base env= --new env=PYTHONMALLOC=malloc
               ftlab run --workloads-dir ~/my-workloads my-workload --quick
+              ftlab run http-handling/flask-waitress --threads 1,2 --quick
+              ftlab run my-workload --python ~/venvs/app/bin/python
+
+            A workload whose workload.toml declares `requirements` runs from a venv made for each \
+            interpreter under the ftlab cache (pip from PyPI, reused by later runs); the freeze is \
+            printed, kept in the run's log folder and identified in every row (`packages`). An \
+            install that fails on some interpreters only (no wheel for that ABI) records their \
+            configurations as failed and the rest runs; one no interpreter can install is bad input.
 
             Exit codes: 0 every process verified; 1 some process failed or timed out;
             2 bad input; 130 interrupted.
@@ -143,9 +151,12 @@ struct RunCommand: AsyncParsableCommand {
         request.abEnv = try abEnvSettings.map(EnvSetting.parse)
         request.params = settings.params
         request.unsupported = await ScriptProbe.unsupported(try catalog.select(selectors), interpreters: request.interpreters)
-        let plan = try RunPlan.make(request, catalog: catalog, topology: topology)
+        var plan = try RunPlan.make(request, catalog: catalog, topology: topology)
         for warning in Set(plan.warnings).sorted() { Diagnostics.warning(warning) }
         for reason in plan.skipped { Diagnostics.note("skipped \(reason)") }
+        let packages = try await plan.preparePackages(announce: { Diagnostics.note($0) })
+        packages.lines.forEach { Diagnostics.note($0) }
+        try await plan.checkParameters(harnessScript: catalog.harnessScript)
 
         let suiteRev = await RunIdentity.suiteRevision(of: catalog.builtinDirectory)
         var identity = RunIdentity.current(suiteRev: suiteRev, topology: topology)
@@ -157,6 +168,7 @@ struct RunCommand: AsyncParsableCommand {
         Diagnostics.note("machine: \(identity.machine.summary)")
         identity.machine.warnings(cpus: topology.onlineCPUs.count).forEach(Diagnostics.warning)
         let writer = try ResultWriter(path: output.path)
+        packages.write(to: output.logDirectory)
 
         var runner = SuiteRunner(
             harnessScript: catalog.harnessScript, launcher: executablePath(), repetition: repetition,
@@ -180,6 +192,7 @@ struct RunCommand: AsyncParsableCommand {
         print(ScalingSummary(rows: allRows).text(color: TerminalStyle.colorEnabled()))
         let servers = ServerSummary(rows: allRows)
         if !servers.isEmpty { print(servers.text()) }
+        packages.lines.forEach { print($0) }
         if let target { print(Self.precisionSummary(standings, target: target)) }
         print("load average: \(String(format: "%.2f", identity.machine.loadAverage)) at the start, "
             + "\(String(format: "%.2f", MachineState.loadAverage())) at the end (\(topology.onlineCPUs.count) CPUs)")

@@ -72,7 +72,10 @@ struct ServeCommand: AsyncParsableCommand {
         request.allocators = [try await AllocatorRegistry.resolve(allocator)]
         request.env = settings.env
         request.params = settings.params
-        let plan = try RunPlan.make(request, catalog: catalog, topology: topology)
+        var plan = try RunPlan.make(request, catalog: catalog, topology: topology)
+        let packages = try await plan.preparePackages(announce: { Diagnostics.note($0) })
+        packages.lines.forEach { Diagnostics.note($0) }
+        try await plan.checkParameters(harnessScript: catalog.harnessScript)
         guard let configuration = plan.configurations.first else {
             throw ValidationError("cannot serve \(plan.skipped.first ?? request.selectors[0])")
         }

@@ -23,8 +23,11 @@ import Testing
         ("list.json", ["list", "--json"]),
     ])
     func sameOutput(golden name: String, arguments: [String]) throws {
-        // The ftscalingbench workload lists the script this machine has; the goldens hold none.
-        let result = try ftlab(arguments, environment: ["FTLAB_FTSCALINGBENCH": "/nonexistent/ftscalingbench.py"])
+        // The ftscalingbench workload lists the script this machine has, and `ftlab list` the
+        // venvs earlier runs left in the cache; the goldens hold neither.
+        let result = try ftlab(arguments, environment: [
+            "FTLAB_FTSCALINGBENCH": "/nonexistent/ftscalingbench.py", "FTLAB_CACHE": TestPaths.scratch(),
+        ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let repository = TestPaths.repository
         // The goldens were recorded with the run given as `results/...` from the checkout.

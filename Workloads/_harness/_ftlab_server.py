@@ -75,7 +75,11 @@ class WorkerSlots:
 
 def request_mix(instance):
     """What the load generator sends and checks: each target with its expected body's
-    length and CRC-32, computed by the workload apart from the serving path."""
+    length and CRC-32, computed by the workload apart from the serving path. A workload with
+    `checks()` gives the entries itself (status other than 200, `crc32` None: not checked)."""
+    checks = getattr(instance, "checks", None)
+    if checks is not None:
+        return [dict(entry) for entry in checks()]
     mix = []
     for target in instance.requests():
         body = instance.expected(target)

@@ -15,6 +15,7 @@ import sysconfig
 import threading
 import time
 import traceback
+import warnings
 
 from _ftlab_manifest import ENVIRONMENT_KEY, manifest_from_json, read_manifest
 from _ftlab_proc import allocator_stats, current_cpu, mapped_libraries, peak_rss_kib, thread_times
@@ -97,6 +98,7 @@ def parse_args(argv):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
 
     if args.threads < 1:
@@ -391,8 +393,44 @@ def error_location(exc, directory):
     return code_location(frames[-1].filename, frames[-1].lineno, None) if frames else ""
 
 
+def check(directory, args):
+    """`--check`: create the workload and run its optional `check()` (e.g. import the user's
+    app, read a request file), nothing else. A ValueError there is a bad argument: exit 2 with
+    an `error` whose message starts with `UsageError: `; exit 0 sends nothing."""
+    try:
+        _, _, instance = load_workload(directory, args)
+        hook = getattr(instance, "check", None)
+        if hook is not None:
+            hook()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return 0
+
+
+GIL_WARNING = "The global interpreter lock (GIL) has been enabled to load module "
+
+
+class GILWatch:
+    """Records the modules whose import re-enabled the GIL (CPython says so with a
+    RuntimeWarning naming the module), still showing each warning as before."""
+
+    def __init__(self):
+        self.modules = []
+        self.show = warnings.showwarning
+        warnings.showwarning = self._seen
+
+    def _seen(self, message, category, filename, lineno, file=None, line=None):
+        text = str(message)
+        if category is RuntimeWarning and text.startswith(GIL_WARNING):
+            name = text[len(GIL_WARNING):].split("'")[1] if "'" in text else text[len(GIL_WARNING):]
+            if name not in self.modules:
+                self.modules.append(name)
+        self.show(message, category, filename, lineno, file, line)
+
+
 def main(argv):
     channel = Channel()
+    gil_watch = GILWatch()
     directory = None
     cleanup = Cleanup()
 
@@ -402,6 +440,8 @@ def main(argv):
     try:
         args = parse_args(argv)
         directory = args.workload_dir
+        if args.check:
+            return check(directory, args)
         manifest, params, instance = load_workload(directory, args)
         cleanup.instance = instance
         instance.prepare()
@@ -418,6 +458,7 @@ def main(argv):
             "mapped_libraries": libraries,
             "pythonmalloc": os.environ.get("PYTHONMALLOC", ""),
             "ld_preload": os.environ.get("LD_PRELOAD", ""),
+            "gil_enabled_by": gil_watch.modules,
         })
 
         if manifest.kind == "server":

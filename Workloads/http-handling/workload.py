@@ -1,4 +1,6 @@
-"""http-handling: a small JSON API over HTTP/1.1 keep-alive, served by four server designs.
+"""http-handling: a small JSON API over HTTP/1.1 keep-alive, served by four stdlib server
+designs and by servers from PyPI (waitress, gunicorn gthread, uvicorn; servers.py) running the
+same API as a Flask or Starlette app (webapps.py) or the user's own app (userapp.py).
 
 Routes (GET):
   /items?category=C&sort=price|rating|name&limit=L&offset=O   one page of a category
@@ -18,6 +20,7 @@ runner's load generator sends the requests.
 import asyncio
 import email.utils
 import http.server
+import os
 import json
 import random
 import selectors
@@ -26,6 +29,7 @@ import sys
 import threading
 import traceback
 import urllib.parse
+import zlib
 
 SERVER_NAME = "ftlab-http-handling"
 CATEGORIES = ["books", "garden", "kitchen", "music", "outdoor", "toys",
@@ -47,9 +51,17 @@ def create(variant, threads, params, seed):
     """The server object for `variant` (see workload.toml)."""
     servers = {"thread-per-connection": ThreadPerConnection, "thread-pool": ThreadPool,
                "asyncio": SingleLoop, "asyncio-per-thread": LoopPerThread}
-    if variant not in servers:
+    user_params = [name for name in ("app", "app_dir", "requests") if params.get(name)]
+    if variant in servers:
+        if user_params:
+            raise ValueError(f"--param {user_params[0]} is for the PyPI server variants (waitress, gunicorn, "
+                             f"uvicorn); {variant} serves the built-in stdlib handler")
+        return servers[variant](App(int(params["products"]), seed))
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import servers as pypi_servers
+    if variant not in pypi_servers.SERVERS:
         raise ValueError(f"unknown variant {variant!r}")
-    return servers[variant](App(int(params["products"]), seed))
+    return AppServer(pypi_servers.SERVERS[variant](), App(int(params["products"]), seed), params)
 
 
 class Catalog:
@@ -484,3 +496,58 @@ class LoopPerThread(_Loops):
             port = sock.getsockname()[1]  # the first binds an ephemeral port; the rest join it
             sockets.append(sock)
         return sockets
+
+
+# --- servers from PyPI serving a WSGI/ASGI app (servers.py) ------------------------------
+
+class AppServer(Server):
+    """A PyPI server serving the default app (Flask for WSGI servers, Starlette for ASGI ones)
+    or the user's own (`app`, `app_dir`, `requests` params)."""
+
+    def __init__(self, server, app, params):
+        super().__init__(app)
+        self.server = server
+        self.params = params
+        self.web_app = None
+        self.mix_checks = None
+
+    def check(self):
+        """Load the app and the request file; ValueError naming the bad value (exit 2)."""
+        import userapp
+        spec, requests = self.params.get("app", ""), self.params.get("requests", "")
+        if not spec:
+            if requests or self.params.get("app_dir"):
+                raise ValueError("--param requests and app_dir go with --param app=MODULE:CALLABLE")
+            self.app.prepare()
+            import webapps
+            make = webapps.flask_app if self.server.interface == "wsgi" else webapps.starlette_app
+            self.web_app = make(self.app.catalog, encode, SORTS)
+            return
+        app = userapp.load_app(spec, self.params.get("app_dir", ""))
+        try:
+            kind = userapp.interface(app)
+        except ValueError as exc:
+            raise ValueError(f"app {spec!r}: {exc}") from None
+        if kind != self.server.interface:
+            raise ValueError(f"app {spec!r} is a {kind.upper()} app; this server serves "
+                             f"{self.server.interface.upper()} apps (waitress and gunicorn: WSGI; uvicorn: ASGI)")
+        if not requests:
+            raise ValueError(f"app {spec!r} needs --param requests=FILE (lines of METHOD PATH STATUS [CRC32])")
+        self.web_app = app
+        self.mix_checks = userapp.checks(app, kind, userapp.read_requests(requests))
+
+    def prepare(self):
+        self.check()
+
+    def checks(self):
+        if self.mix_checks is not None:
+            return self.mix_checks
+        return [{"target": t, "status": 200, "length": len(b), "crc32": zlib.crc32(b)} for t, b in self.app.mix.items()]
+
+    def start(self, host, port, slots):
+        import servers as pypi_servers
+        self.counters = pypi_servers.SlotCounters(slots)
+        return self.server.start(self.web_app, host, port, slots, self.counters)
+
+    def stop(self):
+        self.server.stop()

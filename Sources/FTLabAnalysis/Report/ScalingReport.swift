@@ -4,12 +4,15 @@ import FTLabCore
 public struct ScalingReport: Sendable {
     public let runs: [ReportRun]
     public let sections: [ReportSection]
+    /// Free-threaded configurations that ran with the GIL re-enabled, if any.
+    public let gilReturn: GILReturn?
 
     /// Groups `rows` by `run_id` (figures are computed per run, so runs sit side by side and
     /// never pool) and by workload/variant.
     public init(rows: [ResultRow], bootstrap: Bootstrap = Bootstrap()) {
         var runOrder: [String] = []
         var runRows: [String: [ResultRow]] = [:]
+        gilReturn = GILReturn(rows: rows)
         for row in rows {
             if runRows[row.runID] == nil { runOrder.append(row.runID) }
             runRows[row.runID, default: []].append(row)

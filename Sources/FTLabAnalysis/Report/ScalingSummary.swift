@@ -10,6 +10,8 @@ public struct ScalingSummary: Sendable {
     public let ladders: [ReleaseLadder]
     /// Processes per status over all configurations.
     public let processes: [RowStatus: Int]
+    /// Free-threaded configurations that ran with the GIL re-enabled, if any.
+    public let gilReturn: GILReturn?
 
     /// ConfigurationSamples columns shown only when a table has several values of them.
     private static let optionalColumns = ["params", "env", "placement", "allocator"]
@@ -20,6 +22,7 @@ public struct ScalingSummary: Sendable {
         figures = Self.ordered(ScalingFigures.compute(configurations, bootstrap: bootstrap))
         overheads = BuildOverhead.perWorkload(BuildPair.pairs(configurations))
         ladders = ReleaseLadder.compute(figures, overheads: overheads)
+        gilReturn = GILReturn(rows: rows)
         processes = Dictionary(uniqueKeysWithValues: RowStatus.allCases.map { status in
             (status, configurations.reduce(0) { $0 + $1.processCount(status) })
         })
@@ -46,6 +49,7 @@ public struct ScalingSummary: Sendable {
                 out += [ladder.workload, ladder.table().text(), ""]
             }
         }
+        if let gilReturn { out += gilReturn.lines.map { styled(.red, $0) } }
         out.append(styled(processes[.failed, default: 0] + processes[.timeout, default: 0] > 0 ? .red : .green,
                           processLine))
         return out.joined(separator: "\n") + "\n"
@@ -68,6 +72,7 @@ public struct ScalingSummary: Sendable {
                 out += ["#### \(ladder.workload)", "", ladder.table().markdown(), ""]
             }
         }
+        if let gilReturn { out += ["> " + gilReturn.lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " "), ""] }
         out.append(processLine)
         return out.joined(separator: "\n") + "\n"
     }

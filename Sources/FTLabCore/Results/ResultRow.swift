@@ -74,8 +74,15 @@ public struct ResultRow: Sendable, Equatable {
     public var loadStart: Double? = nil
     /// The 1-minute load average when the row's process ended.
     public var load1m: Double? = nil
+    /// The short hash (12 hex digits) of the `pip freeze` of the venv the process ran from;
+    /// empty when it ran from a bare interpreter.
+    public var packages: String = ""
 
     public static let schemaVersion = ResultSchema.version
+
+    /// How an ok row's `message` starts when its free-threaded process re-enabled the GIL by an
+    /// import; the module names follow, comma-separated.
+    public static let gilReenabledPrefix = "the GIL was re-enabled by importing "
 
     public init() {}
 

@@ -70,6 +70,7 @@ public enum ResultSchema {
         .text("virtualization", \.virtualization, .identity, later: true),
         .optionalNumber("load_start", \.loadStart, role: .identity, later: true),
         .optionalNumber("load_1m", \.load1m, later: true),
+        .text("packages", \.packages, .configuration, later: true),
     ]
 
     /// The column called `name`, if any.

@@ -8,8 +8,8 @@ public final class ResultWriter {
     private let handle: FileHandle
 
     /// Opens `path` for appending, writing the header when the file is new or empty.
-    /// A file whose last line was cut short (no trailing newline) is truncated back to its
-    /// last complete line first.
+    /// A file whose last record was cut short (no record-ending newline: one inside a quoted
+    /// field does not count) is truncated back to its last complete record first.
     public init(path: String) throws(ResultsError) {
         self.path = path
         let fm = FileManager.default
@@ -30,8 +30,7 @@ public final class ResultWriter {
             let existing = try handle.readToEnd() ?? Data()
             if existing.isEmpty {
                 try handle.write(contentsOf: Data(Self.encode([ResultRow.columns]).utf8))
-            } else if existing.last != UInt8(ascii: "\n") {
-                let keep = ResultReader.completeLength(of: existing)
+            } else if case let keep = ResultReader.completeLength(of: existing), keep != existing.count {
                 try handle.truncate(atOffset: UInt64(keep))
                 if keep == 0 { try handle.write(contentsOf: Data(Self.encode([ResultRow.columns]).utf8)) }
             }

@@ -45,6 +45,7 @@ public struct RowMaker: Sendable {
         row.allocator = configuration.allocator.name
         row.allocatorScope = configuration.allocator.scope
         row.unit = configuration.workload.manifest.unit
+        row.packages = configuration.packagesIdentity
         if configuration.workload.manifest.kind == .server {
             let client = configuration.placement.clientCPUs
             row.clientCPUs = client.isEmpty ? "unpinned" : client.map(String.init).joined(separator: " ")
@@ -70,7 +71,12 @@ public struct RowMaker: Sendable {
         base.allocatorVerified = Self.allocatorVerified(outcome)
         base.load1m = MachineState.loadAverage()
         switch outcome.verdict {
-        case .ok: base.status = .ok
+        case .ok:
+            base.status = .ok
+            if let hello = outcome.transcript.hello, hello.build == "freethreaded", hello.gilEnabled,
+               !hello.gilEnabledBy.isEmpty {
+                base.message = "\(ResultRow.gilReenabledPrefix)\(hello.gilEnabledBy.joined(separator: ", "))"
+            }
         case .failed(let message): base.status = .failed; base.message = message
         case .timeout(let message): base.status = .timeout; base.message = message
         }

@@ -118,7 +118,7 @@ public struct SuiteRunner: Sendable {
             harness += ["--cpus", c.placement.threadCPUs.map(String.init).joined(separator: ",")]
         }
         harness += extraArguments
-        let program = wrapper + [c.interpreter.path] + harness
+        let program = wrapper + [c.interpreter.build == .native ? c.interpreter.path : c.pythonPath] + harness
         var launch = c.placement.launcherArguments
         if let memoryLimit, !launch.isEmpty {
             launch.insert(contentsOf: ["--memory-limit", String(memoryLimit.bytes)], at: 1)
@@ -132,7 +132,13 @@ public struct SuiteRunner: Sendable {
     /// What to start for `unit`, with its stderr log in the log folder.
     public func spec(for unit: WorkUnit) -> ProcessSpec {
         let (executable, arguments) = command(for: unit)
-        let logName = "\(unit.configuration.name)-p\(unit.process)".asFileName
+        var logName = "\(unit.configuration.name)-p\(unit.process)".asFileName
+        if logName.utf8.count > 200 {
+            // Long params (paths) would pass NAME_MAX: a prefix and a hash of the whole name.
+            var hash = SHA256()
+            hash.update(Array(logName.utf8))
+            logName = String(logName.prefix(180)) + "-" + hash.hexDigest().prefix(12) + "-p\(unit.process)"
+        }
         return ProcessSpec(
             executable: executable, arguments: arguments,
             environment: environment(for: unit.configuration),
@@ -159,6 +165,12 @@ public struct SuiteRunner: Sendable {
 
     /// Runs one unit and judges it.
     public func run(_ unit: WorkUnit) async throws(ExecutionError) -> ProcessOutcome {
+        if case .failed(let reason) = unit.configuration.packages {
+            // Nothing to start: the interpreter's packages could not be installed (recorded as data).
+            return ProcessOutcome(unit: unit, result: ProcessResult(ending: .exited(1), protocolOutput: "", stderrTail: "",
+                                                                    elapsedSeconds: 0),
+                                  transcript: HarnessTranscript.parse("").0, verdict: .failed(reason))
+        }
         if unit.configuration.workload.manifest.kind == .server { return try await runServer(unit) }
         let result = try await ProcessRunner.run(spec(for: unit))
         let (transcript, protocolError) = HarnessTranscript.parse(result.protocolOutput)

@@ -7,10 +7,11 @@ public struct RequestCheck: Sendable, Equatable, Decodable {
     public var status: Int
     /// Body length in bytes (checked on every response).
     public var length: Int
-    /// CRC-32 of the body (checked on a sample of responses).
-    public var crc32: UInt32
+    /// CRC-32 of the body (checked on a sample of responses); nil: not checked (a user's
+    /// request file without checksums: status and length are still checked on every response).
+    public var crc32: UInt32?
 
-    public init(target: String, status: Int, length: Int, crc32: UInt32) {
+    public init(target: String, status: Int, length: Int, crc32: UInt32?) {
         self.target = target
         self.status = status
         self.length = length

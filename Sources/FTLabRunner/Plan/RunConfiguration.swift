@@ -132,6 +132,23 @@ public struct RunConfiguration: Sendable, Equatable {
     /// The user's `--env` settings, in the order given.
     public var env: [EnvSetting]
     public var seed: Int
+    /// The venv the process runs from (the workload's `requirements`, or the user's own venv).
+    public var packages: PackageState = .none
+
+    /// The python the harness runs from: the venv's when there is one, else the interpreter.
+    public var pythonPath: String {
+        if case .ready(let set) = packages { return set.python }
+        return interpreter.path
+    }
+
+    /// The `packages` CSV column: the short hash of the venv's freeze; empty without a venv.
+    public var packagesIdentity: String {
+        if case .ready(let set) = packages { return set.identity }
+        return ""
+    }
+
+    /// The PyPI requirements of this configuration's variant.
+    public var requirements: [String] { workload.manifest.requirements(for: variant) }
 
     public init(workload: Workload, variant: String, params: [String: String], interpreter: InterpreterChoice,
                 threads: Int, placement: PlacementChoice, allocator: AllocatorChoice, env: [EnvSetting], seed: Int) {
@@ -146,9 +163,13 @@ public struct RunConfiguration: Sendable, Equatable {
         self.seed = seed
     }
 
-    /// `k=v;k=v` with keys sorted: the `params` CSV column.
+    /// `k=v;k=v` with keys sorted: the `params` CSV column. A parameter whose default is
+    /// empty is left out while it stays empty (an optional input such as `app`), so adding one to
+    /// a manifest does not change the configurations earlier runs recorded.
     public var paramsText: String {
-        params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+        let optional = Set(workload.manifest.params.filter { $0.default.isEmpty }.map(\.name))
+        return params.filter { !($0.value.isEmpty && optional.contains($0.key)) }
+            .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
     }
 
     /// `k=v;k=v` in the order given: the `env` CSV column.

@@ -18,11 +18,37 @@ public struct HarnessHello: Sendable, Equatable, Codable {
     public var mappedLibraries: [String]
     public var pythonMalloc: String
     public var ldPreload: String
+    /// The modules whose import re-enabled the GIL on a free-threaded build (optional field;
+    /// empty when none did or the harness predates it).
+    public var gilEnabledBy: [String] = []
 
     package enum CodingKeys: String, CodingKey {
         case protocolVersion = "protocol", pid, implementation, pythonVersion = "python_version", build
         case gilEnabled = "gil_enabled", executable, workload, variant, threads, unit, params
         case mappedLibraries = "mapped_libraries", pythonMalloc = "pythonmalloc", ldPreload = "ld_preload"
+        case gilEnabledBy = "gil_enabled_by"
+    }
+}
+
+extension HarnessHello {
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        protocolVersion = try c.decode(Int.self, forKey: .protocolVersion)
+        pid = try c.decode(Int.self, forKey: .pid)
+        implementation = try c.decode(String.self, forKey: .implementation)
+        pythonVersion = try c.decode(String.self, forKey: .pythonVersion)
+        build = try c.decode(String.self, forKey: .build)
+        gilEnabled = try c.decode(Bool.self, forKey: .gilEnabled)
+        executable = try c.decode(String.self, forKey: .executable)
+        workload = try c.decode(String.self, forKey: .workload)
+        variant = try c.decode(String.self, forKey: .variant)
+        threads = try c.decode(Int.self, forKey: .threads)
+        unit = try c.decode(String.self, forKey: .unit)
+        params = try c.decode([String: String].self, forKey: .params)
+        mappedLibraries = try c.decode([String].self, forKey: .mappedLibraries)
+        pythonMalloc = try c.decode(String.self, forKey: .pythonMalloc)
+        ldPreload = try c.decode(String.self, forKey: .ldPreload)
+        gilEnabledBy = try c.decodeIfPresent([String].self, forKey: .gilEnabledBy) ?? []
     }
 }
 

@@ -5,7 +5,7 @@ extension WorkloadCatalog {
     /// The `ftlab list` text: each workload with its unit, question, variants (marking those
     /// with a native-swift implementation) and parameters (a `[script]` workload: the script
     /// found, or why it is unavailable and the command that gets it); then the broken user workloads.
-    public func text() -> String {
+    public func text(cachedVenvs: [CachedVenv] = CachedVenv.all()) -> String {
         var out: [String] = []
         for w in workloads {
             let m = w.manifest
@@ -27,6 +27,13 @@ extension WorkloadCatalog {
                 let limit = v.maxThreads.map { " [at most \($0) thread\($0 == 1 ? "" : "s")]" } ?? ""
                 let native = NativeImplementations.implements(workload: m.name, variant: v.name) ? " [also \(NativeImplementations.label)]" : ""
                 out.append("    \(m.name)/\(v.name)\(String(repeating: " ", count: width - v.name.count))  \(v.question)\(limit)\(native)")
+                let requirements = m.requirements(for: v.name)
+                if !requirements.isEmpty {
+                    out.append("      requirements: \(requirements.joined(separator: " "))")
+                    for venv in cachedVenvs.filter({ Requirements.normalized($0.requirements) == Requirements.normalized(requirements) }) {
+                        out.append("      venv \(venv.interpreter): packages \(venv.packages) (\(venv.freeze.joined(separator: ", ")))")
+                    }
+                }
             }
             if !m.params.isEmpty {
                 out.append("  parameters (--param NAME=VALUE):")
@@ -47,7 +54,7 @@ extension WorkloadCatalog {
     public func json() throws -> String {
         struct Entry: Encodable {
             var name, description, question, unit, kind, directory: String
-            var variants: [[String: String]]  // name, question, native ("true"/"false")
+            var variants: [[String: String]]  // name, question, native ("true"/"false"), requirements (space-separated)
             var params: [[String: String]]
             /// `[script]` workloads: the script found (path, sha256, origin), or why none was.
             var script: [String: String]?
@@ -58,7 +65,8 @@ extension WorkloadCatalog {
                   unit: w.manifest.unit, kind: w.manifest.kind.rawValue, directory: w.directory,
                   variants: w.manifest.variants.map {
                       ["name": $0.name, "question": $0.question,
-                       "native": String(NativeImplementations.implements(workload: w.name, variant: $0.name))]
+                       "native": String(NativeImplementations.implements(workload: w.name, variant: $0.name)),
+                       "requirements": w.manifest.requirements(for: $0.name).joined(separator: " ")]
                   },
                   params: w.manifest.params.map { ["name": $0.name, "default": $0.default, "description": $0.description] },
                   script: w.script?.located.map { ["path": $0.path, "sha256": $0.sha256, "origin": $0.origin] },
@@ -67,5 +75,27 @@ extension WorkloadCatalog {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return String(decoding: try encoder.encode(entries), as: UTF8.self)
+    }
+}
+
+/// A venv an earlier run left in the cache (`<cache>/venvs/<key>/identity.json` and
+/// `freeze.txt`), as `ftlab list` shows it beside the variants that use it.
+public struct CachedVenv: Sendable, Equatable {
+    public var interpreter: String
+    public var requirements: [String]
+    public var packages: String
+    public var freeze: [String]
+
+    /// Every finished venv under `installer`'s cache, by interpreter label.
+    public static func all(in installer: PackageInstaller = PackageInstaller()) -> [CachedVenv] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: installer.venvs)) ?? []
+        return names.sorted().compactMap { name in
+            let folder = "\(installer.venvs)/\(name)"
+            guard let set = PackageInstaller.read(folder: folder),
+                  let data = FileManager.default.contents(atPath: "\(folder)/identity.json"),
+                  let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+            return CachedVenv(interpreter: doc["interpreter"] as? String ?? "?", requirements: doc["requirements"] as? [String] ?? [],
+                              packages: set.identity, freeze: set.freeze)
+        }.sorted { $0.interpreter < $1.interpreter }
     }
 }

@@ -16,6 +16,12 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
     /// CPython's tool script the workload runs (`[script]`); its registered functions are the
     /// variants, filled in when the workload is loaded (`Workload.load`).
     public var script: ScriptSource?
+    /// PyPI requirements (PEP 508 strings) every variant needs, installed into one venv per
+    /// (interpreter, requirements) before the run; `requirements = "FILE"` names a
+    /// requirements file beside the manifest instead (read by ``Workload/load(directory:)``).
+    public var requirements: [String] = []
+    /// The requirements file named by `requirements = "FILE"`, before it is read.
+    package var requirementsFile: String?
 
     /// How a workload is measured (Workloads/_harness/PROTOCOL.md).
     public enum Kind: String, Sendable, Equatable {
@@ -28,8 +34,19 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
         public var question: String
         /// The most worker threads the variant runs (nil: no limit); larger counts are skipped.
         public var maxThreads: Int?
+        /// PyPI requirements this variant needs on top of the workload's (e.g. its server).
+        public var requirements: [String]?
 
-        package enum CodingKeys: String, CodingKey { case name, question, maxThreads = "max_threads" }
+        package enum CodingKeys: String, CodingKey { case name, question, maxThreads = "max_threads", requirements }
+    }
+
+    /// The requirements of `variant`: the workload's, then the variant's own, duplicates dropped.
+    public func requirements(for variant: String) -> [String] {
+        var all = requirements
+        for item in variants.first(where: { $0.name == variant })?.requirements ?? [] where !all.contains(item) {
+            all.append(item)
+        }
+        return all
     }
 
     /// A tunable input with its default (values are passed to the harness as strings).
@@ -39,7 +56,7 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
         public var description: String
     }
 
-    package enum CodingKeys: String, CodingKey { case name, description, question, unit, variants, params, kind, script }
+    package enum CodingKeys: String, CodingKey { case name, description, question, unit, variants, params, kind, script, requirements }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -56,6 +73,14 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
             throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "`kind` must be batch or server, not \"\(kindText)\"")
         }
         self.kind = kind
+        if let list = try? c.decodeIfPresent([String].self, forKey: .requirements) {
+            requirements = list
+        } else if let file = try? c.decodeIfPresent(String.self, forKey: .requirements) {
+            requirementsFile = file
+        } else if c.contains(.requirements) {
+            throw DecodingError.dataCorruptedError(forKey: .requirements, in: c, debugDescription:
+                "`requirements` must be an array of PEP 508 strings or the name of a requirements file beside workload.toml")
+        }
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -118,6 +143,9 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
         if manifest.script != nil, !manifest.variants.isEmpty {
             throw .badManifest(path: path, reason: "[[variants]] with [script]: the script's registered functions are the variants")
         }
+        for item in manifest.requirements + manifest.variants.flatMap({ $0.requirements ?? [] }) {
+            if let problem = Requirements.problem(item) { throw .badManifest(path: path, reason: problem) }
+        }
         if let bad = manifest.variants.first(where: { ($0.maxThreads ?? 1) < 1 }) {
             throw .badManifest(path: path, reason: "variant \(bad.name): max_threads must be at least 1")
         }
@@ -171,10 +199,18 @@ public struct Workload: Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: manifestPath) else {
             throw .badManifest(path: manifestPath, reason: "file not found")
         }
-        let manifest = try WorkloadManifest.parse(String(decoding: data, as: UTF8.self), path: manifestPath)
+        var manifest = try WorkloadManifest.parse(String(decoding: data, as: UTF8.self), path: manifestPath)
         let module = (directory as NSString).appendingPathComponent("workload.py")
         guard FileManager.default.fileExists(atPath: module) else {
             throw .badManifest(path: module, reason: "file not found (every workload needs workload.py beside workload.toml)")
+        }
+        if let file = manifest.requirementsFile {
+            let path = file.hasPrefix("/") ? file : (directory as NSString).appendingPathComponent(file)
+            guard let text = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
+                throw .badManifest(path: manifestPath, reason: "requirements file \(file) not found beside workload.toml")
+            }
+            manifest.requirements = try Requirements.parseFile(text, path: path)
+            manifest.requirementsFile = nil
         }
         guard let source = manifest.script else { return Workload(directory: directory, manifest: manifest) }
         var filled = manifest
@@ -202,6 +238,7 @@ public enum WorkloadError: FTLabError, Equatable {
     case duplicateWorkload(name: String, first: String, second: String)
     /// A `[script]` workload whose script is not on this machine.
     case unavailable(workload: String, reason: String)
+    case rejectedParameters(selector: String, message: String)
 
     public var description: String {
         switch self {
@@ -214,6 +251,7 @@ public enum WorkloadError: FTLabError, Equatable {
             "workload \(workload) has no parameter \"\(name)\"; parameters: \(known.isEmpty ? "(none)" : known.joined(separator: ", "))"
         case let .badParameter(text): "bad --param \"\(text)\"; expected KEY=VALUE or WORKLOAD.KEY=VALUE"
         case let .noWorkloadsDirectory(path): "workloads directory \(path) does not exist or holds no workload"
+        case let .rejectedParameters(selector, message): "\(selector): \(message)"
         case let .duplicateWorkload(name, first, second):
             "workload \(name) is defined twice: \(first) and \(second)"
         case let .unavailable(workload, reason):

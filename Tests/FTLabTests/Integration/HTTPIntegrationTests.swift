@@ -16,7 +16,8 @@ extension LoadSensitiveTests {
         @Test("every variant on both builds at 1 and 2 threads: verified answers, latency percentiles, client pinned apart")
         func variants() throws {
             let csv = TestPaths.scratch() + "/http.csv"
-            let run = try ftlab(["run", "http-handling", "--threads", "1,2", "-o", csv] + Self.tiny)
+            let stdlib = ["thread-per-connection", "thread-pool", "asyncio", "asyncio-per-thread"].map { "http-handling/\($0)" }
+            let run = try ftlab(["run"] + stdlib + ["--threads", "1,2", "-o", csv] + Self.tiny)
             #expect(run.status == 0, "stderr: \(run.stderr)")
             #expect(run.stderr.contains("skipped http-handling/asyncio at 2 threads"), "stderr: \(run.stderr)")
             let rows = try ResultReader(path: csv).rows

@@ -31,7 +31,7 @@ struct LoadGeneratorTests {
         let server = try CannedServer()
         defer { server.stop() }
         var mix = server.mix
-        mix[0].crc32 ^= 1
+        mix[0].crc32 = mix[0].crc32.map { $0 ^ 1 }
         let badCRC = try LoadGenerator(port: server.port, mix: mix, options: LoadOptions(connections: 1, verifyEvery: 1))
         let crcSample = try badCRC.sample(seconds: 0.05)
         badCRC.close()

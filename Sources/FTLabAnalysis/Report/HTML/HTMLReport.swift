@@ -21,6 +21,7 @@ public enum HTMLReport {
                     .p(.class("sources"), .escaped(sourcesLine(report, files: files))),
                     .div(.class("runs"), .group(report.runs.enumerated().map { runCard($1, index: $0) }))
                 ),
+                gilWarning(report),
                 tableOfContents(report),
                 overheads(report),
                 ladders(report),
@@ -32,6 +33,13 @@ public enum HTMLReport {
                         + "Ratios pair configurations within one run. Made by ftlab report."))
             )
         ).render(indentedBy: .spaces(1))
+    }
+
+    /// The GIL-came-back warning at the top of the page (nothing when the GIL stayed off).
+    private static func gilWarning(_ report: ScalingReport) -> Node<HTML.BodyContext> {
+        guard let gil = report.gilReturn else { return .empty }
+        return .div(.class("gil-warning"), .attribute(named: "style", value: "border:3px solid #c00;padding:0.5em;font-weight:bold"),
+                    .group(gil.lines.map { .p(.escaped($0.trimmingCharacters(in: .whitespaces))) }))
     }
 
     package static func title(_ report: ScalingReport) -> String {

@@ -1,0 +1,32 @@
+import Foundation
+import FTLabCore
+
+extension RunPlan {
+    /// Asks the harness (`run.py --check`) about every server configuration whose params differ
+    /// from its workload's defaults (e.g. `--param app=myapp:app --param requests=FILE`), once per
+    /// (python, variant, params): an app that does not import, a callable that is neither WSGI nor
+    /// ASGI, a bad request-file line is bad input, thrown (exit 2) before anything is measured.
+    public func checkParameters(harnessScript: String) async throws(WorkloadError) {
+        var seen = Set<String>()
+        for c in configurations where c.workload.manifest.kind == .server && c.interpreter.build != .native {
+            if case .failed = c.packages { continue }
+            let defaults = Dictionary(uniqueKeysWithValues: c.workload.manifest.params.map { ($0.name, $0.default) })
+            guard c.params.contains(where: { defaults[$0.key] != $0.value }) else { continue }
+            let key = [c.pythonPath, c.workload.directory, c.variant, c.paramsText].joined(separator: "\n")
+            guard seen.insert(key).inserted else { continue }
+            var arguments = ["-X", "faulthandler", harnessScript, "--workload-dir", c.workload.directory,
+                             "--variant", c.variant, "--threads", "1", "--samples", "1", "--warmups", "0", "--check"]
+            for (name, value) in c.params.sorted(by: { $0.key < $1.key }) { arguments += ["--param", "\(name)=\(value)"] }
+            var environment = PackageInstaller.cleanEnvironment
+            environment[WorkloadManifest.harnessEnvironmentKey] = c.workload.manifest.harnessJSON
+            let outcome = await HostCommand(c.pythonPath, arguments, environment: environment).run()
+            let selector = "\(c.workload.name)/\(c.variant)"
+            guard let outcome else { throw .rejectedParameters(selector: selector, message: "cannot start \(c.pythonPath)") }
+            if outcome.succeeded { continue }
+            let failure = HarnessTranscript.parse(outcome.standardOutput).0.failure
+            var message = failure?.message ?? outcome.standardError.lastLines(6)
+            if message.hasPrefix("UsageError: ") { message.removeFirst("UsageError: ".count) }
+            throw .rejectedParameters(selector: selector, message: message)
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+import FTLabCore
+import FTLabRunner
+
+extension LoadSensitiveTests {
+    /// Workload requirements end to end: real pip installs from PyPI into real venvs under the
+    /// ftlab cache (its pip cache makes a warm machine skip the downloads), on both lab builds.
+    @Suite("PyPI packages and servers, end to end", .serialized, .tags(.integration, .needsLab, .network), .skippedInUnitRuns)
+    struct PackageIntegrationTests {
+        static let tiny = ["--processes", "1", "--samples", "2", "--warmups", "1", "--target-seconds", "0.1"]
+        static let packages = TestPaths.fixtures + "/package-workloads"
+        static let userApp = TestPaths.fixtures + "/userapp"
+
+        @Test("Flask under waitress and gunicorn at 1 and 2 threads on both builds: verified answers from venvs")
+        func flaskServers() throws {
+            let csv = TestPaths.scratch() + "/flask.csv"
+            let run = try ftlab(["run", "http-handling/waitress", "http-handling/gunicorn", "--threads", "1,2", "-o", csv] + Self.tiny)
+            #expect(run.status == 0, "stderr: \(run.stderr)")
+            let rows = try ResultReader(path: csv).rows
+            #expect(Set(rows.map { "\($0.variant) \($0.interpreter) \($0.threads)" }).count == 8)
+            for row in rows {
+                let name = "\(row.interpreter) \(row.variant) threads=\(row.threads)"
+                #expect(row.status == .ok && row.errors == 0, "\(name): \(row.message)")
+                #expect(row.ops > 0 && row.latencyP99us != nil, "\(name)")
+                #expect(row.packages.count == 12 && row.packages.allSatisfy(\.isHexDigit), "\(name): packages \(row.packages)")
+                #expect(row.gilEnabled == (row.build == "gil"), "\(name): Flask's stack keeps the GIL off on 3.13t")
+                #expect(row.observedCPUs.split(separator: " ").allSatisfy { row.cpus.split(separator: " ").contains($0) }, "\(name)")
+            }
+            // The freeze is in the run's logs and in its header, and names the server.
+            let logs = try FileManager.default.contentsOfDirectory(atPath: ResultFile.logDirectory(for: csv))
+            let freezes = logs.filter { $0.hasPrefix("packages-") }
+            #expect(freezes.count == 4, "\(logs)")
+            #expect(run.stdout.contains("waitress==") && run.stdout.contains("gunicorn==") && run.stdout.contains("Flask=="))
+        }
+
+        @Test("a requirement whose C extension re-enables the GIL: rows say so, the summary and report warn loudly; the venv is reused")
+        func gilComesBack() throws {
+            let dir = TestPaths.scratch()
+            let csv = dir + "/gil.csv"
+            let arguments = ["run", "crc-extension", "--workloads-dir", Self.packages, "--threads", "1"] + Self.tiny
+            let run = try ftlab(arguments + ["-o", csv])
+            #expect(run.status == 0, "stderr: \(run.stderr)")
+            let rows = try ResultReader(path: csv).rows
+            let freethreaded = rows.filter { $0.build == "freethreaded" }
+            #expect(!freethreaded.isEmpty && freethreaded.allSatisfy { $0.gilEnabled == true })
+            #expect(freethreaded.allSatisfy { $0.message.contains("crcmod._crcfunext") }, "\(freethreaded.map(\.message))")
+            #expect(run.stdout.contains("WARNING: THE GIL WAS ON"), "\(run.stdout)")
+            #expect(run.stdout.contains("crcmod._crcfunext") && run.stdout.contains("--env PYTHON_GIL=0"))
+            let html = dir + "/gil.html"
+            let report = try ftlab(["report", csv, "-o", html])
+            #expect(report.status == 0, "\(report.stderr)")
+            #expect(try String(contentsOfFile: html, encoding: .utf8).contains("THE GIL WAS ON"))
+            // A second run installs nothing: the same venvs, the same freeze identity.
+            let again = try ftlab(arguments + ["-o", dir + "/gil-again.csv"])
+            #expect(again.status == 0, "stderr: \(again.stderr)")
+            #expect(again.stderr.contains("reused") && !again.stderr.contains("installed into"), "\(again.stderr)")
+            let second = try ResultReader(path: dir + "/gil-again.csv").rows
+            #expect(Set(second.map(\.packages)) == Set(rows.map(\.packages)))
+            // PYTHON_GIL=0 keeps it off, and the warning goes.
+            let forced = try ftlab(["run", "crc-extension", "--workloads-dir", Self.packages, "--threads", "1",
+                                    "--python", PinnedPair.freeThreaded, "--env", "PYTHON_GIL=0",
+                                    "-o", dir + "/gil-off.csv"] + Self.tiny)
+            #expect(forced.status == 0, "stderr: \(forced.stderr)")
+            #expect(try ResultReader(path: dir + "/gil-off.csv").rows.allSatisfy { $0.gilEnabled == false })
+            #expect(!forced.stdout.contains("THE GIL WAS ON"))
+        }
+
+        @Test("a requirement no interpreter can install is bad input: exit 2 naming it, nothing measured")
+        func unresolvable() throws {
+            let csv = TestPaths.scratch() + "/none.csv"
+            let run = try ftlab(["run", "unresolvable", "--workloads-dir", Self.packages, "--threads", "1", "-o", csv] + Self.tiny)
+            #expect(run.status == 2, "stderr: \(run.stderr)")
+            #expect(run.stderr.contains("ftlab-no-such-project-4c1d9e==1.0") && run.stderr.contains("pip"), "\(run.stderr)")
+            #expect((try? ResultReader(path: csv).rows.count) ?? 0 == 0)
+        }
+
+        @Test("the user's own WSGI app with a request file under waitress; bad apps and request lines exit 2 first")
+        func usersApp() throws {
+            let dir = TestPaths.scratch()
+            let csv = dir + "/app.csv"
+            let app = ["--param", "app=hello_app:app", "--param", "app_dir=\(Self.userApp)"]
+            let run = try ftlab(["run", "http-handling/waitress", "--python", PinnedPair.freeThreaded, "--threads", "2",
+                                 "--param", "requests=\(Self.userApp)/requests.txt", "-o", csv] + app + Self.tiny)
+            #expect(run.status == 0, "stderr: \(run.stderr)")
+            let rows = try ResultReader(path: csv).rows
+            #expect(!rows.isEmpty && rows.allSatisfy { $0.status == .ok && $0.errors == 0 && $0.ops > 0 }, "\(rows.map(\.message))")
+            #expect(rows.allSatisfy { $0.params.contains("app=hello_app:app") })
+            let cases: [([String], String)] = [
+                (["--param", "app=hello_app:nope", "--param", "app_dir=\(Self.userApp)", "--param", "requests=\(Self.userApp)/requests.txt"],
+                 "has no attribute 'nope'"),
+                (["--param", "app=no_such_module:app", "--param", "app_dir=\(Self.userApp)", "--param", "requests=\(Self.userApp)/requests.txt"],
+                 "does not import"),
+                (["--param", "app=hello_app:not_an_app", "--param", "app_dir=\(Self.userApp)", "--param", "requests=\(Self.userApp)/requests.txt"],
+                 "not callable"),
+                (app + ["--param", "requests=\(Self.userApp)/bad-requests.txt"], "bad-requests.txt:2"),
+            ]
+            for (params, expected) in cases {
+                let bad = dir + "/bad.csv"
+                let result = try ftlab(["run", "http-handling/waitress", "--python", PinnedPair.freeThreaded, "--threads", "1", "-o", bad]
+                                       + params + Self.tiny)
+                #expect(result.status == 2, "\(params): \(result.stderr)")
+                #expect(result.stderr.contains(expected), "\(params): \(result.stderr)")
+                #expect((try? ResultReader(path: bad).rows.count) ?? 0 == 0, "nothing measured for \(params)")
+            }
+            let asgi = try ftlab(["run", "http-handling/uvicorn", "--python", PinnedPair.freeThreaded, "--threads", "1",
+                                  "--param", "requests=\(Self.userApp)/requests.txt", "-o", dir + "/asgi.csv"] + app + Self.tiny)
+            #expect(asgi.status == 2 && asgi.stderr.contains("is a WSGI app"), "\(asgi.stderr)")
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import FTLabCore
+import FTLabRunner
+import FTLabAnalysis
+
+@Suite("Workload requirements, venv identity and the GIL-came-back warning")
+struct PackageTests {
+    static let manifest = """
+        name = "app"
+        description = "d"
+        question = "q"
+        unit = "requests"
+        requirements = ["flask>=3", "markupsafe"]
+
+        [[variants]]
+        name = "plain"
+        question = "q"
+
+        [[variants]]
+        name = "waitress"
+        question = "q"
+        requirements = ["waitress", "flask>=3"]
+        """
+
+    @Test("requirements: the workload's, then the variant's own, duplicates dropped")
+    func variantRequirements() throws {
+        let m = try WorkloadManifest.parse(Self.manifest, path: "workload.toml")
+        #expect(m.requirements(for: "plain") == ["flask>=3", "markupsafe"])
+        #expect(m.requirements(for: "waitress") == ["flask>=3", "markupsafe", "waitress"])
+    }
+
+    @Test("a pip option or an empty string is a bad manifest naming the value")
+    func badRequirement() {
+        let text = Self.manifest.replacingOccurrences(of: "\"markupsafe\"", with: "\"--index-url=http://x\"")
+        #expect(throws: WorkloadError.self) { try WorkloadManifest.parse(text, path: "w.toml") }
+        #expect(Requirements.problem("--index-url=http://x")?.contains("pip option") == true)
+        #expect(Requirements.problem("  ")?.contains("empty") == true)
+        #expect(Requirements.problem("flask[async]>=3; python_version >= \"3.13\"") == nil)
+    }
+
+    @Test("a requirements file: comments and blank lines skipped, a bad line named with its number")
+    func requirementsFile() throws {
+        #expect(try Requirements.parseFile("# c\nflask==3.1.3  # pinned\n\ncrcmod==1.7\n", path: "r.txt") == ["flask==3.1.3", "crcmod==1.7"])
+        #expect(throws: WorkloadError.badManifest(path: "r.txt:2", reason: Requirements.problem("-e .")!)) {
+            try Requirements.parseFile("flask\n-e .\n", path: "r.txt")
+        }
+    }
+
+    @Test("requirements = \"FILE\" is read from beside workload.toml")
+    func requirementsFromFile() throws {
+        let dir = TestPaths.scratch()
+        try Self.manifest.replacingOccurrences(of: "[\"flask>=3\", \"markupsafe\"]", with: "\"reqs.txt\"")
+            .write(toFile: dir + "/workload.toml", atomically: true, encoding: .utf8)
+        try "".write(toFile: dir + "/workload.py", atomically: true, encoding: .utf8)
+        try "crcmod==1.7\n".write(toFile: dir + "/reqs.txt", atomically: true, encoding: .utf8)
+        #expect(try Workload.load(directory: dir).manifest.requirements(for: "plain") == ["crcmod==1.7"])
+        try FileManager.default.removeItem(atPath: dir + "/reqs.txt")
+        #expect(throws: WorkloadError.self) { try Workload.load(directory: dir) }
+    }
+
+    @Test("the venv identity ignores spelling and order; the freeze identity is 12 hex digits")
+    func identities() {
+        #expect(Requirements.normalized(["b", "a >= 1", "b"]) == Requirements.normalized(["a>=1", "b"]))
+        let id = PackageSet.identity(of: ["Flask==3.1.3", "waitress==3.0.2"])
+        #expect(id.count == 12 && id.allSatisfy(\.isHexDigit))
+        #expect(id != PackageSet.identity(of: ["Flask==3.1.3", "waitress==3.0.1"]))
+    }
+
+    @Test("the GIL-came-back warning: free-threaded rows with the GIL on, naming the module and PYTHON_GIL=0")
+    func gilReturn() throws {
+        var row = ResultRow()
+        row.workload = "w"; row.variant = "v"; row.interpreter = "cpython-3.13.5t"; row.build = "freethreaded"
+        row.gilEnabled = true; row.packages = "0123456789ab"
+        row.message = ResultRow.gilReenabledPrefix + "crcmod._crcfunext"
+        let warning = try #require(GILReturn(rows: [row]))
+        let text = warning.lines.joined(separator: "\n")
+        #expect(text.contains("THE GIL WAS ON") && text.contains("w/v on cpython-3.13.5t"))
+        #expect(text.contains("crcmod._crcfunext") && text.contains("--env PYTHON_GIL=0"))
+        var asked = row
+        asked.env = "PYTHON_GIL=1"
+        #expect(GILReturn(rows: [asked]) == nil, "the user asked for the GIL")
+        var off = row
+        off.gilEnabled = false
+        #expect(GILReturn(rows: [off]) == nil)
+        #expect(ScalingSummary(rows: [row]).text().contains("THE GIL WAS ON"))
+    }
+}
