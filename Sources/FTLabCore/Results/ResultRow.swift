@@ -59,6 +59,11 @@ public struct ResultRow: Sendable, Equatable {
     public var clientCPUUtil: Double? = nil
     /// The container lab's id (rootfs sha256) the row was measured in; empty outside the lab.
     public var lab: String = ""
+    /// `I/N` when the run measured one shard of its plan (`--shard`); empty otherwise.
+    public var shard: String = ""
+    /// Short hash of the whole (unsharded) plan, so the shards of one plan can be told apart
+    /// from another's; empty for an unsharded run.
+    public var planID: String = ""
 
     public static let schemaVersion = ResultSchema.version
 

@@ -59,6 +59,8 @@ public enum ResultSchema {
         .text("client_cpus", \.clientCPUs, .measurement, later: true),
         .optionalNumber("client_cpu_util", \.clientCPUUtil, later: true),
         .text("lab", \.lab, .identity, later: true),
+        .text("shard", \.shard, .identity, later: true),
+        .text("plan_id", \.planID, .identity, later: true),
     ]
 
     /// The column called `name`, if any.

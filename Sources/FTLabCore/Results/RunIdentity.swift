@@ -16,6 +16,10 @@ public struct RunIdentity: Sendable, Equatable {
     public var suiteRev: String
     /// The container lab's id (its rootfs sha256) when ftlab runs inside it, else empty.
     public var lab: String
+    /// `I/N` for a sharded run (`--shard`), else empty.
+    public var shard: String = ""
+    /// The whole plan's short hash for a sharded run, else empty.
+    public var planID: String = ""
 
     public init(runID: String, startedUTC: String, host: String, cpuModel: String, kernel: String,
                 numaNodes: Int, cpusOnline: Int, smt: Bool, suiteRev: String, lab: String = "") {

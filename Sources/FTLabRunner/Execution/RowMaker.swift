@@ -23,6 +23,8 @@ public struct RowMaker: Sendable {
         row.smt = identity.smt
         row.suiteRev = identity.suiteRev
         row.lab = identity.lab
+        row.shard = identity.shard
+        row.planID = identity.planID
         row.workload = configuration.workload.name
         row.variant = configuration.variant
         row.params = configuration.paramsText
