@@ -21,7 +21,7 @@ test: pythons-debug
 	FTLAB_UNIT_ONLY= $(SWIFT) test --disable-xctest
 
 # The fast loop: FTLAB_UNIT_ONLY=1 skips every tagged suite and test (Tests/FTLabTests/Support/
-# Tags.swift: integration, needsLab, needsPerf, needsBrowser, network), leaving the unit tests:
+# Tags.swift: integration, needsLab, needsPerf, needsBrowser, network, slurm), leaving the unit tests:
 # pure logic on fixtures, nothing else started, no lab pair needed.
 test-unit:
 	FTLAB_UNIT_ONLY=1 $(SWIFT) test --disable-xctest

@@ -7,6 +7,12 @@
 # find the cluster through SLURM_CONF, which the last line prints. lab/slurm-down.sh stops it.
 # On failure: exit 1 with the daemons' log tails.
 set -euo pipefail
+# The daemons outlive this script: they must not hold the caller's descriptors (a caller that
+# waits for its pipes to close, or for a descriptor it handed down, would wait for ever).
+for fd in /proc/$$/fd/*; do
+    fd="${fd##*/}"
+    if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
+done
 here="$(cd "$(dirname "$0")" && pwd)"
 dir="${FTLAB_SLURM_DIR:-/tmp/ftlab-slurm}"
 deadline_s="${FTLAB_SLURM_DEADLINE:-60}"
@@ -39,7 +45,8 @@ if [[ ! -s "$dir/munge/munge.key" ]]; then
 fi
 chmod 0400 "$dir/munge/munge.key"
 munged --force --key-file="$dir/munge/munge.key" --socket="$socket" --pid-file="$dir/run/munged.pid" \
-    --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munged.seed" || fail "munged did not start"
+    --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munged.seed" </dev/null >/dev/null 2>&1 \
+    || fail "munged did not start"
 
 # This node as slurmd sees it (CPUs, sockets, cores, threads, memory), so the two agree.
 node="$(slurmd -C | head -n 1)"
@@ -73,8 +80,8 @@ $node State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF="$conf"
-slurmctld -f "$conf" || fail "slurmctld did not start"
-slurmd -f "$conf" || fail "slurmd did not start"
+slurmctld -f "$conf" </dev/null >/dev/null 2>&1 || fail "slurmctld did not start"
+slurmd -f "$conf" </dev/null >/dev/null 2>&1 || fail "slurmd did not start"
 
 start=$SECONDS
 until [[ "$(sinfo -h -N -o '%T' 2>/dev/null | head -n 1)" == idle ]]; do
