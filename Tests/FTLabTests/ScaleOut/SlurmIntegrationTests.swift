@@ -84,3 +84,33 @@ final class SlurmIntegrationTests {
 
     func log(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "(no \(path))" }
 }
+
+/// `ftlab slurm` without --submit and its bad input (no Slurm needed).
+@Suite("ftlab slurm writes and refuses", .tags(.integration), .skippedInUnitRuns)
+struct SlurmCommandTests {
+    @Test("without --submit the scripts are written and printed; bad input exits 2 naming it")
+    func writesAndRefuses() throws {
+        let dir = TestPaths.scratch()
+        let written = try ftlab("slurm", "--array", "3", "-o", dir + "/jobs", "--", "tiny/sum", "--quick")
+        #expect(written.status == 0, "stderr: \(written.stderr)")
+        #expect(written.stdout.contains("#SBATCH --array=0-2") && written.stdout.contains("sbatch --dependency=afterok:$id"))
+        let script = try String(contentsOfFile: dir + "/jobs/shards.sbatch", encoding: .utf8)
+        #expect(script.contains(" run tiny/sum --quick"))
+        let runID = try String(contentsOfFile: dir + "/jobs/run-id", encoding: .utf8)
+        let again = try ftlab("slurm", "--array", "3", "-o", dir + "/jobs", "--", "tiny/sum", "--quick")
+        #expect(again.status == 0 && again.stdout.contains("--run-id " + runID.trimmingCharacters(in: .newlines)),
+                "a resubmission into the same folder keeps its run id")
+
+        let cases: [([String], String)] = [
+            (["--array", "0"], "bad --array 0"),
+            (["--merge-after", "later"], "bad --merge-after \"later\"; expected ok or any"),
+            (["--", "-o", "x.csv"], "-o is set by the job array itself"),
+            (["--", "--threads", "x"], "bad RUN-OPTIONS after --: bad --threads \"x\""),
+            (["-o", dir + "/a b"], "sbatch scripts cannot hold a folder with spaces"),
+        ]
+        for (arguments, message) in cases {
+            let refused = try ftlab(["slurm"] + arguments)
+            #expect(refused.status == 2 && refused.stderr.contains(message), "\(arguments): \(refused.stderr)")
+        }
+    }
+}
