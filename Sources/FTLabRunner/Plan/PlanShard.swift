@@ -19,13 +19,25 @@ extension RunPlan {
 
     /// The configurations of `shard`: round robin over the plan's order (configuration k,
     /// from 0, goes to shard k mod N + 1), so every process of a configuration stays in one
-    /// shard. Calibrated samples make configurations cost about the same, so round robin
-    /// balances them; the same plan always splits the same way. A shard that would get no
-    /// configuration is refused.
+    /// shard; the two sides of an `--ab-env` pair count as one, since they must run side by
+    /// side on one machine. Calibrated samples make configurations cost about the same, so
+    /// round robin balances them; the same plan always splits the same way. A shard that would
+    /// get no configuration is refused.
     public func configurations(in shard: Shard) throws(ShardError) -> [RunConfiguration] {
-        guard shard.count <= configurations.count else {
-            throw .emptyShard(shard: shard.description, configurations: configurations.count)
+        // Env sides are the plan's innermost loop: an A/B pair is a run of neighbours equal but for env.
+        var groups: [[RunConfiguration]] = []
+        for c in configurations {
+            if let last = groups.last?.last, Self.sameButEnv(last, c) { groups[groups.count - 1].append(c) } else { groups.append([c]) }
         }
-        return configurations.enumerated().filter { $0.offset % shard.count == shard.index - 1 }.map(\.element)
+        guard shard.count <= groups.count else {
+            throw .emptyShard(shard: shard.description, configurations: groups.count)
+        }
+        return groups.enumerated().filter { $0.offset % shard.count == shard.index - 1 }.flatMap(\.element)
+    }
+
+    private static func sameButEnv(_ a: RunConfiguration, _ b: RunConfiguration) -> Bool {
+        a.workload.name == b.workload.name && a.variant == b.variant && a.paramsText == b.paramsText
+            && a.interpreter == b.interpreter && a.threads == b.threads && a.placement.policy == b.placement.policy
+            && a.allocator.name == b.allocator.name
     }
 }

@@ -47,6 +47,21 @@ struct ShardTests {
         }
     }
 
+    @Test("the two sides of an --ab-env pair stay in one shard")
+    func abPairsStayTogether() throws {
+        var request = RunRequest()
+        request.selectors = ["log-processing/partitioned"]
+        request.interpreters = [InterpreterChoice(label: "gil", path: "/usr/bin/python3", build: .gil)]
+        request.threads = [1, 2]
+        request.abEnv = [EnvSetting(key: "PYTHONMALLOC", value: "malloc")]
+        let plan = try RunPlan.make(request, catalog: try WorkloadCatalog.load(builtin: TestPaths.builtinWorkloads),
+                                    topology: try SysfsFixture.thisMachine.topology())
+        #expect(plan.configurations.count == 4)
+        let first = try plan.configurations(in: Shard(index: 1, count: 2))
+        #expect(first.map(\.threads) == [1, 1] && first.map(\.envText) == ["", "PYTHONMALLOC=malloc"])
+        #expect(throws: ShardError.emptyShard(shard: "3/3", configurations: 2)) { try plan.configurations(in: Shard(index: 3, count: 3)) }
+    }
+
     @Test("the plan id names the whole plan and its repetition, not where the interpreters live")
     func planIdentity() throws {
         let plan = try plan()
