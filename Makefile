@@ -11,17 +11,17 @@ DEBUG := .build/debug/ftlab
 STAMP := $(shell date -u +%Y%m%dT%H%M%SZ)
 QUICK_CSV ?= results/quick-$(STAMP).csv
 
-.PHONY: quick test test-unit test-lab deps deps-lab lab build build-debug pythons pythons-debug clean-results
+.PHONY: quick test test-unit test-lab deps deps-lab deps-slurm lab build build-debug pythons pythons-debug clean-results
 
 quick: pythons
 	$(RELEASE) run --quick --threads 1,2 --allocator system -o $(QUICK_CSV)
 
 # FTLAB_UNIT_ONLY is cleared so that an exported one cannot turn this into the unit loop.
-test: pythons-debug
+test: pythons-debug deps-slurm
 	FTLAB_UNIT_ONLY= $(SWIFT) test --disable-xctest
 
 # The fast loop: FTLAB_UNIT_ONLY=1 skips every tagged suite and test (Tests/FTLabTests/Support/
-# Tags.swift: integration, needsLab, needsPerf, needsBrowser, network), leaving the unit tests:
+# Tags.swift: integration, needsLab, needsPerf, needsBrowser, network, slurm), leaving the unit tests:
 # pure logic on fixtures, nothing else started, no lab pair needed.
 test-unit:
 	FTLAB_UNIT_ONLY=1 $(SWIFT) test --disable-xctest
@@ -36,6 +36,10 @@ deps:
 
 deps-lab:
 	@lab/setup-host.sh bubblewrap mmdebstrap
+
+# SlurmIntegrationTests start a one-node Slurm (lab/slurm-up.sh) from Debian's packages.
+deps-slurm:
+	@lab/setup-host.sh slurm-wlm munge
 
 # The Swift runtime is linked in, so the same binary runs inside the container lab.
 build: deps

@@ -27,7 +27,7 @@ struct FTLabCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, ServeCommand.self, ListCommand.self, CompareCommand.self, MergeCommand.self, ReportCommand.self,
             ExplainCommand.self, EnvCommand.self, PlanCommand.self, LabCommand.self, LaunchCommand.self,
-            NativeCommand.self, ExportCommand.self,
+            NativeCommand.self, ExportCommand.self, SlurmCommand.self,
         ]
     )
 

@@ -15,7 +15,13 @@ struct MergeCommand: ParsableCommand {
             and column); unknown trailing columns are dropped. Rows keep their run_id and host,
             so the merged file still tells the runs apart.
 
-            Example: ftlab merge laptop.csv server.csv -o all.csv
+            Shards (`ftlab run --shard I/N`) of one run must all be there exactly once: a missing
+            or duplicated shard exits 2 naming it, and nothing is written. The merged shards read
+            as one run in `report` and `compare`.
+
+            Examples:
+              ftlab merge laptop.csv server.csv -o all.csv
+              ftlab merge part-0.csv part-1.csv part-2.csv -o run.csv
             """)
 
     @Argument(help: ArgumentHelp("Results files to merge.", valueName: "RUN.csv"))
@@ -28,7 +34,7 @@ struct MergeCommand: ParsableCommand {
     var force = false
 
     func validate() throws {
-        guard inputs.count >= 2 else { throw ValidationError("merge needs at least two files; got \(inputs.count)") }
+        guard !inputs.isEmpty else { throw ValidationError("merge needs at least one results file (two or more to join them); got none") }
         if !force, FileManager.default.fileExists(atPath: output) {
             throw ValidationError("\(output) exists; pass --force to replace it")
         }

@@ -109,6 +109,19 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Skip configurations already complete in the output file.")
     var resume = false
 
+    @Option(help: ArgumentHelp(
+        "Run only shard I of N of the plan: its configurations are dealt round robin, every process of one "
+            + "configuration in one shard. Rows record the shard and the plan's id; `ftlab merge` checks that all N "
+            + "are there once. Every shard must see the same plan: on nodes with different CPU counts pass --threads.",
+        valueName: "I/N"))
+    var shard: String?
+
+    @Option(name: .customLong("run-id"), help: ArgumentHelp(
+        "The run id the rows carry (letters, digits, . _ -). Default: a new one per run; with --shard, "
+            + "shards-PLAN_ID, so the shards of one plan merge into one run wherever they ran.",
+        valueName: "ID"))
+    var runID: String?
+
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Results CSV (default: results/run-<time>.csv).", valueName: "FILE.csv"))
     var output: String?
 
@@ -124,6 +137,16 @@ struct RunCommand: AsyncParsableCommand {
         if let memoryLimit { _ = try validating { () throws(RunInputError) in try MemoryLimit(parsing: memoryLimit) } }
         _ = try precisionTarget()
         for setting in abEnvSettings { _ = try validating { () throws(RunInputError) in try EnvSetting.parse(setting) } }
+        _ = try shardSetting()
+        if let runID, runID.isEmpty || !runID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) {
+            throw ValidationError("bad --run-id \"\(runID)\"; expected letters, digits, '.', '_' and '-', e.g. cluster-a-2026")
+        }
+    }
+
+    /// The parsed `--shard` (nil without it).
+    func shardSetting() throws -> Shard? {
+        guard let shard else { return nil }
+        do { return try Shard(parsing: shard) } catch { throw ValidationError(error.description) }
     }
 
     func run() async throws {
@@ -160,6 +183,17 @@ struct RunCommand: AsyncParsableCommand {
 
         let suiteRev = await RunIdentity.suiteRevision(of: catalog.builtinDirectory)
         var identity = RunIdentity.current(suiteRev: suiteRev, topology: topology)
+        if let shard = try shardSetting() {
+            identity.planID = plan.identity(repetition: repetition)
+            identity.shard = shard.description
+            identity.runID = "shards-" + identity.planID
+            let total = plan.configurations.count
+            plan.configurations = try plan.configurations(in: shard)
+            if !quiet {
+                Diagnostics.note("shard \(shard) of plan \(identity.planID): \(plan.configurations.count) of \(total) configurations")
+            }
+        }
+        if let runID { identity.runID = runID }
         let output = try RunOutput.prepare(path: self.output ?? RunOutput.defaultPath(), resume: resume,
                                            samplesPerProcess: repetition.samples, identity: &identity)
         // The output's lock is held until the run's last line is printed.

@@ -77,6 +77,11 @@ public struct ResultRow: Sendable, Equatable {
     /// The short hash (12 hex digits) of the `pip freeze` of the venv the process ran from;
     /// empty when it ran from a bare interpreter.
     public var packages: String = ""
+    /// `I/N` when the run measured one shard of its plan (`--shard`); empty otherwise.
+    public var shard: String = ""
+    /// Short hash of the whole (unsharded) plan, so the shards of one plan can be told apart
+    /// from another's; empty for an unsharded run.
+    public var planID: String = ""
 
     public static let schemaVersion = ResultSchema.version
 

@@ -71,6 +71,8 @@ public enum ResultSchema {
         .optionalNumber("load_start", \.loadStart, role: .identity, later: true),
         .optionalNumber("load_1m", \.load1m, later: true),
         .text("packages", \.packages, .configuration, later: true),
+        .text("shard", \.shard, .identity, later: true),
+        .text("plan_id", \.planID, .identity, later: true),
     ]
 
     /// The column called `name`, if any.

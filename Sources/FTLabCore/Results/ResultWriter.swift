@@ -131,19 +131,21 @@ public enum ResultFile {
         path.replacingOccurrences(of: ".csv", with: "") + ".logs"
     }
 
-    /// Reads every input (each checked against schema v1) and writes their rows, in order,
-    /// to `output` in the current column order. Returns the warnings the readers raised.
+    /// Reads every input (each checked against schema v1), checks that the sharded runs among
+    /// them hold each shard of their plan exactly once (``ShardCheck``), and writes their rows,
+    /// in order, to `output` in the current column order. Returns the warnings the readers raised.
     @discardableResult
-    public static func merge(_ inputs: [String], into output: String) throws(ResultsError) -> [String] {
+    public static func merge(_ inputs: [String], into output: String) throws -> [String] {
         try OutputLock.checkFree(output)
-        var rows: [ResultRow] = []
+        var read: [(path: String, rows: [ResultRow])] = []
         var warnings: [String] = []
         for input in inputs {
             let reader = try ResultReader(path: input)
-            rows += reader.rows
+            read.append((input, reader.rows))
             warnings += reader.warnings
         }
-        try rewrite(path: output, keeping: rows)
+        try ShardCheck.check(read)
+        try rewrite(path: output, keeping: read.flatMap(\.rows))
         return warnings
     }
 

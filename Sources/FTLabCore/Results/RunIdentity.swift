@@ -20,6 +20,10 @@ public struct RunIdentity: Sendable, Equatable {
     public var machine: MachineState
     /// The ftlab release that measured (`FTLabVersion.current`).
     public var ftlabVersion: String
+    /// `I/N` for a sharded run (`--shard`), else empty.
+    public var shard: String = ""
+    /// The whole plan's short hash for a sharded run, else empty.
+    public var planID: String = ""
 
     public init(runID: String, startedUTC: String, host: String, cpuModel: String, kernel: String,
                 numaNodes: Int, cpusOnline: Int, smt: Bool, suiteRev: String, lab: String = "",

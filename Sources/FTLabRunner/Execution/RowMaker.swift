@@ -33,6 +33,8 @@ public struct RowMaker: Sendable {
         row.perfEventParanoid = identity.machine.perfEventParanoid
         row.virtualization = identity.machine.virtualization
         row.loadStart = identity.machine.loadAverage
+        row.shard = identity.shard
+        row.planID = identity.planID
         row.workload = configuration.workload.name
         row.variant = configuration.variant
         row.params = configuration.paramsText

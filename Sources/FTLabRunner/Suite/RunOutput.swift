@@ -46,6 +46,13 @@ public struct RunOutput: Sendable {
             let state = Suite.completedUnits(in: existing.rows, samplesPerProcess: samplesPerProcess)
             output.completed = state.complete
             if let first = existing.rows.first {
+                if first.shard != identity.shard || first.planID != identity.planID {
+                    func describe(_ shard: String, _ plan: String) -> String {
+                        shard.isEmpty ? "an unsharded run" : "shard \(shard) of plan \(plan)"
+                    }
+                    throw ShardError.resumedOther(path: path, found: describe(first.shard, first.planID),
+                                                  expected: describe(identity.shard, identity.planID))
+                }
                 identity.runID = first.runID
                 identity.startedUTC = first.startedUTC
             }

@@ -5,10 +5,11 @@ import Testing
 
 @Suite("The CSV's lab column and the identity a lab run records")
 struct LabColumnTests {
-    @Test("lab is a trailing column and round-trips")
+    @Test("lab is a trailing column (after client_cpu_util) and round-trips")
     func lastColumn() throws {
+        let columns = ResultRow.columns
         #expect(ResultRow.laterColumns.contains("lab"))
-        #expect(ResultRow.columns.firstIndex(of: "lab")! > ResultRow.columns.firstIndex(of: "message")!)
+        #expect(try #require(columns.firstIndex(of: "lab")) > (try #require(columns.firstIndex(of: "client_cpu_util"))))
         var row = ResultRow()
         row.lab = String(repeating: "5", count: 64)
         let read = try ResultReader(text: ResultWriter.encode([ResultRow.columns, row.fields]))

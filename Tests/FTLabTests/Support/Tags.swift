@@ -16,6 +16,8 @@ extension Tag {
     @Tag static var needsBrowser: Self
     /// Needs the network: PyPI or the Debian archive.
     @Tag static var network: Self
+    /// Starts a one-node Slurm (lab/slurm-up.sh: root; installs slurm-wlm and munge if missing).
+    @Tag static var slurm: Self
 }
 
 /// Whether this run is the unit loop (`FTLAB_UNIT_ONLY=1`, as `make test-unit` sets it).
