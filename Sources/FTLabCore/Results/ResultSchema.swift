@@ -64,6 +64,10 @@ public enum ResultSchema {
     /// The column called `name`, if any.
     public static func column(_ name: String) -> ResultColumn? { byName[name].map { columns[$0] } }
 
+    /// The `schema` column's index, and the value every readable row has there.
+    static let schemaIndex = byName["schema"]!
+    static let versionText = String(version)
+
     /// ResultColumn index by name.
     static let byName: [String: Int] = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1.name, $0) })
 }
