@@ -179,21 +179,35 @@ public struct ResultReader {
 
         /// The row of the current record, decoded through the schema table.
         private mutating func row(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws(ResultsError) -> ResultRow {
-            var values = [String]()
-            values.reserveCapacity(positions.count)
-            for (column, position) in positions.enumerated() {
-                guard let position else { values.append(""); continue }  // a later column an older file lacks
-                let field = fields[position]
-                // Short values are stored inline anyway; longer ones share the row before's when equal.
-                if field.end - field.start > 15, CSVBytes.raw(field, in: bytes, equals: previous[column]) {
-                    values.append(previous[column])
-                } else {
-                    let value = CSVBytes.string(field, in: bytes)
-                    previous[column] = value
-                    values.append(value)
+            let schema = value(ResultSchema.schemaIndex, bytes)
+            guard schema == ResultSchema.versionText else {
+                throw .unsupportedSchema(path: path, found: schema)
+            }
+            var row = ResultRow()
+            let count = ResultSchema.columns.count
+            try ResultSchema.columns.withUnsafeBufferPointer { (columns) throws(ResultsError) in
+                for index in 0..<count {
+                    let field = value(index, bytes)
+                    if let expected = columns[index].read(&row, field) {
+                        throw .badValue(path: path, line: line, column: columns[index].name, value: field, expected: expected)
+                    }
                 }
             }
-            return try ResultReader.decode({ values[$0] }, path: path, line: line)
+            return row
+        }
+
+        /// The current record's value for schema column `column`; empty for a later column the
+        /// file lacks. Short values are stored inline anyway; a longer one shares the storage of
+        /// the row before's when equal.
+        private mutating func value(_ column: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> String {
+            guard let position = positions[column] else { return "" }
+            let field = fields[position]
+            if field.end - field.start > 15, CSVBytes.raw(field, in: bytes, equals: previous[column]) {
+                return previous[column]
+            }
+            let value = CSVBytes.string(field, in: bytes)
+            if field.end - field.start > 15 { previous[column] = value }
+            return value
         }
     }
 

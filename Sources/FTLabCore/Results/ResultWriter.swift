@@ -68,9 +68,12 @@ public final class ResultWriter {
 
     /// Appends `row` as one CSV line, its fields in schema order.
     package static func append(_ row: ResultRow, to bytes: inout [UInt8]) {
-        for (index, column) in ResultSchema.columns.enumerated() {
-            if index > 0 { bytes.append(CSVBytes.comma) }
-            CSVBytes.appendField(column.field(of: row), to: &bytes)
+        var row = row
+        ResultSchema.columns.withUnsafeBufferPointer { columns in
+            for index in columns.indices {
+                if index > 0 { bytes.append(CSVBytes.comma) }
+                CSVBytes.appendField(columns[index].field(in: &row), to: &bytes)
+            }
         }
         bytes.append(CSVBytes.lf)
     }
