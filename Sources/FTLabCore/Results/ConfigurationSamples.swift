@@ -73,28 +73,25 @@ public struct ConfigurationSamples: Sendable {
     public static func group(_ rows: [ResultRow], ignoring: Set<String> = []) -> [ConfigurationSamples] {
         var groups: [Builder] = []
         var index: [String: Int] = [:]
-        var previous: (row: ResultRow, group: Int, full: String)?
+        var previous: (row: ResultRow, group: Int, configuration: Int)?
         for row in rows {
-            let group: Int, full: String
             // Rows of one configuration usually follow one another: compare the key columns with
-            // the row before's instead of building the key again.
+            // the row before's instead of building and hashing the key again.
             if let previous, row.sameConfiguration(as: previous.row) {
-                (group, full) = (previous.group, previous.full)
-            } else {
-                let key = row.configurationKey(ignoring: ignoring)
-                full = ignoring.isEmpty ? key : row.configurationKey()
-                if let known = index[key] {
-                    group = known
-                } else {
-                    group = groups.count
-                    index[key] = group
-                    groups.append(Builder(samples: ConfigurationSamples(key: key, first: row, ignored: ignoring)))
-                }
+                groups[previous.group].add(row, configuration: previous.configuration)
+                continue
             }
-            groups[group].add(row, configuration: full)
-            previous = (row, group, full)
+            let key = row.configurationKey(ignoring: ignoring)
+            let group = index[key] ?? {
+                index[key] = groups.count
+                groups.append(Builder(samples: ConfigurationSamples(key: key, first: row, ignored: ignoring)))
+                return groups.count - 1
+            }()
+            let configuration = groups[group].configurationIndex(ignoring.isEmpty ? key : row.configurationKey())
+            groups[group].add(row, configuration: configuration)
+            previous = (row, group, configuration)
         }
-        return groups.map(\.samples)
+        return groups.map(\.finished)
     }
 
     /// Collects one configuration's rows and numbers its processes.
@@ -103,27 +100,44 @@ public struct ConfigurationSamples: Sendable {
         var configurations: [String: Int] = [:]
         var okProcesses: [ProcessIdentity: Int] = [:]
         var otherProcesses: [RowStatus: Set<ProcessIdentity>] = [:]
+        /// The last ok row's process, reused while the rows of one process follow one another.
+        var last: (runID: String, configuration: Int, process: Int, number: Int)?
 
-        mutating func add(_ row: ResultRow, configuration: String) {
-            let configurationIndex = configurations[configuration] ?? {
-                configurations[configuration] = configurations.count
-                return configurations.count - 1
-            }()
-            let identity = ProcessIdentity(runID: row.runID, configuration: configurationIndex, process: row.process)
-            if row.status == .ok {
-                let process = okProcesses[identity] ?? {
+        /// The index of a full configuration key among those pooled here.
+        mutating func configurationIndex(_ key: String) -> Int {
+            if let known = configurations[key] { return known }
+            configurations[key] = configurations.count
+            return configurations.count - 1
+        }
+
+        mutating func add(_ row: ResultRow, configuration: Int) {
+            guard row.status == .ok else {
+                samples.notOK.append(row)
+                let identity = ProcessIdentity(runID: row.runID, configuration: configuration, process: row.process)
+                otherProcesses[row.status, default: []].insert(identity)
+                return
+            }
+            let number: Int
+            if let last, last.process == row.process, last.configuration == configuration, last.runID == row.runID {
+                number = last.number
+            } else {
+                let identity = ProcessIdentity(runID: row.runID, configuration: configuration, process: row.process)
+                number = okProcesses[identity] ?? {
                     okProcesses[identity] = okProcesses.count
                     return okProcesses.count - 1
                 }()
-                samples.ok.append(row)
-                samples.okProcess.append(process)
-                samples.processes[.ok] = okProcesses.count
-            } else {
-                samples.notOK.append(row)
-                otherProcesses[row.status, default: []].insert(identity)
-                samples.processes[row.status] = otherProcesses[row.status]!.count
+                last = (row.runID, configuration, row.process, number)
             }
+            samples.ok.append(row)
+            samples.okProcess.append(number)
+        }
+
+        var finished: ConfigurationSamples {
+            var samples = samples
+            samples.processes[.ok] = okProcesses.count
+            for (status, identities) in otherProcesses { samples.processes[status] = identities.count }
             samples.pooledConfigurations = configurations.count
+            return samples
         }
     }
 }
