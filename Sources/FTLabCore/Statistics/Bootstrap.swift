@@ -36,8 +36,9 @@ public struct Interval: Sendable, Equatable, Codable {
 /// configuration (the committed runs have 18) every interval has the full 2000 resamples;
 /// from 500 to 2000 values (hundreds of processes) the draws stay at 1 million, the count
 /// falling to 500; past 2000 values the count stays 500 and the cost grows with n. Measured in
-/// a release build on an AMD EPYC VM: about 1.7 ns a draw, so a side costs at most about 2 ms
-/// up to 2000 values, and a `compare` of one metric (three sides) about 6 ms per configuration.
+/// a release build on a 2-CPU AMD EPYC VM (a CPU profile of `compare` over 223,200 rows, 1800
+/// values per configuration): about 1.4 ns a draw, so a side costs at most about 1.5 ms up to
+/// 2000 values, and `compare` of one metric (three sides) about 4-5 ms of CPU per configuration.
 public struct Bootstrap: Sendable {
     /// How many resamples to draw (per side, for a ratio); 2000 is ample for a 95% interval.
     /// Large samples draw fewer (`resamples(for:)`).
