@@ -238,7 +238,7 @@ public struct ResultReader {
 }
 
 /// A results file opened for reading: `length` is how much of it holds complete lines.
-private struct InputFile {
+struct InputFile {
     let path: String
     let descriptor: Int32
     /// The file's size when opened.
@@ -272,8 +272,8 @@ private struct InputFile {
         length = Self.completeLength(descriptor, size: size)
     }
 
-    /// The offset past the file's last LF, found by reading back from its end.
-    private static func completeLength(_ descriptor: Int32, size: Int) -> Int {
+    /// The offset past the file's last LF (0 when it has none), found by reading back from its end.
+    static func completeLength(_ descriptor: Int32, size: Int) -> Int {
         var block = [UInt8](repeating: 0, count: 64 << 10)
         var end = size
         while end > 0 {

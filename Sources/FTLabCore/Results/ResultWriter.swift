@@ -30,13 +30,16 @@ public final class ResultWriter {
         }
         self.handle = handle
         do {
-            let existing = try handle.readToEnd() ?? Data()
-            if existing.isEmpty {
+            // Only the end of an existing file is read: up to its last LF.
+            let size = Int(try handle.seekToEnd())
+            if size == 0 {
                 try handle.write(contentsOf: Data(Self.encode([ResultRow.columns]).utf8))
-            } else if existing.last != UInt8(ascii: "\n") {
-                let keep = (existing.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
-                try handle.truncate(atOffset: UInt64(keep))
-                if keep == 0 { try handle.write(contentsOf: Data(Self.encode([ResultRow.columns]).utf8)) }
+            } else {
+                let keep = InputFile.completeLength(handle.fileDescriptor, size: size)
+                if keep < size {
+                    try handle.truncate(atOffset: UInt64(keep))
+                    if keep == 0 { try handle.write(contentsOf: Data(Self.encode([ResultRow.columns]).utf8)) }
+                }
             }
             try handle.seekToEnd()
         } catch {
