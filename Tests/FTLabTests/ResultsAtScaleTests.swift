@@ -125,6 +125,27 @@ struct ResultsAtScaleTests {
         #expect(trailing.rows == rows && trailing.warnings.isEmpty && trailing.rejectedTail == nil)
     }
 
+    /// A pipe has no size up front: it is read whole, then split as a file is (torn tail included).
+    @Test("a results file given as a named pipe reads as the file does")
+    func namedPipe() throws {
+        let rows = Self.awkwardRows(4_000)
+        let directory = TestPaths.scratch()
+        let path = directory + "/run.csv"
+        try ResultFile.rewrite(path: path, keeping: rows)
+        let bytes = try Self.bytes(path) + Array("1,cut".utf8)
+        let fifo = directory + "/run.fifo"
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let writer = Thread {
+            let handle = FileHandle(forWritingAtPath: fifo)!
+            handle.write(Data(bytes))
+            try? handle.close()
+        }
+        writer.start()
+        let read = try ResultReader(path: fifo)
+        #expect(read.rows == rows)
+        #expect(read.warnings.count == 1 && read.warnings[0].contains("incomplete"))
+    }
+
     @Test("merge streams: a bad row late in an input leaves no output and no partial file behind")
     func mergeFailsWhole() throws {
         let rows = Self.awkwardRows(3_000)
