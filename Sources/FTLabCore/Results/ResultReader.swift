@@ -8,8 +8,8 @@ import Glibc
 ///
 /// The file is read in chunks and split on bytes (``CSVBytes``); each row is decoded through
 /// the ``ResultSchema`` column table as it is met, so ``forEachRow(path:_:)`` streams a file
-/// of any size in bounded memory. Fields longer than a small string that repeat the row
-/// before's value share its storage, so rows held in memory cost little more than their numbers.
+/// of any size in bounded memory. A field longer than a small string that repeats the row
+/// before's value shares its storage (run ids, CPU models, parameters repeat on every row).
 public struct ResultReader {
     /// The rows read, in file order.
     public var rows: [ResultRow]
@@ -30,8 +30,9 @@ public struct ResultReader {
     /// Reads and validates `path`. Unknown trailing columns are accepted and ignored.
     public init(path: String) throws(ResultsError) {
         var rows: [ResultRow] = []
-        // Room for every row at once (rows are over 200 bytes of CSV): growing by doubling would
-        // copy them all, twice the memory at the peak. Capacity never touched costs no memory.
+        // Room for every row at once (an estimate: ftlab's rows are a few hundred bytes of CSV):
+        // growing by doubling would copy them all, twice the memory at the peak. Capacity never
+        // touched costs no memory.
         var info = stat()
         if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG { rows.reserveCapacity(Int(info.st_size) / 200) }
         let outcome = try Self.forEachRow(path: path) { rows.append($0) }
