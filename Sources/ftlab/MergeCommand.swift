@@ -13,7 +13,9 @@ struct MergeCommand: ParsableCommand {
         discussion: """
             Every input is checked against schema v1 (a bad file exits 2 naming the file, line
             and column); unknown trailing columns are dropped. Rows keep their run_id and host,
-            so the merged file still tells the runs apart.
+            so the merged file still tells the runs apart. Rows stream through, checked as they
+            are read, so memory stays flat however large the inputs; OUTPUT appears only once
+            every input has read cleanly.
 
             Shards (`ftlab run --shard I/N`) of one run must all be there exactly once: a missing
             or duplicated shard exits 2 naming it, and nothing is written. The merged shards read

@@ -108,3 +108,40 @@ import FTLabRunner
         #expect(Summary(values)!.processes == 15)
     }
 }
+
+@Suite("Bootstrap at scale")
+struct BootstrapScaleTests {
+    @Test("the resample count is kept up to 500 values, then cut to the draw budget, never below 500")
+    func resampleBudget() {
+        let bootstrap = Bootstrap()
+        #expect(bootstrap.resamples(for: 18) == 2000)
+        #expect(bootstrap.resamples(for: 500) == 2000)
+        #expect(bootstrap.resamples(for: 1800) == Bootstrap.drawBudget / 1800)
+        #expect(bootstrap.resamples(for: 1800) * 1800 <= Bootstrap.drawBudget)
+        #expect(bootstrap.resamples(for: 8000) == Bootstrap.minimumResamples)
+        #expect(Bootstrap(resamples: 100).resamples(for: 100_000) == 100, "a smaller count asked for is kept")
+    }
+
+    /// Hundreds of processes: the interval still brackets the median and stays narrow.
+    @Test("three hundred processes of six samples: the cut interval brackets the median")
+    func manyProcesses() {
+        var noise = Noise(seed: 21)
+        let processes = (0..<300).map { _ in noise.sample(count: 6, mean: noise.normal(mean: 100, sd: 1), cv: 0.02) }
+        let summary = Summary(processes: processes)!
+        #expect(summary.n == 1800 && summary.processes == 300)
+        #expect(summary.ciLow <= summary.median && summary.median <= summary.ciHigh)
+        #expect(summary.relativeHalfWidth < 0.01)
+    }
+
+    @Test("compare's shared draws give the same three intervals as drawing each alone", arguments: [(6, 5), (3, 300), (200, 3)])
+    func comparisonIntervalsAreTheSeparateOnes(processes: Int, samples: Int) {
+        var noise = Noise(seed: 5)
+        let base = (0..<processes).map { _ in noise.sample(count: samples, mean: 100, cv: 0.03) }
+        let new = (0..<processes).map { _ in noise.sample(count: samples, mean: 97, cv: 0.03) }
+        let bootstrap = Bootstrap(seed: 9)
+        let together = bootstrap.comparisonIntervals(base: base, new: new)
+        #expect(together.base == bootstrap.medianInterval(processes: base))
+        #expect(together.new == bootstrap.medianInterval(processes: new))
+        #expect(together.ratio == bootstrap.ratioOfMediansInterval(base: base, new: new))
+    }
+}

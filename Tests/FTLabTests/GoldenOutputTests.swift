@@ -16,6 +16,7 @@ import Testing
     @Test("commands print what they printed before", .tags(.integration), .skippedInUnitRuns, arguments: [
         ("compare.txt", ["compare", run, run]),
         ("compare.csv", ["compare", run, run, "--format", "csv"]),
+        ("compare.json", ["compare", run, run, "--format", "json"]),
         ("report.md", ["report", run, "--format", "markdown"]),
         ("plan.txt", ["plan", "--threads", "4", "--placement", "spread", "--sysfs-root", sysfs]),
         ("plan.json", ["plan", "--threads", "4", "--placement", "spread", "--sysfs-root", sysfs, "--json"]),
@@ -49,6 +50,39 @@ import Testing
             .replacingOccurrences(of: "From \(TestPaths.repository)/results/", with: "From results/")
         let committed = try String(contentsOfFile: TestPaths.repository + "/results/full-2cpu-epyc.html", encoding: .utf8)
         #expect(page == committed)
+    }
+
+    static func sha256(of paths: [String]) throws -> String {
+        var digest = SHA256()
+        for path in paths { digest.update(try Data(contentsOf: URL(fileURLWithPath: path))) }
+        return digest.hexDigest()
+    }
+
+    /// `ftlab merge` of the committed run with a header-only file writes the bytes recorded in
+    /// rewrite.sha256 (the file as ftlab rewrites it), and of the run with itself every row twice.
+    @Test("merge writes the committed run byte for byte as before", .tags(.integration), .skippedInUnitRuns, arguments: [
+        ("rewrite.sha256", false),
+        ("merge-twice.sha256", true),
+    ])
+    func sameMerge(golden name: String, twice: Bool) throws {
+        let scratch = TestPaths.scratch("merge-\(twice)")
+        let headerOnly = scratch + "/header-only.csv"
+        let header = try String(contentsOfFile: Self.run, encoding: .utf8).prefix { $0 != "\n" }
+        try (header + "\n").write(toFile: headerOnly, atomically: true, encoding: .utf8)
+        let output = scratch + "/merged.csv"
+        let result = try ftlab(["merge", Self.run, twice ? Self.run : headerOnly, "-o", output])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(try Self.sha256(of: [output]) == String(try Self.golden(name).prefix(64)))
+    }
+
+    @Test("export --format pyperf writes the files it wrote before", .tags(.integration), .skippedInUnitRuns)
+    func sameExport() throws {
+        let folder = TestPaths.scratch() + "/pyperf"
+        let result = try ftlab(["export", Self.run, "--format", "pyperf", "-o", folder])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted().map { folder + "/" + $0 }
+        #expect(files.count == 2)
+        #expect(try Self.sha256(of: files) == String(try Self.golden("export-pyperf.sha256").prefix(64)))
     }
 
     @Test("the schema table writes the committed run back as ftlab wrote it before (sha256)")

@@ -58,6 +58,23 @@ struct ResultsTests {
         #expect(repaired.rows == [sampleRow(1), sampleRow(3)], "\(repaired.warnings) \(repaired.rows.map(\.sample)) \(repaired.rows.map(\.packages))")
     }
 
+    @Test("a row cut just after a newline inside its quoted message is dropped whole, and the writer repairs the file")
+    func tornAfterAQuotedNewline() throws {
+        let path = TestPaths.scratch() + "/r.csv"
+        try ResultWriter(path: path).append([sampleRow(1), sampleRow(2)])
+        // The file now ends with a LF, but inside the last row's open quote: no record ends there.
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let cut = try #require(text.range(of: "line one\n", options: .backwards)).upperBound
+        try Data(text[..<cut].utf8).write(to: URL(fileURLWithPath: path))
+        let read = try ResultReader(path: path)
+        #expect(read.rows == [sampleRow(1)])
+        #expect(read.warnings.count == 1, "\(read.warnings)")
+        try ResultWriter(path: path).append([sampleRow(3)])
+        #expect(try ResultReader(path: path).rows == [sampleRow(1), sampleRow(3)])
+        let bytes = [UInt8](text[..<cut].utf8)
+        #expect(try ResultReader(text: String(decoding: bytes, as: UTF8.self)).rows == [sampleRow(1)])
+    }
+
     @Test("unknown trailing columns are accepted")
     func trailingColumns() throws {
         let header = (ResultRow.columns + ["future_column"]).joined(separator: ",")

@@ -128,9 +128,10 @@ public struct Comparison: Sendable, Codable {
         guard !paired.isEmpty else {
             throw .noCommonConfigurations(base: baseFile, new: newFile, ignored: ignored)
         }
-        results = paired.flatMap { base, new in
+        // Each configuration's bootstrap is independent of the others': spread them over the cores.
+        results = paired.concurrentMap { base, new in
             options.metrics.compactMap { Self.compare(base, new, $0, options) }
-        }
+        }.flatMap { $0 }
         self.baseFile = baseFile
         self.newFile = newFile
         baseSelection = options.baseSelection?.description
@@ -151,10 +152,13 @@ public struct Comparison: Sendable, Codable {
                                 _ metric: Metric, _ options: ComparisonOptions) -> MetricComparison? {
         let base = baseConfiguration.processValues(metric.value(in:))
         let new = newConfiguration.processValues(metric.value(in:))
-        guard let baseSummary = Summary(processes: base, bootstrap: options.bootstrap),
-              let newSummary = Summary(processes: new, bootstrap: options.bootstrap) else { return nil }
+        // processValues gives finite values and no empty process, as Summary keeps them.
+        guard !base.isEmpty, !new.isEmpty else { return nil }
+        let intervals = options.bootstrap.comparisonIntervals(base: base, new: new)
+        guard let baseSummary = Summary(processes: base, interval: { _ in intervals.base }),
+              let newSummary = Summary(processes: new, interval: { _ in intervals.new }) else { return nil }
         let ratio = newSummary.median / baseSummary.median
-        let interval = options.bootstrap.ratioOfMediansInterval(base: base, new: new)
+        let interval = intervals.ratio
         // The process is the unit: one median per process, so that a process's samples,
         // which move together, count once.
         let pValue = MannWhitneyU(base.map(Descriptive.median), new.map(Descriptive.median)).p
@@ -214,7 +218,7 @@ public struct Comparison: Sendable, Codable {
     /// Warnings for configurations that `--ignore` pooled from several distinct ones.
     private static func pooled(_ configurations: [ConfigurationSamples], file: String) -> [String] {
         configurations.compactMap { configuration in
-            let distinct = Set((configuration.ok + configuration.notOK).map { $0.configurationKey() }).count
+            let distinct = configuration.pooledConfigurations
             guard distinct > 1 else { return nil }
             return "\(file): the ignored columns pool \(distinct) configurations into \(configuration.label)"
         }

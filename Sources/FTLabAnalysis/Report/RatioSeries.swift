@@ -10,14 +10,15 @@ public struct RatioSeries: Sendable {
     /// bootstrap CI of each ratio of medians; pairs without ok samples on both sides are skipped.
     package static func collect(_ pairs: [(ConfigurationSamples, ConfigurationSamples)], runID: String,
                         series: [String: ReportSeries], bootstrap: Bootstrap) -> [RatioSeries] {
-        let keyed = pairs.compactMap { numerator, denominator -> (key: String, point: RatioPoint)? in
+        // Each pair's bootstrap is independent of the others': spread them over the cores.
+        let keyed = pairs.concurrentMap { numerator, denominator -> (key: String, point: RatioPoint)? in
             let top = numerator.processValues(\.throughput), bottom = denominator.processValues(\.throughput)
             guard !top.isEmpty, !bottom.isEmpty else { return nil }
             return (runID + "|" + numerator.first.configurationKey(ignoring: ["threads"]), RatioPoint(
                 threads: numerator.first.threads,
                 ratio: Descriptive.median(top.flatMap { $0 }) / Descriptive.median(bottom.flatMap { $0 }),
                 interval: bootstrap.ratioOfMediansInterval(base: bottom, new: top)))
-        }
+        }.compactMap { $0 }
         return keyed.groupedInOrder(by: \.key).compactMap { key, members in
             series[key].map { RatioSeries(series: $0, points: members.map(\.point).sorted { $0.threads < $1.threads }) }
         }

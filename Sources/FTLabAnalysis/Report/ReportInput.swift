@@ -16,7 +16,7 @@ public struct ReportInput: Sendable {
         var warnings: [String] = []
         for path in unique {
             let file = try ResultReader(path: path)
-            rows += file.rows
+            if rows.isEmpty { rows = file.rows } else { rows += file.rows }  // one file: no copy
             warnings += file.warnings
         }
         self.paths = unique

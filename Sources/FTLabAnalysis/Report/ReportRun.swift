@@ -45,16 +45,23 @@ public struct ReportRun: Sendable {
         processes = Dictionary(uniqueKeysWithValues: RowStatus.allCases.map { status in
             (status, configurations.reduce(0) { $0 + $1.processCount(status) })
         })
-        var labels: [String] = []
-        for row in rows where !labels.contains(row.interpreter) { labels.append(row.interpreter) }
-        interpreters = labels.map { label in
-            let mine = rows.filter { $0.interpreter == label }
-            let observed = Set(mine.filter { $0.status == .ok }.compactMap(\.gilEnabled))
-            let gil = observed.count == 2 ? "on and off" : observed.first.map { $0 ? "on" : "off" } ?? "not reported"
-            var env: [String] = []
-            for row in mine where !row.env.isEmpty && !env.contains(row.env) { env.append(row.env) }
-            return InterpreterInfo(label: label, pythonVersion: mine[0].pythonVersion, build: mine[0].build,
-                                   gil: gil, env: env)
+        // One pass over the rows: per interpreter, its first row, the GIL states its ok rows
+        // observed and its distinct --env settings, in order of appearance.
+        var seen: [(label: String, first: ResultRow, observed: Set<Bool>, env: [String])] = []
+        var index: [String: Int] = [:]
+        for row in rows {
+            let i = index[row.interpreter] ?? {
+                index[row.interpreter] = seen.count
+                seen.append((row.interpreter, row, [], []))
+                return seen.count - 1
+            }()
+            if row.status == .ok, let gil = row.gilEnabled { seen[i].observed.insert(gil) }
+            if !row.env.isEmpty, !seen[i].env.contains(row.env) { seen[i].env.append(row.env) }
+        }
+        interpreters = seen.map { entry in
+            let gil = entry.observed.count == 2 ? "on and off" : entry.observed.first.map { $0 ? "on" : "off" } ?? "not reported"
+            return InterpreterInfo(label: entry.label, pythonVersion: entry.first.pythonVersion, build: entry.first.build,
+                                   gil: gil, env: entry.env)
         }
     }
 

@@ -41,7 +41,7 @@ public struct ReportSection: Sendable {
             if labelRuns { parts.append("run \(group[0].run.label)") }
             let combination = parts.joined(separator: " ")
             if !combinations.contains(combination) { combinations.append(combination) }
-            let points = group.map { ReportPoint(figures: $0.figures, bootstrap: bootstrap) }
+            let points = group.map(\.figures).concurrentMap { ReportPoint(figures: $0, bootstrap: bootstrap) }
                 .sorted { $0.threads < $1.threads }
             return ReportSeries(
                 key: key, cpusOnline: group[0].run.identity.cpusOnline, describing: row, points: points,

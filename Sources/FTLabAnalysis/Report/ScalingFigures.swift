@@ -19,7 +19,7 @@ public struct ScalingFigures: Sendable {
 
     /// The figures of every configuration, in the order given.
     public static func compute(_ configurations: [ConfigurationSamples], bootstrap: Bootstrap = Bootstrap()) -> [ScalingFigures] {
-        let summaries = configurations.map { Summary(processes: $0.processValues(\.throughput), bootstrap: bootstrap) }
+        let summaries = configurations.concurrentMap { Summary(processes: $0.processValues(\.throughput), bootstrap: bootstrap) }
         var singleThreadMedian: [String: Double] = [:]
         for (configuration, summary) in zip(configurations, summaries) where configuration.first.threads == 1 {
             singleThreadMedian[configuration.first.configurationKey(ignoring: ["threads"])] = summary?.median

@@ -13,9 +13,13 @@ public struct ScalingReport: Sendable {
         var runOrder: [String] = []
         var runRows: [String: [ResultRow]] = [:]
         gilReturn = GILReturn(rows: rows)
-        for row in rows {
-            if runRows[row.runID] == nil { runOrder.append(row.runID) }
-            runRows[row.runID, default: []].append(row)
+        if let first = rows.first, rows.allSatisfy({ $0.runID == first.runID }) {
+            (runOrder, runRows) = ([first.runID], [first.runID: rows])  // one run: no copy of its rows
+        } else {
+            for row in rows {
+                if runRows[row.runID] == nil { runOrder.append(row.runID) }
+                runRows[row.runID, default: []].append(row)
+            }
         }
         let runs = runOrder.map { ReportRun(rows: runRows[$0]!, bootstrap: bootstrap) }
         self.runs = runs

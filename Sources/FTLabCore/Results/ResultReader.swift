@@ -1,7 +1,15 @@
-import CSV
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Reads a results CSV written by any ftlab of schema v1.
+///
+/// The file is read in chunks and split on bytes (``CSVBytes``); each row is decoded through
+/// the ``ResultSchema`` column table as it is met, so ``forEachRow(path:_:)`` streams a file
+/// of any size in bounded memory. A field longer than a small string that repeats the row
+/// before's value shares its storage (run ids, CPU models, parameters repeat on every row).
 public struct ResultReader {
     /// The rows read, in file order.
     public var rows: [ResultRow]
@@ -11,94 +19,309 @@ public struct ResultReader {
     /// stray append), as CSV text: left out of `rows`; `--resume` sets it aside.
     public var rejectedTail: String?
 
+    /// What a streamed read found besides its rows.
+    public struct Outcome: Sendable {
+        /// Non-fatal problems found while reading.
+        public var warnings: [String] = []
+        /// The malformed last line left out, as CSV text (see ``ResultReader/rejectedTail``).
+        public var rejectedTail: String?
+    }
+
     /// Reads and validates `path`. Unknown trailing columns are accepted and ignored.
     public init(path: String) throws(ResultsError) {
-        var isFolder: ObjCBool = false
-        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
-        if isFolder.boolValue { throw .cannotRead(path: path, reason: "it is a folder, not a CSV file") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .cannotRead(path: path, reason: exists ? "permission denied" : "no such file")
-        }
-        try self.init(text: String(decoding: data, as: UTF8.self), path: path)
+        var rows: [ResultRow] = []
+        // Room for every row at once (an estimate: ftlab's rows are a few hundred bytes of CSV):
+        // growing by doubling would copy them all, twice the memory at the peak. Capacity never
+        // touched costs no memory.
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG { rows.reserveCapacity(Int(info.st_size) / 200) }
+        let outcome = try Self.forEachRow(path: path) { rows.append($0) }
+        self.rows = rows
+        warnings = outcome.warnings
+        rejectedTail = outcome.rejectedTail
     }
 
     /// Parses CSV `text`; `path` only names the source in messages.
     public init(text: String, path: String = "<input>") throws(ResultsError) {
-        guard !text.isEmpty else { throw .cannotRead(path: path, reason: "the file is empty") }
-        var text = text
-        warnings = []
-        // Bytes, not Characters: "\r\n" (RFC 4180's line end) is one Character, not "\n".
-        let newline = UInt8(ascii: "\n")
-        if let last = text.utf8.last, last != newline {
-            // A row cut off by a crash or power loss: drop it rather than misread it.
-            let keep = text.utf8.index(text.utf8.startIndex, offsetBy: Self.completeLength(of: text.utf8))
-            warnings.append("\(path): the last line is incomplete (the writer was interrupted); it was dropped")
-            text = String(text[..<keep])
-        }
-        let reader: CSVReader
-        do { reader = try CSVReader(string: text, hasHeaderRow: true) } catch {
-            throw .cannotRead(path: path, reason: "\(error)")
-        }
-        guard let header = reader.headerRow else {
-            throw .missingColumns(path: path, columns: ResultRow.columns)
-        }
-        let missing = ResultRow.columns.filter { !header.contains($0) && !ResultRow.laterColumns.contains($0) }
-        if !missing.isEmpty { throw .missingColumns(path: path, columns: missing) }
-        let index = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        var records: [[String]] = []
-        while let record = reader.next() {
-            records.append(record)
-        }
-        // A blank last record is the file's final newline, not a row.
-        while let last = records.last, last.count == 1, last[0].isEmpty { records.removeLast() }
         var rows: [ResultRow] = []
-        rejectedTail = nil
-        for (offset, record) in records.enumerated() {
-            let line = offset + 2
-            guard record.count == header.count else {
-                // A last line with the wrong number of fields is a torn tail (a cut-off write
-                // followed by a later newline, or a stray append); anywhere else it is damage,
-                // and damage is not guessed at.
-                guard offset == records.count - 1 else {
-                    throw .badLine(path: path, line: line, fields: record.count, expected: header.count,
-                                   start: String(record.joined(separator: ",").prefix(60)))
-                }
-                rejectedTail = ResultWriter.encode([record])
-                warnings.append("\(path):\(line): the last line is malformed (\(record.count) fields where the header has "
-                                + "\(header.count)), as a torn write or a stray append leaves it; it was left out")
-                continue
-            }
-            let field: (String) -> String = { name in
-                guard let i = index[name] else { return "" }  // a later column an older file lacks
-                return record[i]
-            }
-            rows.append(try Self.decode(field, path: path, line: line))
-        }
+        let outcome = try Self.forEachRow(in: Array(text.utf8), path: path) { rows.append($0) }
         self.rows = rows
+        warnings = outcome.warnings
+        rejectedTail = outcome.rejectedTail
     }
 
-    /// How many leading bytes of `bytes` are whole CSV records: up to the last newline outside
-    /// quotes (a quoted message may hold newlines), so a cut-off record is dropped whole.
-    package static func completeLength<Bytes: Collection<UInt8>>(of bytes: Bytes) -> Int {
-        var keep = 0, offset = 0, quoted = false
-        for byte in bytes {
-            offset += 1
-            if byte == UInt8(ascii: "\"") { quoted.toggle() } else if byte == UInt8(ascii: "\n"), !quoted { keep = offset }
+    /// Reads the CSV text `bytes` row by row (as ``forEachRow(path:_:)`` reads a file).
+    static func forEachRow(in bytes: [UInt8], path: String,
+                           _ body: (ResultRow) throws(ResultsError) -> Void) throws(ResultsError) -> Outcome {
+        guard !bytes.isEmpty else { throw .cannotRead(path: path, reason: "the file is empty") }
+        var outcome = Outcome()
+        var scan = CSVBytes.RecordEnds()
+        bytes.withUnsafeBufferPointer { scan.feed($0, at: 0) }
+        let keep = scan.lastEnd
+        if keep < bytes.count { outcome.warnings.append(cutOffWarning(path)) }
+        var parser = Parser(path: path)
+        try bytes.withUnsafeBufferPointer { (all) throws(ResultsError) in
+            _ = try parser.parse(UnsafeBufferPointer(rebasing: all[0..<keep]), atEnd: true, body)
         }
-        return keep
+        try parser.finish(&outcome)
+        return outcome
     }
 
-    package static func decode(_ field: (String) -> String, path: String, line: Int) throws(ResultsError) -> ResultRow {
-        guard field("schema") == String(ResultSchema.version) else {
-            throw .unsupportedSchema(path: path, found: field("schema"))
+    /// Reads `path` row by row, handing each valid row to `body` in file order, without holding
+    /// the file or its rows; fails on the first damaged line, as ``init(path:)`` does.
+    @discardableResult
+    public static func forEachRow(path: String, _ body: (ResultRow) throws(ResultsError) -> Void) throws(ResultsError) -> Outcome {
+        var file = try InputFile(path: path)
+        defer { file.close() }
+        guard file.length >= 0 else { return try forEachRow(in: file.readAll(), path: path, body) }
+        var outcome = Outcome()
+        // A row cut off by a crash or power loss (after the last record-ending LF) is dropped
+        // rather than misread.
+        if file.length < file.size { outcome.warnings.append(cutOffWarning(path)) }
+        var parser = Parser(path: path)
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var filled = 0
+        var atEnd = false
+        while true {
+            if !atEnd {
+                if filled == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
+                let read = try file.read(into: &buffer, at: filled)
+                filled += read
+                atEnd = read == 0
+            }
+            let used = try buffer.withUnsafeBufferPointer { (all) throws(ResultsError) in
+                try parser.parse(UnsafeBufferPointer(rebasing: all[0..<filled]), atEnd: atEnd, body)
+            }
+            if atEnd { break }
+            // Keep the unfinished record's bytes at the front for the next read.
+            buffer.withUnsafeMutableBufferPointer { all in
+                if used > 0, used < filled { all.baseAddress!.update(from: all.baseAddress! + used, count: filled - used) }
+            }
+            filled -= used
+        }
+        try parser.finish(&outcome)
+        return outcome
+    }
+
+    static func cutOffWarning(_ path: String) -> String {
+        "\(path): the last line is incomplete (the writer was interrupted); it was dropped"
+    }
+
+    /// Turns records into rows: the header first, then each record checked against it.
+    private struct Parser {
+        let path: String
+        var fields: [CSVBytes.Field] = []
+        /// Per schema column, its index in the file's header (nil: a later column the file lacks).
+        var positions: [Int?] = []
+        var headerCount = 0
+        var sawHeader = false
+        /// Records read so far, header included.
+        var records = 0
+        /// Per schema column, the last value read, reused when the next row repeats it.
+        var previous: [String]
+        /// A record whose fate depends on what follows: a blank or a wrongly sized one (an error
+        /// unless only blank records follow it), then the blank records after it.
+        var held: (fields: [String], line: Int, blank: Bool)?
+
+        init(path: String) {
+            self.path = path
+            previous = Array(repeating: "", count: ResultSchema.columns.count)
+        }
+
+        /// Parses the complete records of `bytes` (all of them when `atEnd`) and returns how many
+        /// bytes they took.
+        mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, atEnd: Bool,
+                            _ body: (ResultRow) throws(ResultsError) -> Void) throws(ResultsError) -> Int {
+            var position = 0
+            while position < bytes.count,
+                  let next = CSVBytes.record(in: bytes, from: position, atEnd: atEnd, fields: &fields) {
+                position = next
+                records += 1
+                guard sawHeader else {
+                    try header(bytes)
+                    continue
+                }
+                let line = records  // the header is line 1
+                let blank = fields.count == 1 && fields[0].end == fields[0].start
+                if blank {
+                    if held == nil { held = ([""], line, true) }
+                    continue
+                }
+                if let held { throw badLine(held) }
+                guard fields.count == headerCount else {
+                    held = (fields.map { CSVBytes.string($0, in: bytes) }, line, false)
+                    continue
+                }
+                try body(row(bytes, line: line))
+            }
+            return position
+        }
+
+        /// At the end of the input: a wrongly sized last record (only blank ones after it) is a
+        /// torn tail, left out with a warning; no header at all is not a results file.
+        mutating func finish(_ outcome: inout Outcome) throws(ResultsError) {
+            guard sawHeader else {
+                throw .cannotRead(path: path, reason: "it has no complete line, not even a header")
+            }
+            guard let held, !held.blank else { return }
+            outcome.rejectedTail = ResultWriter.encode([held.fields])
+            outcome.warnings.append("\(path):\(held.line): the last line is malformed (\(held.fields.count) fields where the header has "
+                                    + "\(headerCount)), as a torn write or a stray append leaves it; it was left out")
+        }
+
+        private func badLine(_ held: (fields: [String], line: Int, blank: Bool)) -> ResultsError {
+            .badLine(path: path, line: held.line, fields: held.fields.count, expected: headerCount,
+                     start: String(held.fields.joined(separator: ",").prefix(60)))
+        }
+
+        private mutating func header(_ bytes: UnsafeBufferPointer<UInt8>) throws(ResultsError) {
+            sawHeader = true
+            let names = fields.map { CSVBytes.string($0, in: bytes) }
+            headerCount = names.count
+            var index: [String: Int] = [:]
+            for (i, name) in names.enumerated() where index[name] == nil { index[name] = i }
+            let missing = ResultSchema.columns.filter { index[$0.name] == nil && !$0.later }.map(\.name)
+            if !missing.isEmpty { throw .missingColumns(path: path, columns: missing) }
+            positions = ResultSchema.columns.map { index[$0.name] }
+        }
+
+        /// The row of the current record, decoded through the schema table.
+        private mutating func row(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws(ResultsError) -> ResultRow {
+            let schema = value(ResultSchema.schemaIndex, bytes)
+            guard schema == ResultSchema.versionText else {
+                throw .unsupportedSchema(path: path, found: schema)
+            }
+            var row = ResultRow()
+            let count = ResultSchema.columns.count
+            try ResultSchema.columns.withUnsafeBufferPointer { (columns) throws(ResultsError) in
+                for index in 0..<count {
+                    let field = value(index, bytes)
+                    if let expected = columns[index].read(&row, field) {
+                        throw .badValue(path: path, line: line, column: columns[index].name, value: field, expected: expected)
+                    }
+                }
+            }
+            return row
+        }
+
+        /// The current record's value for schema column `column`; empty for a later column the
+        /// file lacks. Short values are stored inline anyway; a longer one shares the storage of
+        /// the row before's when equal.
+        private mutating func value(_ column: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> String {
+            guard let position = positions[column] else { return "" }
+            let field = fields[position]
+            if field.end - field.start > 15, CSVBytes.raw(field, in: bytes, equals: previous[column]) {
+                return previous[column]
+            }
+            let value = CSVBytes.string(field, in: bytes)
+            if field.end - field.start > 15 { previous[column] = value }
+            return value
+        }
+    }
+
+    /// Decodes one row from its values by schema column index, checking the schema version first.
+    package static func decode(_ value: (Int) -> String, path: String, line: Int) throws(ResultsError) -> ResultRow {
+        let schema = value(ResultSchema.schemaIndex)
+        guard schema == ResultSchema.versionText else {
+            throw .unsupportedSchema(path: path, found: schema)
         }
         var row = ResultRow()
-        for column in ResultSchema.columns {
-            let value = field(column.name)
-            if let expected = column.read(&row, value) {
-                throw .badValue(path: path, line: line, column: column.name, value: value, expected: expected)
+        for (index, column) in ResultSchema.columns.enumerated() {
+            let field = value(index)
+            if let expected = column.read(&row, field) {
+                throw .badValue(path: path, line: line, column: column.name, value: field, expected: expected)
             }
         }
         return row
     }
+
+    /// Decodes one row from a lookup of its fields by column name.
+    package static func decode(_ field: (String) -> String, path: String, line: Int) throws(ResultsError) -> ResultRow {
+        try decode({ field(ResultSchema.columns[$0].name) }, path: path, line: line)
+    }
+}
+
+/// A results file opened for reading: `length` is how much of it holds complete lines.
+struct InputFile {
+    let path: String
+    let descriptor: Int32
+    /// The file's size when opened.
+    let size: Int
+    /// Up to and including its last record-ending LF (outside quotes); what lies after is a cut-off row.
+    let length: Int
+    var offset = 0
+
+    init(path: String) throws(ResultsError) {
+        self.path = path
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw .cannotRead(path: path, reason: errno == EACCES ? "permission denied" : "no such file")
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw .cannotRead(path: path, reason: "it is a folder, not a CSV file") }
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw .cannotRead(path: path, reason: errno == EACCES ? "permission denied" : String(cString: strerror(errno)))
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            // A pipe or device: its size is unknown until read, so it is read whole.
+            size = -1
+            length = -1
+            return
+        }
+        size = Int(info.st_size)
+        guard size > 0 else {
+            Glibc.close(descriptor)
+            throw .cannotRead(path: path, reason: "the file is empty")
+        }
+        length = Self.completeLength(descriptor, size: size)
+    }
+
+    /// The offset past the file's last record-ending LF (0 when it has none): a LF inside a
+    /// quoted field (a `message` with several lines) ends no record, so a torn row is dropped
+    /// whole. Found by one forward scan in 1 MiB blocks (the quote state at the end depends on
+    /// everything before it); bounded memory.
+    static func completeLength(_ descriptor: Int32, size: Int) -> Int {
+        var block = [UInt8](repeating: 0, count: 1 << 20)
+        var scan = CSVBytes.RecordEnds()
+        var start = 0
+        while start < size {
+            let wanted = min(block.count, size - start)
+            let read = block.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, wanted, off_t(start)) }
+            guard read == wanted else { return size }  // unreadable: let the reads report it
+            block.withUnsafeBufferPointer { scan.feed(UnsafeBufferPointer(rebasing: $0[0..<read]), at: start) }
+            start += read
+        }
+        return scan.lastEnd
+    }
+
+    /// Reads the next bytes into `buffer` from `index` (at most to its end, never past
+    /// `length`); 0 at the end.
+    mutating func read(into buffer: inout [UInt8], at index: Int) throws(ResultsError) -> Int {
+        var wanted = buffer.count - index
+        if length >= 0 { wanted = min(wanted, length - offset) }
+        guard wanted > 0 else { return 0 }
+        while true {
+            let read = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + index, wanted) }
+            if read < 0, errno == EINTR { continue }
+            guard read >= 0 else { throw .cannotRead(path: path, reason: String(cString: strerror(errno))) }
+            offset += read
+            return read
+        }
+    }
+
+    /// Everything left to read (for a pipe or device, whose size is not known up front).
+    mutating func readAll() throws(ResultsError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: 1 << 20)
+        var filled = 0
+        while true {
+            if filled == bytes.count { bytes += [UInt8](repeating: 0, count: bytes.count) }
+            let read = try read(into: &bytes, at: filled)
+            if read == 0 { break }
+            filled += read
+        }
+        bytes.removeLast(bytes.count - filled)
+        return bytes
+    }
+
+    func close() { Glibc.close(descriptor) }
 }

@@ -103,7 +103,10 @@ public struct ResultRow: Sendable, Equatable {
     public static let configurationColumns: [String] = ResultSchema.columns.filter { $0.role == .key }.map(\.name)
 
     /// The row as CSV fields, in `columns` order.
-    public var fields: [String] { ResultSchema.columns.map { $0.field(of: self) } }
+    public var fields: [String] {
+        var row = self
+        return ResultSchema.columns.map { $0.field(in: &row) }
+    }
 
     /// The value of a column by its CSV name (used to pair configurations generically).
     public func value(of column: String) -> String? {
@@ -112,8 +115,9 @@ public struct ResultRow: Sendable, Equatable {
 
     /// The configuration key: the configuration columns joined, minus any in `ignoring`.
     public func configurationKey(ignoring: Set<String> = []) -> String {
-        Self.keyColumns.filter { !ignoring.contains($0.name) }
-            .map { "\($0.name)=\($0.field(of: self))" }.joined(separator: "|")
+        var row = self
+        return Self.keyColumns.filter { !ignoring.contains($0.name) }
+            .map { "\($0.name)=\($0.field(in: &row))" }.joined(separator: "|")
     }
 
     private static let keyColumns = ResultSchema.columns.filter { $0.role == .key }

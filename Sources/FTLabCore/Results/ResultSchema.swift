@@ -78,6 +78,10 @@ public enum ResultSchema {
     /// The column called `name`, if any.
     public static func column(_ name: String) -> ResultColumn? { byName[name].map { columns[$0] } }
 
+    /// The `schema` column's index, and the value every readable row has there.
+    static let schemaIndex = byName["schema"]!
+    static let versionText = String(version)
+
     /// ResultColumn index by name.
     static let byName: [String: Int] = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1.name, $0) })
 }
@@ -100,34 +104,44 @@ public struct ResultColumn: Sendable {
     public let role: Role
     /// Appended after schema v1's first release: a file may lack it.
     public let later: Bool
-    /// The row's value as a CSV field.
-    let write: @Sendable (ResultRow) -> String
+    /// The row's value as a CSV field. The row is taken `inout` only so that the key path
+    /// reads it in place: a row passed by value would be copied (every string retained) per field.
+    let write: @Sendable (inout ResultRow) -> String
     /// Sets the row's value from a field; returns what was expected when the field is not valid.
     let read: @Sendable (inout ResultRow, String) -> String?
 
     /// The field for `row`.
-    public func field(of row: ResultRow) -> String { write(row) }
+    public func field(of row: ResultRow) -> String {
+        var row = row
+        return write(&row)
+    }
+
+    /// The field for `row`, read in place (for loops over many columns of one row).
+    package func field(in row: inout ResultRow) -> String { write(&row) }
 
     static func text(_ name: String, _ path: WritableKeyPath<ResultRow, String> & Sendable, _ role: Role,
                      later: Bool = false) -> ResultColumn {
-        ResultColumn(name: name, role: role, later: later, write: { $0[keyPath: path] },
-               read: { row, field in row[keyPath: path] = field; return nil })
+        let slot = StoredField(path)
+        return ResultColumn(name: name, role: role, later: later, write: { slot.get(&$0) },
+               read: { row, field in slot.set(&row, field); return nil })
     }
 
     static func int(_ name: String, _ path: WritableKeyPath<ResultRow, Int> & Sendable, _ role: Role) -> ResultColumn {
-        ResultColumn(name: name, role: role, later: false, write: { String($0[keyPath: path]) }) { row, field in
+        let slot = StoredField(path)
+        return ResultColumn(name: name, role: role, later: false, write: { String(slot.get(&$0)) }) { row, field in
             guard let value = Int(field) else { return "an integer" }
-            row[keyPath: path] = value
+            slot.set(&row, value)
             return nil
         }
     }
 
     /// A number; empty is NaN (written for a value that is not finite).
     static func number(_ name: String, _ path: WritableKeyPath<ResultRow, Double> & Sendable) -> ResultColumn {
-        ResultColumn(name: name, role: .measurement, later: false, write: { ResultRow.format($0[keyPath: path]) }) { row, field in
-            if field.isEmpty { row[keyPath: path] = .nan; return nil }
+        let slot = StoredField(path)
+        return ResultColumn(name: name, role: .measurement, later: false, write: { ResultRow.format(slot.get(&$0)) }) { row, field in
+            if field.isEmpty { slot.set(&row, .nan); return nil }
             guard let value = Double(field) else { return "a number" }
-            row[keyPath: path] = value
+            slot.set(&row, value)
             return nil
         }
     }
@@ -135,10 +149,11 @@ public struct ResultColumn: Sendable {
     /// A number that may be absent (empty).
     static func optionalNumber(_ name: String, _ path: WritableKeyPath<ResultRow, Double?> & Sendable,
                                role: Role = .measurement, later: Bool = false) -> ResultColumn {
-        ResultColumn(name: name, role: role, later: later, write: { $0[keyPath: path].map(ResultRow.format) ?? "" }) { row, field in
-            if field.isEmpty { row[keyPath: path] = nil; return nil }
+        let slot = StoredField(path)
+        return ResultColumn(name: name, role: role, later: later, write: { slot.get(&$0).map(ResultRow.format) ?? "" }) { row, field in
+            if field.isEmpty { slot.set(&row, nil); return nil }
             guard let value = Double(field) else { return "a number" }
-            row[keyPath: path] = value
+            slot.set(&row, value)
             return nil
         }
     }
@@ -146,19 +161,21 @@ public struct ResultColumn: Sendable {
     /// `true` or `false`; an empty field reads as `empty`.
     static func flag(_ name: String, _ path: WritableKeyPath<ResultRow, Bool> & Sendable, _ role: Role,
                      empty: Bool) -> ResultColumn {
-        ResultColumn(name: name, role: role, later: false, write: { String($0[keyPath: path]) }) { row, field in
+        let slot = StoredField(path)
+        return ResultColumn(name: name, role: role, later: false, write: { String(slot.get(&$0)) }) { row, field in
             guard let value = field.isEmpty ? empty : Bool(field) else { return "true or false" }
-            row[keyPath: path] = value
+            slot.set(&row, value)
             return nil
         }
     }
 
     /// `true`, `false` or empty (unknown).
     static func optionalFlag(_ name: String, _ path: WritableKeyPath<ResultRow, Bool?> & Sendable, _ role: Role) -> ResultColumn {
-        ResultColumn(name: name, role: role, later: false, write: { $0[keyPath: path].map { String($0) } ?? "" }) { row, field in
-            if field.isEmpty { row[keyPath: path] = nil; return nil }
+        let slot = StoredField(path)
+        return ResultColumn(name: name, role: role, later: false, write: { slot.get(&$0).map { String($0) } ?? "" }) { row, field in
+            if field.isEmpty { slot.set(&row, nil); return nil }
             guard let value = Bool(field) else { return "true or false" }
-            row[keyPath: path] = value
+            slot.set(&row, value)
             return nil
         }
     }
@@ -170,6 +187,33 @@ public struct ResultColumn: Sendable {
             }
             row.status = status
             return nil
+        }
+    }
+}
+
+/// Where a column's value lives in a ``ResultRow``: a stored property is read and written at
+/// its byte offset (no key-path machinery per field: the reader and writer touch every field of
+/// every row); anything else goes through the key path.
+struct StoredField<Value>: Sendable {
+    let path: WritableKeyPath<ResultRow, Value> & Sendable
+    let offset: Int?
+
+    init(_ path: WritableKeyPath<ResultRow, Value> & Sendable) {
+        self.path = path
+        offset = MemoryLayout<ResultRow>.offset(of: path)
+    }
+
+    func get(_ row: inout ResultRow) -> Value {
+        guard let offset else { return row[keyPath: path] }
+        return withUnsafeMutableBytes(of: &row) { bytes in
+            (bytes.baseAddress! + offset).assumingMemoryBound(to: Value.self).pointee
+        }
+    }
+
+    func set(_ row: inout ResultRow, _ value: Value) {
+        guard let offset else { row[keyPath: path] = value; return }
+        withUnsafeMutableBytes(of: &row) { bytes in
+            (bytes.baseAddress! + offset).assumingMemoryBound(to: Value.self).pointee = value
         }
     }
 }

@@ -1,5 +1,8 @@
-import CSV
 import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Appends rows to a results CSV and flushes them to the kernel as each batch is written,
 /// so a crash of the runner never loses a finished measurement.
@@ -27,12 +30,16 @@ public final class ResultWriter {
         }
         self.handle = handle
         do {
-            let existing = try handle.readToEnd() ?? Data()
-            if existing.isEmpty {
+            // An existing file is scanned (not loaded) for its last record-ending LF; a torn row after it goes.
+            let size = Int(try handle.seekToEnd())
+            if size == 0 {
                 try handle.write(contentsOf: Data(Self.encode([ResultRow.columns]).utf8))
-            } else if case let keep = ResultReader.completeLength(of: existing), keep != existing.count {
-                try handle.truncate(atOffset: UInt64(keep))
-                if keep == 0 { try handle.write(contentsOf: Data(Self.encode([ResultRow.columns]).utf8)) }
+            } else {
+                let keep = InputFile.completeLength(handle.fileDescriptor, size: size)
+                if keep < size {
+                    try handle.truncate(atOffset: UInt64(keep))
+                    if keep == 0 { try handle.write(contentsOf: Data(Self.encode([ResultRow.columns]).utf8)) }
+                }
             }
             try handle.seekToEnd()
         } catch {
@@ -46,7 +53,9 @@ public final class ResultWriter {
     public func append(_ rows: [ResultRow]) throws(ResultsError) {
         guard !rows.isEmpty else { return }
         do {
-            try handle.write(contentsOf: Data(Self.encode(rows.map(\.fields)).utf8))
+            var bytes: [UInt8] = []
+            for row in rows { Self.append(row, to: &bytes) }
+            try handle.write(contentsOf: Data(bytes))
             try handle.synchronize()
         } catch {
             throw ResultsError.writing(path, error)
@@ -55,25 +64,88 @@ public final class ResultWriter {
 
     /// RFC 4180 text for `records`, LF line endings, quoting only where needed.
     package static func encode(_ records: [[String]]) -> String {
-        let stream = OutputStream(toMemory: ())
-        stream.open()
-        defer { stream.close() }
-        // CSV.swift writes CRLF by default; results use LF.
-        let writer = try! CSVWriter(stream: stream, newline: .lf)
-        for record in records {
-            try! writer.write(row: record, quotedAtIndex: { index in
-                Self.needsQuotes(record[index])
-            })
-        }
-        let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
-        var text = String(decoding: data, as: UTF8.self)
-        if !text.hasSuffix("\n") { text += "\n" }
-        return text
+        var bytes: [UInt8] = []
+        CSVBytes.append(records, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    package static func needsQuotes(_ field: String) -> Bool {
-        field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            || field.hasPrefix(" ") || field.hasSuffix(" ")
+    /// Appends `row` as one CSV line, its fields in schema order.
+    package static func append(_ row: ResultRow, to bytes: inout [UInt8]) {
+        var row = row
+        ResultSchema.columns.withUnsafeBufferPointer { columns in
+            for index in columns.indices {
+                if index > 0 { bytes.append(CSVBytes.comma) }
+                CSVBytes.appendField(columns[index].field(in: &row), to: &bytes)
+            }
+        }
+        bytes.append(CSVBytes.lf)
+    }
+
+    package static func needsQuotes(_ field: String) -> Bool { CSVBytes.needsQuotes(field) }
+}
+
+/// A new file written through one buffer and `write(2)`, then put at its path in one
+/// `rename(2)`: a reader sees the old file or the complete new one.
+package final class AtomicFileOutput {
+    package let path: String
+    private let temporary: String
+    private var descriptor: Int32
+    /// Bytes not yet written; append to it, then call ``flushIfFull()``.
+    package var buffer: [UInt8] = []
+    private static let capacity = 1 << 20
+
+    /// Creates a sibling of `path` to write into.
+    package init(path: String) throws(ResultsError) {
+        self.path = path
+        temporary = path + ".ftlab-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+        descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else { throw Self.failure(path, errno) }
+        buffer.reserveCapacity(Self.capacity + (64 << 10))
+    }
+
+    deinit {
+        // Not committed: the partial file goes.
+        if descriptor >= 0 {
+            Glibc.close(descriptor)
+            unlink(temporary)
+        }
+    }
+
+    /// Writes the buffer out once it holds a chunk's worth.
+    package func flushIfFull() throws(ResultsError) {
+        if buffer.count >= Self.capacity { try flush() }
+    }
+
+    private func flush() throws(ResultsError) {
+        var done = 0
+        while done < buffer.count {
+            let wrote = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + done, $0.count - done) }
+            if wrote < 0, errno == EINTR { continue }
+            guard wrote > 0 else { throw Self.failure(path, wrote < 0 ? errno : ENOSPC) }
+            done += wrote
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes what is left and puts the file at `path`.
+    package func commit() throws(ResultsError) {
+        try flush()
+        let closed = Glibc.close(descriptor)
+        descriptor = -1
+        guard closed == 0 else {
+            let error = errno
+            unlink(temporary)
+            throw Self.failure(path, error)
+        }
+        guard rename(temporary, path) == 0 else {
+            let error = errno
+            unlink(temporary)
+            throw Self.failure(path, error)
+        }
+    }
+
+    private static func failure(_ path: String, _ error: Int32) -> ResultsError {
+        error == ENOSPC ? .noSpace(path: path) : .cannotWrite(path: path, reason: String(cString: strerror(error)))
     }
 }
 
@@ -132,31 +204,39 @@ public enum ResultFile {
     }
 
     /// Reads every input (each checked against schema v1), checks that the sharded runs among
-    /// them hold each shard of their plan exactly once (``ShardCheck``), and writes their rows,
-    /// in order, to `output` in the current column order. Returns the warnings the readers raised.
+    /// them hold each shard of their plan exactly once (``ShardTally``), and writes their rows,
+    /// in order, to `output` in the current column order. Rows stream through: each is checked and
+    /// written as it is read, so memory stays bounded whatever the inputs' size; the output
+    /// appears only once every input has read cleanly. Returns the warnings the readers raised.
     @discardableResult
     public static func merge(_ inputs: [String], into output: String) throws -> [String] {
         try OutputLock.checkFree(output)
-        var read: [(path: String, rows: [ResultRow])] = []
+        let file = try AtomicFileOutput(path: output)
+        CSVBytes.appendRecord(ResultRow.columns, to: &file.buffer)
         var warnings: [String] = []
-        for input in inputs {
-            let reader = try ResultReader(path: input)
-            read.append((input, reader.rows))
-            warnings += reader.warnings
+        var shards = ShardTally()
+        for (position, input) in inputs.enumerated() {
+            let outcome = try ResultReader.forEachRow(path: input) { (row) throws(ResultsError) in
+                shards.add(row, input: position)
+                ResultWriter.append(row, to: &file.buffer)
+                try file.flushIfFull()
+            }
+            warnings += outcome.warnings
         }
-        try ShardCheck.check(read)
-        try rewrite(path: output, keeping: read.flatMap(\.rows))
+        try shards.check(paths: inputs)
+        try file.commit()
         return warnings
     }
 
     /// Atomically replaces `path` with a header and `rows` (used by `--resume` to drop the
     /// rows of a process that was cut off mid-write).
     public static func rewrite(path: String, keeping rows: [ResultRow]) throws(ResultsError) {
-        let text = ResultWriter.encode([ResultRow.columns] + rows.map(\.fields))
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw ResultsError.writing(path, error)
+        let file = try AtomicFileOutput(path: path)
+        CSVBytes.appendRecord(ResultRow.columns, to: &file.buffer)
+        for row in rows {
+            ResultWriter.append(row, to: &file.buffer)
+            try file.flushIfFull()
         }
+        try file.commit()
     }
 }

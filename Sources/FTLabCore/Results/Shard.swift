@@ -59,22 +59,31 @@ public enum ShardError: FTLabError, Equatable {
 
 /// The completeness check `ftlab merge` makes: the sharded rows of each run must hold every
 /// shard of its plan exactly once. Unsharded rows are not checked.
-public enum ShardCheck {
-    /// `inputs` are (file, rows) in merge order. Throws the first problem found, runs in order.
-    public static func check(_ inputs: [(path: String, rows: [ResultRow])]) throws(ShardError) {
-        var runOrder: [String] = []
-        // run id -> "plan P in N shards" -> shard -> the inputs (by position) holding it
-        var runs: [String: [String: [String: [Int]]]] = [:]
-        for (position, input) in inputs.enumerated() {
-            for row in input.rows where !row.shard.isEmpty {
-                if runs[row.runID] == nil { runOrder.append(row.runID) }
-                let total = row.shard.split(separator: "/").last.map(String.init) ?? ""
-                let plan = "plan \(row.planID) in \(total) shards"
-                var holders = runs[row.runID, default: [:]][plan, default: [:]][row.shard, default: []]
-                if !holders.contains(position) { holders.append(position) }
-                runs[row.runID, default: [:]][plan, default: [:]][row.shard] = holders
-            }
-        }
+/// What a merge has seen of sharded runs so far, row by row, so the rows can stream through.
+public struct ShardTally: Sendable {
+    private var runOrder: [String] = []
+    // run id -> "plan P in N shards" -> shard -> the inputs (by position) holding it
+    private var runs: [String: [String: [String: [Int]]]] = [:]
+    private var planIDs: [String: String] = [:]
+
+    public init() {}
+
+    /// Counts `row`, read from the input at `position` (unsharded rows are ignored).
+    public mutating func add(_ row: ResultRow, input position: Int) {
+        guard !row.shard.isEmpty else { return }
+        if runs[row.runID] == nil { runOrder.append(row.runID) }
+        if planIDs[row.runID] == nil { planIDs[row.runID] = row.planID }
+        let total = row.shard.split(separator: "/").last.map(String.init) ?? ""
+        let plan = "plan \(row.planID) in \(total) shards"
+        var holders = runs[row.runID, default: [:]][plan, default: [:]][row.shard, default: []]
+        guard !holders.contains(position) else { return }
+        holders.append(position)
+        runs[row.runID, default: [:]][plan, default: [:]][row.shard] = holders
+    }
+
+    /// Throws the first problem found, runs in order of first appearance: a run mixing plans,
+    /// a shard held by several inputs (`paths` names them by position), a shard missing.
+    public func check(paths: [String]) throws(ShardError) {
         for runID in runOrder {
             let plans = runs[runID] ?? [:]
             guard plans.count == 1, let (_, shards) = plans.first else {
@@ -82,16 +91,27 @@ public enum ShardCheck {
             }
             let parsed = shards.keys.compactMap { try? Shard(parsing: $0) }.sorted { $0.index < $1.index }
             guard let count = parsed.first?.count else { continue }
-            let planID = inputs.lazy.flatMap(\.rows).first { $0.runID == runID && !$0.shard.isEmpty }?.planID ?? ""
+            let planID = planIDs[runID] ?? ""
             for shard in parsed {
                 let holders = shards[shard.description] ?? []
                 if holders.count > 1 {
-                    throw .duplicated(runID: runID, planID: planID, shard: shard.description, files: holders.map { inputs[$0].path })
+                    throw .duplicated(runID: runID, planID: planID, shard: shard.description, files: holders.map { paths[$0] })
                 }
             }
             let present = Set(parsed.map(\.index))
             let missing = (1...count).filter { !present.contains($0) }.map { "\($0)/\(count)" }
             if !missing.isEmpty { throw .missing(runID: runID, planID: planID, shards: missing) }
         }
+    }
+}
+
+public enum ShardCheck {
+    /// `inputs` are (file, rows) in merge order. Throws the first problem found, runs in order.
+    public static func check(_ inputs: [(path: String, rows: [ResultRow])]) throws(ShardError) {
+        var tally = ShardTally()
+        for (position, input) in inputs.enumerated() {
+            for row in input.rows { tally.add(row, input: position) }
+        }
+        try tally.check(paths: inputs.map(\.path))
     }
 }

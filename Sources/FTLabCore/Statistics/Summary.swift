@@ -21,9 +21,14 @@ public struct Summary: Sendable, Equatable, Codable {
     /// Summarises the finite values of `processes` (the samples of each process): the median
     /// of all of them, with the two-stage bootstrap interval; nil when there are none.
     public init?(processes: [[Double]], bootstrap: Bootstrap = Bootstrap()) {
+        self.init(processes: processes) { bootstrap.medianInterval(processes: $0) }
+    }
+
+    /// As ``init(processes:bootstrap:)``, the interval given by `interval` for the finite values.
+    package init?(processes: [[Double]], interval: ([[Double]]) -> Interval) {
         let finite = processes.map { $0.filter(\.isFinite) }.filter { !$0.isEmpty }
         guard !finite.isEmpty else { return nil }
-        let interval = bootstrap.medianInterval(processes: finite)
+        let interval = interval(finite)
         n = finite.reduce(0) { $0 + $1.count }
         self.processes = finite.count
         median = Descriptive.median(finite.flatMap { $0 })

@@ -1,0 +1,182 @@
+/// RFC 4180 on bytes: the results CSV's reader and writer split and quote fields by looking at
+/// ASCII bytes (`,` `"` CR LF), which never occur inside a multi-byte UTF-8 sequence, so no
+/// field is searched as a string.
+///
+/// The dialect is the one ftlab has always read: fields separated by `,`; a record ends at LF,
+/// CRLF or a lone CR; a field that starts with `"` is quoted and runs to the next `"` that is
+/// not doubled (`""` is one quote); a stray `"` inside a quoted field is kept as written; a `"`
+/// inside an unquoted field is an ordinary byte.
+package enum CSVBytes {
+    static let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+    static let space = UInt8(ascii: " ")
+
+    /// One field of a record: a range of the scanned bytes.
+    package struct Field: Sendable {
+        /// The field's content, quotes excluded.
+        package var start: Int
+        package var end: Int
+        /// Quoted: doubled quotes inside still stand for one.
+        package var quoted: Bool
+    }
+
+    /// Splits the record that starts at `start` into `fields` (emptied first) and returns the
+    /// index just past its line end. Returns nil when the record may go on past the end of
+    /// `bytes` and more bytes may follow (`atEnd` false); at the end of the input the last
+    /// record ends there. `start` must be before the end of `bytes`.
+    package static func record(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, atEnd: Bool,
+                               fields: inout [Field]) -> Int? {
+        fields.removeAll(keepingCapacity: true)
+        let n = bytes.count
+        var i = start
+        while true {
+            if i < n, bytes[i] == quote {
+                let content = i + 1
+                var j = content
+                while true {
+                    guard j < n else {
+                        guard atEnd else { return nil }
+                        fields.append(Field(start: content, end: n, quoted: true))
+                        return n
+                    }
+                    guard bytes[j] == quote else { j += 1; continue }
+                    guard j + 1 < n else {
+                        guard atEnd else { return nil }
+                        fields.append(Field(start: content, end: j, quoted: true))
+                        return n
+                    }
+                    let next = bytes[j + 1]
+                    if next == comma || next == lf || next == cr {
+                        fields.append(Field(start: content, end: j, quoted: true))
+                        if next == comma { i = j + 2; break }
+                        return lineEnd(bytes, at: j + 1, atEnd: atEnd)
+                    }
+                    j += 2  // a doubled quote, or a stray one kept with the byte after it
+                }
+            } else {
+                var j = i
+                var byte: UInt8 = 0
+                while j < n {
+                    byte = bytes[j]
+                    if byte == comma || byte == lf || byte == cr { break }
+                    j += 1
+                }
+                guard j < n else {
+                    guard atEnd else { return nil }
+                    fields.append(Field(start: i, end: n, quoted: false))
+                    return n
+                }
+                fields.append(Field(start: i, end: j, quoted: false))
+                if byte == comma { i = j + 1; continue }
+                return lineEnd(bytes, at: j, atEnd: atEnd)
+            }
+        }
+    }
+
+    /// The index past the line end (LF, CR or CRLF) at `index`; nil when a CR is the last byte
+    /// seen and an LF may follow.
+    private static func lineEnd(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, atEnd: Bool) -> Int? {
+        guard bytes[index] == cr else { return index + 1 }
+        guard index + 1 < bytes.count else { return atEnd ? index + 1 : nil }
+        return bytes[index + 1] == lf ? index + 2 : index + 1
+    }
+
+    /// The field's value (doubled quotes undone; invalid UTF-8 replaced, as `String(decoding:)` does).
+    package static func string(_ field: Field, in bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let raw = UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])
+        guard field.quoted, raw.contains(quote) else { return String(decoding: raw, as: UTF8.self) }
+        var unescaped: [UInt8] = []
+        unescaped.reserveCapacity(raw.count)
+        var i = 0
+        while i < raw.count {
+            unescaped.append(raw[i])
+            i += raw[i] == quote && i + 1 < raw.count && raw[i + 1] == quote ? 2 : 1
+        }
+        return String(decoding: unescaped, as: UTF8.self)
+    }
+
+    /// Whether the field's raw bytes equal `string`'s UTF-8 (for reusing an equal earlier value).
+    static func raw(_ field: Field, in bytes: UnsafeBufferPointer<UInt8>, equals string: String) -> Bool {
+        let count = field.end - field.start
+        guard !field.quoted, string.utf8.count == count else { return false }
+        return string.utf8.withContiguousStorageIfAvailable { stored in
+            stored.elementsEqual(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
+        } ?? string.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
+    }
+
+    /// Appends `records` as RFC 4180 text: LF line ends, a field quoted only where it must be
+    /// (``needsQuotes(_:)``); a record without fields writes nothing, and the text always ends
+    /// with a line end.
+    package static func append(_ records: [[String]], to out: inout [UInt8]) {
+        let start = out.count
+        for record in records where !record.isEmpty {
+            appendRecord(record, to: &out)
+        }
+        if out.count == start { out.append(lf) }
+    }
+
+    /// Appends one record and its LF.
+    package static func appendRecord(_ record: [String], to out: inout [UInt8]) {
+        for (index, field) in record.enumerated() {
+            if index > 0 { out.append(comma) }
+            appendField(field, to: &out)
+        }
+        out.append(lf)
+    }
+
+    /// Appends one field, quoted when ``needsQuotes(_:)`` says so (one scan of its bytes).
+    package static func appendField(_ field: String, to out: inout [UInt8]) {
+        var utf8 = field
+        utf8.withUTF8 { bytes in
+            if needsQuotes(bytes, field) {
+                out.append(quote)
+                for byte in bytes {
+                    out.append(byte)
+                    if byte == quote { out.append(quote) }
+                }
+                out.append(quote)
+            } else {
+                out.append(contentsOf: bytes)
+            }
+        }
+    }
+
+    /// A field is quoted when it holds `,` `"` CR or LF, or starts or ends with a space
+    /// (which a trimming reader would otherwise lose).
+    package static func needsQuotes(_ field: String) -> Bool {
+        var utf8 = field
+        return utf8.withUTF8 { needsQuotes($0, field) }
+    }
+
+    private static func needsQuotes(_ bytes: UnsafeBufferPointer<UInt8>, _ field: String) -> Bool {
+        guard let first = bytes.first, let last = bytes.last else { return false }
+        for byte in bytes where byte == comma || byte == quote || byte == lf || byte == cr {
+            return true
+        }
+        // A space byte that begins or ends a combined character does not count as a space.
+        return (first == space && field.hasPrefix(" ")) || (last == space && field.hasSuffix(" "))
+    }
+
+    /// Finds where records end in a byte stream fed in pieces: a LF outside quotes. Quotes are
+    /// counted (a doubled `""` counts twice, so it changes nothing), as ftlab's writer quotes.
+    struct RecordEnds {
+        private var quoted = false
+        /// The offset just past the last record-ending LF fed so far (0: none yet).
+        private(set) var lastEnd = 0
+
+        /// Scans `bytes`, which start at `offset` in the stream.
+        mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) {
+            var quoted = self.quoted
+            var lastEnd = self.lastEnd
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                if byte == CSVBytes.quote {
+                    quoted.toggle()
+                } else if byte == CSVBytes.lf, !quoted {
+                    lastEnd = offset + index + 1
+                }
+            }
+            self.quoted = quoted
+            self.lastEnd = lastEnd
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import Testing
+@testable import FTLabCore
+
+/// The byte-level reader and writer on files larger than the reader's 1 MiB chunk: quoting,
+/// line ends split across chunks, the torn-tail rule and streaming merge.
+@Suite("Results CSV at scale")
+struct ResultsAtScaleTests {
+    /// Rows whose text fields hold commas, quotes, LF and CRLF, of varying length so records
+    /// straddle the chunk boundaries at many offsets.
+    static func awkwardRows(_ count: Int) -> [ResultRow] {
+        (0..<count).map { i in
+            var row = ResultRow()
+            row.runID = "run-\(i / 500)"
+            row.workload = "log-processing"
+            row.variant = i % 3 == 0 ? "shared,lock" : "partitioned"
+            row.params = "pattern=\"a|b\";n=\(i % 7)"
+            row.cpuModel = "Intel(R) Xeon(R) \"Platinum\" 8000, 2 GHz"
+            row.process = i / 5 + 1
+            row.sample = i % 5 + 1
+            row.throughput = Double(i) * 1.25 + 0.1
+            row.latencyP99us = i % 2 == 0 ? nil : Double(i) / 3
+            row.message = String(repeating: "a,\"b\"\nc\r\n", count: i % 40) + (i % 11 == 0 ? " padded " : "")
+            row.status = i % 13 == 0 ? .failed : .ok
+            return row
+        }
+    }
+
+    static func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
+
+    @Test("quoted fields with commas, quotes and newlines round-trip over many chunks; merge writes the same bytes")
+    func awkwardFieldsAtScale() throws {
+        let rows = Self.awkwardRows(12_000)
+        let directory = TestPaths.scratch()
+        let path = directory + "/awkward.csv"
+        try ResultFile.rewrite(path: path, keeping: rows)
+        let written = try Self.bytes(path)
+        #expect(written.count > 3 << 20, "the file should span several read chunks")
+        let read = try ResultReader(path: path)
+        #expect(read.rows == rows)
+        #expect(read.warnings.isEmpty && read.rejectedTail == nil)
+        // The same text through the in-memory path.
+        #expect(try ResultReader(text: String(decoding: written, as: UTF8.self)).rows == rows)
+        // Streaming merge: header-only + the file writes the file again, byte for byte.
+        let headerOnly = directory + "/header.csv"
+        try ResultFile.rewrite(path: headerOnly, keeping: [])
+        let merged = directory + "/merged.csv"
+        try ResultFile.merge([headerOnly, path], into: merged)
+        #expect(try Self.bytes(merged) == written)
+        let twice = directory + "/twice.csv"
+        try ResultFile.merge([path, path], into: twice)
+        #expect(try ResultReader(path: twice).rows == rows + rows)
+    }
+
+    /// A CRLF file in which one byte of the first row falls on the last byte of the reader's
+    /// first 1 MiB chunk: a line end's CR (its LF in the next chunk), a closing quote (its comma
+    /// in the next), either half of a doubled quote.
+    @Test("records cut at the chunk boundary read whole", arguments: [
+        ("first of a doubled quote", 2), ("second of a doubled quote", 3), ("closing quote", 5), ("CR", -1),
+    ])
+    func chunkBoundary(_ what: String, offset: Int) throws {
+        var rows = Self.awkwardRows(40)
+        func file() -> [UInt8] {
+            var text = CSVBytes.appendedRecord(ResultRow.columns)
+            for row in rows { text += Self.line(row) }
+            return text.replacingCRLF()
+        }
+        // The message `"x` is written `,"""x",`: an opening quote, a doubled one, x, a closing quote.
+        rows[0].message = "\"x"
+        let probe = file()
+        let field = try #require(probe.firstRange(of: Array(",\"\"\"x\",".utf8))).lowerBound
+        let lineEnd = try #require(probe[field...].firstRange(of: [13, 10])).lowerBound
+        let position = offset < 0 ? lineEnd : field + offset
+        // Padding after the opening quote moves the byte to the chunk's last one.
+        rows[0].message = String(repeating: "y", count: (1 << 20) - 1 - position) + "\"x"
+        let bytes = file()
+        #expect(bytes[(1 << 20) - 1] == (offset < 0 ? 13 : 34), "\(what)")
+        let path = TestPaths.scratch() + "/boundary.csv"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let read = try ResultReader(path: path)
+        #expect(read.rows == rows, "\(what)")
+        #expect(read.warnings.isEmpty)
+    }
+
+    static func line(_ row: ResultRow) -> [UInt8] {
+        var bytes: [UInt8] = []
+        ResultWriter.append(row, to: &bytes)
+        return bytes
+    }
+
+    @Test("a torn last line of a large file: cut off, it is dropped; complete but malformed, it is set aside")
+    func tornTail() throws {
+        let rows = Self.awkwardRows(6_000)
+        let directory = TestPaths.scratch()
+        let path = directory + "/run.csv"
+        try ResultFile.rewrite(path: path, keeping: rows)
+        let whole = try Self.bytes(path)
+        let torn = Array(Self.line(rows[7]).prefix(150))
+
+        let cut = directory + "/cut.csv"
+        try Data(whole + torn).write(to: URL(fileURLWithPath: cut))
+        let cutRead = try ResultReader(path: cut)
+        #expect(cutRead.rows == rows)
+        #expect(cutRead.warnings.count == 1 && cutRead.warnings[0].contains("incomplete"))
+
+        let stray = directory + "/stray.csv"
+        try Data(whole + Array("1,run,x\n\n".utf8)).write(to: URL(fileURLWithPath: stray))
+        let strayRead = try ResultReader(path: stray)
+        #expect(strayRead.rows == rows)
+        #expect(strayRead.rejectedTail == "1,run,x\n")
+        #expect(strayRead.warnings.count == 1 && strayRead.warnings[0].contains(":\(rows.count + 2): the last line is malformed"))
+
+        // The same line before the last row is damage, named by its record's line.
+        let middle = directory + "/middle.csv"
+        try Data(whole + Array("1,run,x\n".utf8) + Self.line(rows[0])).write(to: URL(fileURLWithPath: middle))
+        let error = #expect(throws: ResultsError.self) { try ResultReader(path: middle) }
+        #expect(error == .badLine(path: middle, line: rows.count + 2, fields: 3, expected: ResultRow.columns.count,
+                                  start: "1,run,x"))
+        // A blank line is damage in the middle, and nothing at the end.
+        let blank = directory + "/blank.csv"
+        try Data(whole + [10] + Self.line(rows[0])).write(to: URL(fileURLWithPath: blank))
+        #expect(throws: ResultsError.self) { try ResultReader(path: blank) }
+        try Data(whole + [10, 10]).write(to: URL(fileURLWithPath: blank))
+        let trailing = try ResultReader(path: blank)
+        #expect(trailing.rows == rows && trailing.warnings.isEmpty && trailing.rejectedTail == nil)
+    }
+
+    /// A pipe has no size up front: it is read whole, then split as a file is (torn tail included).
+    @Test("a results file given as a named pipe reads as the file does")
+    func namedPipe() throws {
+        let rows = Self.awkwardRows(4_000)
+        let directory = TestPaths.scratch()
+        let path = directory + "/run.csv"
+        try ResultFile.rewrite(path: path, keeping: rows)
+        let bytes = try Self.bytes(path) + Array("1,cut".utf8)
+        let fifo = directory + "/run.fifo"
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let writer = Thread {
+            let handle = FileHandle(forWritingAtPath: fifo)!
+            handle.write(Data(bytes))
+            try? handle.close()
+        }
+        writer.start()
+        let read = try ResultReader(path: fifo)
+        #expect(read.rows == rows)
+        #expect(read.warnings.count == 1 && read.warnings[0].contains("incomplete"))
+    }
+
+    @Test("merge streams: a bad row late in an input leaves no output and no partial file behind")
+    func mergeFailsWhole() throws {
+        let rows = Self.awkwardRows(3_000)
+        let directory = TestPaths.scratch()
+        let good = directory + "/good.csv"
+        try ResultFile.rewrite(path: good, keeping: rows)
+        var badRow = Self.line(rows[1])
+        let status = Array(",ok,".utf8), wrong = Array(",maybe,".utf8)
+        let at = try #require(badRow.indices.reversed().first { badRow[$0...].starts(with: status) })
+        badRow.replaceSubrange(at..<(at + status.count), with: wrong)
+        let bad = directory + "/bad.csv"
+        try Data(try Self.bytes(good) + badRow + Self.line(rows[1])).write(to: URL(fileURLWithPath: bad))
+        let output = directory + "/all.csv"
+        let error = #expect(throws: ResultsError.self) { try ResultFile.merge([good, bad], into: output) }
+        #expect(error == .badValue(path: bad, line: rows.count + 2, column: "status", value: "maybe",
+                                   expected: "ok, failed, timeout"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["bad.csv", "good.csv"])
+    }
+}
+
+extension CSVBytes {
+    /// `record` as one CSV line.
+    static func appendedRecord(_ record: [String]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        appendRecord(record, to: &bytes)
+        return bytes
+    }
+}
+
+extension [UInt8] {
+    /// Every LF outside quotes turned into CRLF (line ends only; newlines inside fields stay).
+    func replacingCRLF() -> [UInt8] {
+        var out: [UInt8] = []
+        var quoted = false
+        for byte in self {
+            if byte == UInt8(ascii: "\"") { quoted.toggle() }
+            if byte == UInt8(ascii: "\n"), !quoted { out.append(UInt8(ascii: "\r")) }
+            out.append(byte)
+        }
+        return out
+    }
+}
