@@ -61,8 +61,8 @@ struct CompareCommand: ParsableCommand {
                                             base: baseRows, new: newRows)
         if new == nil, baseRows == nil || newRows == nil { throw CompareError.oneFileNeedsSelections }
         let new = new ?? base
-        let baseFile = try ResultReader(path: base)
-        let newFile = new == base ? baseFile : try ResultReader(path: new)
+        let baseFile = try ReportInput.read(base)
+        let newFile = new == base ? baseFile : try ReportInput.read(new)
         for warning in baseFile.warnings + newFile.warnings {
             Diagnostics.warning(warning)
         }

@@ -22,7 +22,7 @@ seconds() { python3 -c "print(f'{$2 - $1:.1f}')"; }
 pythons=()
 for label in cpython-3.13.5 cpython-3.13.5t; do
     python="$(ls "$cache/pythons/$label/bin/"python3.*[0-9t] | head -1)"
-    venv="$cache/tools/pyperf-$pyperf_version-$label"
+    venv="$cache/tools/pyperf-$pyperf_version$([ "${label: -1}" = t ] && echo t)"
     if [ ! -x "$venv/bin/python" ]; then
         "$python" -m venv "$venv"
         "$venv/bin/python" -m pip install --quiet "pyperf==$pyperf_version"

@@ -7,6 +7,12 @@ public struct BuildOverhead: Sendable {
     public static let singleThreadLimit = 0.15
     /// PEP 779: memory overhead within 20%.
     public static let memoryLimit = 0.20
+    /// Workloads whose figures are pyperformance's (`PyperfImport`): judged by PEP 779's measure.
+    public static let pyperformance = "pyperformance"
+
+    /// The figure judged against the 15% line: PEP 779's `slowdown` for pyperformance results,
+    /// ftlab's `singleThread` (1 - ft/gil throughput) for its own workloads.
+    public var judgedSlowdown: Double { workload == Self.pyperformance ? slowdown : singleThread }
 
     public let workload: String
     /// The release both builds of the pairs are (`python_version`).
@@ -15,6 +21,9 @@ public struct BuildOverhead: Sendable {
     public let pairs: Int
     /// 1 - ft/gil throughput: how much slower the free-threaded build is (negative: faster).
     public let singleThread: Double
+    /// PEP 779's own measure: the geometric mean over the pairs of ft/gil median time, minus 1
+    /// (how pyperformance states "x% slower"); judged against the same 15% line.
+    public let slowdown: Double
     /// ft/gil peak RSS - 1; nil when RSS was not recorded.
     public let memory: Double?
 
@@ -29,6 +38,7 @@ public struct BuildOverhead: Sendable {
             return BuildOverhead(
                 workload: first.workload, pythonVersion: first.pythonVersion, pairs: mine.count,
                 singleThread: 1 - Descriptive.geometricMean(mine.map(\.throughputRatio)),
+                slowdown: 1 / Descriptive.geometricMean(mine.map(\.throughputRatio)) - 1,
                 memory: memory.isFinite ? memory - 1 : nil)
         }
     }

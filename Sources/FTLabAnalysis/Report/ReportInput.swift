@@ -8,19 +8,27 @@ public struct ReportInput: Sendable {
     /// Non-fatal problems met while reading (a cut-off last line, for example).
     public let warnings: [String]
 
-    /// Reads `paths`; fails on the first file that is missing or not an ftlab results CSV.
+    /// Reads `paths` (results CSVs, and pyperf/pyperformance JSON files: ``PyperfImport``); fails
+    /// on the first file that is missing or neither.
     public init(paths: [String]) throws(ResultsError) {
         var unique: [String] = []
         for path in paths where !unique.contains(path) { unique.append(path) }
         var rows: [ResultRow] = []
         var warnings: [String] = []
         for path in unique {
-            let file = try ResultReader(path: path)
+            let file = try Self.read(path)
             if rows.isEmpty { rows = file.rows } else { rows += file.rows }  // one file: no copy
             warnings += file.warnings
         }
         self.paths = unique
         self.rows = rows
         self.warnings = warnings
+    }
+
+    /// The rows of one input: a results CSV, or a pyperf JSON file (by its `.json` extension).
+    public static func read(_ path: String) throws(ResultsError) -> (rows: [ResultRow], warnings: [String]) {
+        if PyperfImport.handles(path) { return (try PyperfImport.rows(path: path), []) }
+        let file = try ResultReader(path: path)
+        return (file.rows, file.warnings)
     }
 }

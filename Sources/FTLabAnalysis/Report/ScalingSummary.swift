@@ -89,12 +89,15 @@ public struct ScalingSummary: Sendable {
             return "\(NumberFormat.percent(value)) " + mark(within, "(\(within ? "within" : "over") the \(NumberFormat.percent(limit, digits: 0)) line)")
         }
         let several = Set(overheads.map(\.pythonVersion)).count > 1
-        var line = "\(overhead.workload)\(several ? " (CPython \(overhead.pythonVersion))" : ""): single-thread overhead "
-            + judged(overhead.singleThread, limit: BuildOverhead.singleThreadLimit)
+        let name = "\(overhead.workload)\(several ? " (CPython \(overhead.pythonVersion))" : "")"
+        var line = overhead.workload == BuildOverhead.pyperformance
+            ? "\(name): free-threaded slower by " + judged(overhead.slowdown, limit: BuildOverhead.singleThreadLimit)
+                + " (PEP 779's measure: geometric mean of \(overhead.pairs) benchmarks' time ratios)"
+            : "\(name): single-thread overhead " + judged(overhead.singleThread, limit: BuildOverhead.singleThreadLimit)
         if let memory = overhead.memory {
             line += ", peak-memory overhead " + judged(memory, limit: BuildOverhead.memoryLimit)
         }
-        if overhead.pairs > 1 { line += "; geometric mean of \(overhead.pairs) pairs" }
+        if overhead.pairs > 1, overhead.workload != BuildOverhead.pyperformance { line += "; geometric mean of \(overhead.pairs) pairs" }
         return line
     }
 

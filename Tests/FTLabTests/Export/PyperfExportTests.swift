@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import FTLabAnalysis
 import FTLabCore
+import FTLabRunner
 
 /// ftlab rows as pyperf JSON: the mapping, checked on synthetic rows, and read by the real
 /// pyperf from PyPI.
@@ -85,21 +86,110 @@ import FTLabCore
         #expect(abs(fromPyperf[name]! / ours - 1) < 1e-15, "pyperf \(fromPyperf[name]!) vs ftlab \(ours)")
     }
 
-    /// A venv with pyperf 2.11.0 from PyPI, made once from the lab's GIL build (its venv gets
-    /// pip from ensurepip's bundled wheel) and kept in the cache.
-    static func pyperfPython() throws -> String {
+    /// A venv with pyperf 2.11.0 from PyPI, made once from the lab build `build` (its venv gets
+    /// pip from ensurepip's bundled wheel) and kept in the cache: `tools/pyperf-2.11.0` for the
+    /// GIL build, `tools/pyperf-2.11.0t` for the free-threaded one.
+    static func pyperfPython(_ build: Interpreter.Build = .gil) throws -> String {
         let environment = ProcessInfo.processInfo.environment
         let cache = environment["FTLAB_CACHE"] ?? (environment["XDG_CACHE_HOME"] ?? (environment["HOME"] ?? "/root") + "/.cache") + "/ftlab"
-        let venv = cache + "/tools/pyperf-2.11.0"
+        let venv = cache + "/tools/pyperf-2.11.0" + (build == .freethreaded ? "t" : "")
         let python = venv + "/bin/python"
         let check = FileManager.default.isExecutableFile(atPath: python) ? try runProgram(python, ["-c", "import pyperf"]) : nil
         if check?.status != 0 {
             try? FileManager.default.removeItem(atPath: venv)
-            let made = try runProgram(try TestPaths.labPython(.gil), ["-m", "venv", venv])
+            let made = try runProgram(try TestPaths.labPython(build), ["-m", "venv", venv])
             try #require(made.status == 0, "venv: \(made.stderr)")
             let pip = try runProgram(venv + "/bin/pip", ["install", "--quiet", "--disable-pip-version-check", "pyperf==2.11.0"])
             try #require(pip.status == 0, "pip install pyperf: \(pip.stderr)")
         }
         return python
+    }
+}
+
+/// pyperf and pyperformance JSON read back as rows, for `report` and `compare`.
+@Suite struct PyperfImportTests {
+    @Test("a suite's runs are processes and its values samples; warmups and calibration runs are left out")
+    func mapping() throws {
+        let json = #"""
+            {"version": "1.0", "metadata": {"hostname": "box", "python_version": "3.14.8 (64-bit) revision abc",
+             "python_executable": "/c/pythons/cpython-3.14.8t/bin/python3.14t", "python_config_args": "'--disable-gil'",
+             "performance_version": "1.11.0", "cpu_count": 16},
+             "benchmarks": [{"metadata": {"name": "nbody", "loops": 4},
+               "runs": [{"metadata": {"date": "2026-12-01T10:00:00"}, "warmups": [[1, 0.5]]},
+                        {"warmups": [[4, 0.3]], "values": [0.25, 0.5]},
+                        {"values": [0.2]}]}]}
+            """#
+        let path = TestPaths.scratch() + "/ft.json"
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        let rows = try PyperfImport.rows(path: path)
+        #expect(rows.count == 3)
+        #expect(rows.map(\.process) == [1, 1, 2] && rows.map(\.sample) == [1, 2, 1])
+        #expect(rows.map(\.throughput) == [4, 2, 5] && rows.allSatisfy { $0.ops == 4 })
+        #expect(abs(rows[0].wallSeconds - 1.0) < 1e-12)
+        let first = rows[0]
+        #expect(first.workload == "pyperformance" && first.variant == "nbody" && first.threads == 1)
+        #expect(first.interpreter == "cpython-3.14.8t" && first.pythonVersion == "3.14.8" && first.build == "freethreaded")
+        #expect(first.host == "box" && first.cpusOnline == 16 && first.runID == "pyperf")
+        let bad = TestPaths.scratch() + "/bad.json"
+        try #"{"benchmarks": []}"#.write(toFile: bad, atomically: true, encoding: .utf8)
+        #expect(throws: ResultsError.self) { try PyperfImport.rows(path: bad) }
+    }
+
+    @Test("ftlab's own export reads back with its interpreters, builds, run and medians")
+    func roundTrip() throws {
+        let directory = TestPaths.scratch()
+        var rows: [ResultRow] = []
+        for file in try PyperfExport.files(PyperfExportTests.rows) {
+            let path = directory + "/" + file.name
+            try file.json.write(toFile: path, atomically: true, encoding: .utf8)
+            rows += try PyperfImport.rows(path: path)
+        }
+        let original = PyperfExportTests.rows.filter { $0.status == .ok }
+        #expect(Set(rows.map(\.interpreter)) == Set(original.map(\.interpreter)))
+        #expect(Set(rows.map(\.build)) == ["gil", "freethreaded"])
+        #expect(Set(rows.map(\.runID)) == Set(original.map(\.runID)))
+        #expect(rows.count == original.count)
+        #expect(abs(Descriptive.median(rows.map(\.throughput)) / Descriptive.median(original.map(\.throughput)) - 1) < 1e-9)
+    }
+
+    @Test("real pyperf results of both builds, pyperformance-style: the PEP 779 line is the geometric mean of time ratios",
+          .tags(.integration, .needsLab, .network), .skippedInUnitRuns)
+    func pyperformanceResults() throws {
+        let directory = TestPaths.scratch()
+        // What pyperformance does: pyperf benchmarks with its version in the metadata.
+        let script = directory + "/bench.py"
+        try """
+            import json, pyperf
+            runner = pyperf.Runner(processes=3, values=3, warmups=1, min_time=0.005)
+            runner.metadata["performance_version"] = "1.11.0"
+            data = {"k%d" % i: [i, str(i), {"x": i}] for i in range(50)}
+            runner.bench_func("json_dumps", json.dumps, data)
+            runner.bench_func("sum_range", sum, range(2000))
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        var files: [String] = []
+        for build in [Interpreter.Build.gil, .freethreaded] {
+            let output = directory + "/\(build).json"
+            let run = try runProgram(try PyperfExportTests.pyperfPython(build), [script, "--quiet", "-o", output])
+            try #require(run.status == 0, "pyperf on \(build): \(run.stderr)")
+            files.append(output)
+        }
+        // The PEP's figure, computed from pyperf's own medians.
+        let medians = try runProgram(try PyperfExportTests.pyperfPython(), ["-c", """
+            import math, sys, pyperf
+            gil, ft = (pyperf.BenchmarkSuite.load(p) for p in sys.argv[1:3])
+            ratios = [ft.get_benchmark(b.get_name()).median() / b.median() for b in gil.get_benchmarks()]
+            print(math.exp(sum(map(math.log, ratios)) / len(ratios)) - 1)
+            """, files[0], files[1]])
+        try #require(medians.status == 0, "\(medians.stderr)")
+        let expected = try #require(Double(medians.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let report = try ftlab(["report"] + files + ["--format", "markdown", "-o", directory + "/report.md"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let text = try String(contentsOfFile: directory + "/report.md", encoding: .utf8)
+        let line = try #require(text.split(separator: "\n").first { $0.contains("pyperformance: free-threaded slower by") }, "\(text)")
+        #expect(line.contains(NumberFormat.percent(expected)), "\(line) should give \(NumberFormat.percent(expected))")
+        #expect(line.contains("geometric mean of 2 benchmarks' time ratios"))
+        let compare = try ftlab(["compare"] + files + ["--ignore", "interpreter,python_version,build", "--format", "json"])
+        #expect([0, 1].contains(compare.status), "\(compare.stderr)")
+        #expect(compare.stdout.contains("json_dumps") && compare.stdout.contains("sum_range"))
     }
 }
