@@ -96,7 +96,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("ci-target"), help: ArgumentHelp(
         "Measure until precise: after the first processes, add rounds of one more process to exactly the "
             + "configurations whose 95% throughput CI is wider than this half-width, e.g. 2%, until each meets "
-            + "it, has --max-processes, or --budget is spent.", valueName: "PCT"))
+            + "it, has --max-processes, or --budget is spent. With --ab-env, the figure is each A/B pair's "
+            + "ratio: both sides get processes until the ratio's CI is within it (then gate with compare "
+            + "--threshold at that value).", valueName: "PCT"))
     var ciTarget: String?
 
     @Option(help: ArgumentHelp("With --ci-target: wall-clock time the run may take, e.g. 30m (no process starts after it).",
@@ -244,7 +246,8 @@ struct RunCommand: AsyncParsableCommand {
         guard maxProcesses >= 1 else { throw ValidationError("bad --max-processes \(maxProcesses); expected a positive integer") }
         return try validating { () throws(RunInputError) in
             PrecisionTarget(halfWidth: try PrecisionTarget.parseHalfWidth(ciTarget),
-                            budgetSeconds: try PrecisionTarget.parseDuration(budget), maxProcesses: maxProcesses)
+                            budgetSeconds: try PrecisionTarget.parseDuration(budget), maxProcesses: maxProcesses,
+                            pairsByEnv: !abEnvSettings.isEmpty)
         }
     }
 
@@ -252,7 +255,8 @@ struct RunCommand: AsyncParsableCommand {
     static func precisionSummary(_ standings: [PrecisionTarget.Standing], target: PrecisionTarget) -> String {
         let misses = target.misses(standings)
         let used = standings.map(\.processes)
-        var lines = ["precision: \(standings.count - misses.count) of \(standings.count) configurations within ±"
+        let what = target.pairsByEnv ? "configurations' A/B ratio" : "configurations"
+        var lines = ["precision: \(standings.count - misses.count) of \(standings.count) \(what) within ±"
                      + NumberFormat.percent(target.halfWidth) + " (processes per configuration: "
                      + "\(used.min() ?? 0)-\(used.max() ?? 0))"]
         for miss in misses {

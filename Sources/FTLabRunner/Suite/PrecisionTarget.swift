@@ -4,7 +4,10 @@ import FTLabCore
 /// `--ci-target`: after the first processes, add rounds of one more process to exactly the
 /// configurations whose throughput CI (95%, two-stage bootstrap: processes, then samples) is
 /// still wider than the target, interleaved as the schedule interleaves, until every one meets
-/// it, reaches `maxProcesses`, or the budget is spent.
+/// it, reaches `maxProcesses`, or the budget is spent. With `--ab-env` (``pairsByEnv``) the
+/// figure is the A/B pair's ratio instead: both sides of a pair get one more process until the
+/// 95% CI of B's median throughput over A's is within the target, so a `compare` gate at that
+/// threshold can decide.
 public struct PrecisionTarget: Sendable, Equatable {
     /// The CI half-width wanted, relative to the median (0.02 is ±2%).
     public var halfWidth: Double
@@ -13,10 +16,15 @@ public struct PrecisionTarget: Sendable, Equatable {
     /// Processes per configuration at most.
     public var maxProcesses: Int
 
-    public init(halfWidth: Double, budgetSeconds: Double, maxProcesses: Int = 30) {
+    /// The run is an A/B run (`--ab-env`): configurations that differ only in `env` are a pair,
+    /// judged by the CI of their throughput ratio.
+    public var pairsByEnv: Bool
+
+    public init(halfWidth: Double, budgetSeconds: Double, maxProcesses: Int = 30, pairsByEnv: Bool = false) {
         self.halfWidth = halfWidth
         self.budgetSeconds = budgetSeconds
         self.maxProcesses = maxProcesses
+        self.pairsByEnv = pairsByEnv
     }
 
     /// Where one configuration stands.
@@ -26,24 +34,40 @@ public struct PrecisionTarget: Sendable, Equatable {
         public var processes: Int
         /// The highest process number used so far (ok or failed).
         public var lastProcess: Int
-        /// The throughput CI half-width, relative; nil without ok rows.
+        /// The throughput CI half-width, relative (in an A/B run: that of the pair's ratio); nil
+        /// without ok rows.
         public var halfWidth: Double?
     }
 
     /// The standing of each configuration of `configurations` given `rows` (matched by
-    /// configuration, not by run).
+    /// configuration, not by run); with `pairsByEnv`, both members of an A/B pair carry the
+    /// half-width of their ratio's CI.
     public static func standings(_ configurations: [RunConfiguration], rows: [ResultRow], rowMaker: RowMaker,
-                                 bootstrap: Bootstrap = Bootstrap()) -> [Standing] {
+                                 pairsByEnv: Bool = false, bootstrap: Bootstrap = Bootstrap()) -> [Standing] {
         let byKey = Dictionary(grouping: rows, by: Suite.configurationKey)
-        return configurations.map { configuration in
+        var values: [[[Double]]] = []
+        var standings = configurations.map { configuration in
             let key = Suite.configurationKey(rowMaker.baseRow(for: configuration))
             let rows = byKey[key] ?? []
             let ok = ConfigurationSamples.group(rows.filter { $0.status == .ok }).first
-            let values = ok?.processValues(\.throughput) ?? []
-            return Standing(configuration: configuration, processes: values.count,
+            let mine = ok?.processValues(\.throughput) ?? []
+            values.append(mine)
+            return Standing(configuration: configuration, processes: mine.count,
                             lastProcess: rows.map(\.process).max() ?? 0,
-                            halfWidth: Summary(processes: values).map(\.relativeHalfWidth))
+                            halfWidth: Summary(processes: mine).map(\.relativeHalfWidth))
         }
+        guard pairsByEnv else { return standings }
+        let pairs = configurations.indices.groupedInOrder { rowMaker.baseRow(for: configurations[$0]).configurationKey(ignoring: ["env"]) }
+        for (_, members) in pairs where members.count == 2 {
+            let (a, b) = (members[0], members[1])
+            guard !values[a].isEmpty, !values[b].isEmpty else { continue }
+            let ratio = Descriptive.median(values[b].flatMap { $0 }) / Descriptive.median(values[a].flatMap { $0 })
+            let interval = bootstrap.ratioOfMediansInterval(base: values[a], new: values[b])
+            let width = max(ratio - interval.low, interval.high - ratio) / ratio
+            standings[a].halfWidth = width
+            standings[b].halfWidth = width
+        }
+        return standings
     }
 
     /// The next round: one more process for each configuration above the target that has ok

@@ -66,7 +66,8 @@ public struct Suite: Sendable {
                     progress: Progress) async throws -> (SuiteReport, [PrecisionTarget.Standing]) {
         let deadline = ContinuousClock.now + .milliseconds(Int(target.budgetSeconds * 1000))
         var report = try await run(units, completed: completed, writer: writer, progress: progress)
-        var standings = PrecisionTarget.standings(configurations, rows: earlier + report.rows, rowMaker: rowMaker)
+        var standings = PrecisionTarget.standings(configurations, rows: earlier + report.rows, rowMaker: rowMaker,
+                                                  pairsByEnv: target.pairsByEnv)
         var round = target.nextRound(standings)
         while !round.isEmpty, !report.interrupted, ContinuousClock.now < deadline {
             let more = try await run(round, writer: writer, progress: progress, deadline: deadline)
@@ -75,7 +76,8 @@ public struct Suite: Sendable {
             report.processesFailed += more.processesFailed
             report.interrupted = more.interrupted
             report.elapsedSeconds += more.elapsedSeconds
-            standings = PrecisionTarget.standings(configurations, rows: earlier + report.rows, rowMaker: rowMaker)
+            standings = PrecisionTarget.standings(configurations, rows: earlier + report.rows, rowMaker: rowMaker,
+                                                  pairsByEnv: target.pairsByEnv)
             round = target.nextRound(standings)
         }
         return (report, standings)

@@ -58,6 +58,33 @@ import Testing
         #expect(final.allSatisfy { ($0.halfWidth ?? 1) <= 0.02 })
     }
 
+    @Test("with --ab-env, both sides of a pair get processes until their ratio's CI meets the target")
+    func abPairsFollowTheirRatio() throws {
+        let tiny = try WorkloadCatalog.load(builtin: TestPaths.fixtures + "/workloads", extra: []).workload(named: "tiny")
+        let pair = [[], [EnvSetting(key: "PYTHONMALLOC", value: "malloc")]].map { env in
+            RunConfiguration(workload: tiny, variant: "sum", params: [:], interpreter: InterpreterChoice(label: "a", path: "/p"),
+                             threads: 1, placement: .unpinned, allocator: .system, env: env, seed: 1)
+        }
+        let target = PrecisionTarget(halfWidth: 0.02, budgetSeconds: 3600, maxProcesses: 200, pairsByEnv: true)
+        var noise = Noise(seed: 11)
+        var rows = pair.flatMap { c in (1...3).flatMap { Self.rows(c, process: $0, noise: &noise, cv: 0.03) } }
+        let first = PrecisionTarget.standings(pair, rows: rows, rowMaker: Self.rowMaker, pairsByEnv: true)
+        #expect(first[0].halfWidth == first[1].halfWidth, "one figure for the pair: its ratio's")
+        let alone = PrecisionTarget.standings(pair, rows: rows, rowMaker: Self.rowMaker)
+        #expect(first[0].halfWidth! > alone[0].halfWidth!, "a ratio's CI is wider than either side's")
+        var rounds = 0
+        while case let round = target.nextRound(PrecisionTarget.standings(pair, rows: rows, rowMaker: Self.rowMaker, pairsByEnv: true)),
+              !round.isEmpty {
+            #expect(round.count == 2, "both sides, together")
+            rows += round.flatMap { Self.rows($0.configuration, process: $0.process, noise: &noise, cv: 0.03) }
+            rounds += 1
+            try #require(rounds < 200)
+        }
+        let final = PrecisionTarget.standings(pair, rows: rows, rowMaker: Self.rowMaker, pairsByEnv: true)
+        #expect(final[0].processes == final[1].processes && final[0].processes > 3)
+        #expect(target.misses(final).isEmpty)
+    }
+
     @Test("stops at --max-processes and reports the miss; a configuration with no ok process gets no more")
     func capsAndFailures() throws {
         let configurations = try Self.configurations()
