@@ -22,7 +22,8 @@ seconds() { python3 -c "print(f'{$2 - $1:.1f}')"; }
 pythons=()
 for label in cpython-3.13.5 cpython-3.13.5t; do
     python="$(ls "$cache/pythons/$label/bin/"python3.*[0-9t] | head -1)"
-    venv="$cache/tools/pyperf-$pyperf_version$([ "${label: -1}" = t ] && echo t)"
+    suffix=""; [ "${label: -1}" = t ] && suffix=t
+    venv="$cache/tools/pyperf-$pyperf_version$suffix"
     if [ ! -x "$venv/bin/python" ]; then
         "$python" -m venv "$venv"
         "$venv/bin/python" -m pip install --quiet "pyperf==$pyperf_version"
@@ -40,7 +41,7 @@ pyperf_seconds=$(seconds "$start" "$(now)")
 
 start=$(now)
 "$ftlab" run log-processing/partitioned --threads 1 --python lab --allocator system \
-    --ci-target 2% --budget 15m -o "$out/ftlab.csv" > "$out/ftlab-summary.txt" 2> "$out/ftlab-progress.txt" || true
+    --ci-target 2% --budget "${BUDGET:-10m}" -o "$out/ftlab.csv" > "$out/ftlab-summary.txt" 2> "$out/ftlab-progress.txt" || true
 ftlab_seconds=$(seconds "$start" "$(now)")
 
 echo "pyperf: $pyperf_seconds s; ftlab: $ftlab_seconds s; outputs in $out"
