@@ -37,7 +37,8 @@ struct ServerWorkloadTests {
         let http = try WorkloadCatalog.load().workload(named: "http-handling")
         #expect(http.manifest.kind == .server)
         #expect(http.manifest.variants.map(\.name) == ["thread-per-connection", "thread-pool", "asyncio", "asyncio-per-thread",
-                                                       "waitress", "gunicorn", "uvicorn"])
+                                                       "waitress", "gunicorn", "uvicorn", "granian-wsgi", "granian-asgi"])
+        #expect(http.manifest.requirements(for: "granian-wsgi").contains("granian==2.7.9"), "one granian on both builds")
         #expect(http.manifest.requirements(for: "thread-pool").isEmpty, "the stdlib servers need no packages")
         #expect(http.manifest.requirements(for: "waitress").contains { $0.hasPrefix("waitress") })
         #expect(http.manifest.variants.first { $0.name == "asyncio" }?.maxThreads == 1)
@@ -86,7 +87,7 @@ struct ServerWorkloadTests {
     func plan() throws {
         let plan = try plan(threads: [1, 2])
         #expect(!plan.configurations.contains { $0.variant == "asyncio" && $0.threads == 2 })
-        #expect(plan.configurations.count == 13)  // 4 stdlib variants at 2 counts, less asyncio at 2; 3 PyPI servers at 2
+        #expect(plan.configurations.count == 17)  // 4 stdlib variants at 2 counts, less asyncio at 2; 5 PyPI servers at 2
         #expect(plan.skipped == ["http-handling/asyncio at 2 threads: the variant runs at most 1 thread (max_threads in its workload.toml)"])
         let one = try #require(plan.configurations.first { $0.threads == 1 })
         #expect(one.placement.threadCPUs == [0] && one.placement.clientCPUs == [1])

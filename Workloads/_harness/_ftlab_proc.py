@@ -22,22 +22,23 @@ def mapped_libraries():
     return sorted(paths)
 
 
-def peak_rss_kib():
-    """The process's peak resident set size (VmHWM of /proc/self/status), in KiB.
+def peak_rss_kib(pid="self"):
+    """The process's peak resident set size (VmHWM of /proc/PID/status), in KiB.
 
     Not getrusage's ru_maxrss: that one survives execve, so a process started through
     `ftlab _launch` would report the launcher's peak when it is the larger."""
-    with open("/proc/self/status") as status:
+    with open(f"/proc/{pid}/status") as status:
         for line in status:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1])
     return 0
 
 
-def current_cpu(native_id):
-    """The CPU thread `native_id` last ran on: field 39 of /proc/self/task/TID/stat."""
+def current_cpu(native_id, pid="self"):
+    """The CPU thread `native_id` (of process `pid`) last ran on: field 39 of
+    /proc/PID/task/TID/stat."""
     # Raw os calls: no buffered/text file object (and its per-object lock) on the hot path.
-    fd = os.open(f"/proc/self/task/{native_id}/stat", os.O_RDONLY)
+    fd = os.open(f"/proc/{pid}/task/{native_id}/stat", os.O_RDONLY)
     try:
         stat = os.read(fd, 4096).decode()
     finally:
@@ -60,6 +61,30 @@ def thread_times(native_id):
                 switches[key] = int(value)
     return (on_cpu, runnable, switches["voluntary_ctxt_switches"],
             switches["nonvoluntary_ctxt_switches"])
+
+
+def process_times(pid):
+    """(user s, system s, voluntary, involuntary context switches) of process `pid` so far:
+    utime/stime of /proc/PID/stat (every thread, ended ones too) and the switches of its live
+    threads (/proc/PID/task/*/status). OSError once the process is gone."""
+    with open(f"/proc/{pid}/stat") as f:
+        stat = f.read()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    user, system = int(fields[14 - 3]) / tick, int(fields[15 - 3]) / tick
+    voluntary = involuntary = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                for line in f:
+                    key, _, value = line.partition(":")
+                    if key == "voluntary_ctxt_switches":
+                        voluntary += int(value)
+                    elif key == "nonvoluntary_ctxt_switches":
+                        involuntary += int(value)
+        except OSError:  # the thread has ended
+            pass
+    return user, system, voluntary, involuntary
 
 
 def allocator_stats(libraries):

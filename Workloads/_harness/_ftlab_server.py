@@ -11,7 +11,7 @@ import sys
 import threading
 import zlib
 
-from _ftlab_proc import allocator_stats, current_cpu, mapped_libraries, peak_rss_kib
+from _ftlab_proc import allocator_stats, current_cpu, mapped_libraries, peak_rss_kib, process_times
 
 HOST = "127.0.0.1"
 
@@ -36,6 +36,11 @@ class WorkerSlots:
         self.members = []  # (slot, native thread id, Counter)
         self.seen = [set() for _ in range(count)]
         self.allowed = [[] for _ in range(count)]
+        # A server whose worker threads run in processes of its own (granian) sets `remote`:
+        # an object with `members()` -> [(slot, pid, native thread id, served)] and
+        # `processes()` -> [pid]. Their threads are counted and observed like local ones.
+        self.remote = None
+        self.remote_rss = {}  # pid -> peak RSS in KiB, as last seen
 
     def enter(self, slot):
         """Pin the calling thread to slot `slot`'s CPU (when pinning) and return its counter."""
@@ -60,6 +65,9 @@ class WorkerSlots:
             members = list(self.members)
         for slot, _, counter in members:
             per_slot[slot] += counter.served
+        if self.remote is not None:
+            for slot, _, _, served in self.remote.members():
+                per_slot[slot] += served
         return per_slot
 
     def observe(self):
@@ -70,6 +78,21 @@ class WorkerSlots:
             try:
                 self.seen[slot].add(current_cpu(native_id))
             except OSError:  # the thread has ended
+                pass
+        if self.remote is None:
+            return
+        for slot, pid, native_id, _ in self.remote.members():
+            try:
+                self.seen[slot].add(current_cpu(native_id, pid))
+                allowed = os.sched_getaffinity(native_id)
+            except OSError:  # the thread or its process has ended
+                continue
+            with self.lock:
+                self.allowed[slot] = sorted(set(self.allowed[slot]) | allowed)
+        for pid in self.remote.processes():
+            try:
+                self.remote_rss[pid] = peak_rss_kib(pid)
+            except OSError:
                 pass
 
 
@@ -93,9 +116,18 @@ def usage(slots):
     slots.observe()
     served = slots.served()
     now = resource.getrusage(resource.RUSAGE_SELF)
+    user, system, voluntary, involuntary = now.ru_utime, now.ru_stime, now.ru_nvcsw, now.ru_nivcsw
+    if slots.remote is not None:  # the server's own processes: their time is the server's
+        for pid in slots.remote.processes():
+            try:
+                times = process_times(pid)
+            except OSError:
+                continue
+            user, system = user + times[0], system + times[1]
+            voluntary, involuntary = voluntary + times[2], involuntary + times[3]
     return {"type": "usage", "served": sum(served), "per_thread_served": served,
-            "cpu_user_s": round(now.ru_utime, 6), "cpu_sys_s": round(now.ru_stime, 6),
-            "ctx_voluntary": now.ru_nvcsw, "ctx_involuntary": now.ru_nivcsw}
+            "cpu_user_s": round(user, 6), "cpu_sys_s": round(system, 6),
+            "ctx_voluntary": voluntary, "ctx_involuntary": involuntary}
 
 
 def read_commands(channel, slots, usage_error):
@@ -147,7 +179,7 @@ def serve(channel, args, instance, usage_error):
                            f"{responses} responses and abandoned {abandoned} requests")
     channel.send({
         "type": "bye", "verified": bool(ok), "checksum": str(checksum), "expected": str(expected),
-        "message": message, "max_rss_kib": peak_rss_kib(),
+        "message": message, "max_rss_kib": peak_rss_kib() + sum(slots.remote_rss.values()),
         "thread_cpus": [sorted(cpus) for cpus in slots.seen], "thread_allowed": slots.allowed,
         "allocator_stats": allocator_stats(mapped_libraries()),
     })

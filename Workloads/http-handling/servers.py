@@ -10,11 +10,20 @@ first time it runs the app; a server's own I/O thread enters slot 0 and serves n
   (with one worker the arbiter only watches it; it never touches a request).
 - uvicorn: N event loops on N threads, one SO_REUSEPORT listening socket each (1 thread = the
   usual single uvicorn process), HTTP by h11 (pure Python).
+
+granian (Rust HTTP) is the exception: its public API (`Granian(...).serve()`) runs its own
+supervisor, which wants the main thread and on the GIL build forks its worker process, so it
+serves from a child process (granian_app.py) and reports what its app threads served through a
+shared table (`SharedTable`) that the harness reads like its own counters.
 """
 
 import asyncio
+import mmap
+import os
 import socket
+import sys
 import threading
+import time
 
 
 class SlotCounters:
@@ -187,4 +196,205 @@ class Uvicorn:
             thread.join()
 
 
-SERVERS = {"waitress": Waitress, "gunicorn": GunicornGthread, "uvicorn": Uvicorn}
+def listens(pid, port):
+    """Whether process `pid` holds a TCP socket listening on `port` (/proc/net/tcp{,6} and its
+    fds): a connect would also succeed on another program's socket."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                next(f)
+                for line in f:
+                    fields = line.split()
+                    if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                        inodes.add(f"socket:[{fields[9]}]")
+        except OSError:
+            pass
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            if os.readlink(f"/proc/{pid}/fd/{fd}") in inodes:
+                return True
+        except OSError:
+            pass
+    return False
+
+
+class SharedTable:
+    """A file-backed table of 64-bit words shared by the harness and granian's worker process.
+
+    Header: ready (1 once the app is built), the pid of the process running the app, and
+    whether the GIL was on there (1/0). Then one record per app thread: slot + 1, pid, native
+    thread id, requests served. A record is claimed once and written only by its thread."""
+
+    HEADER = 4
+    RECORD = 4
+    RECORDS = 1024
+
+    def __init__(self, path, create=False):
+        size = 8 * (self.HEADER + self.RECORD * self.RECORDS)
+        with open(path, "w+b" if create else "r+b") as f:
+            if create:
+                f.truncate(size)
+            self.map = mmap.mmap(f.fileno(), size)
+        self.words = memoryview(self.map).cast("q")
+
+    def records(self):
+        """[(slot, pid, native thread id, served)] of the claimed records."""
+        rows = []
+        for index in range(self.RECORDS):
+            base = self.HEADER + index * self.RECORD
+            slot = self.words[base]
+            if slot == 0:
+                break
+            rows.append((slot - 1, self.words[base + 1], self.words[base + 2], self.words[base + 3]))
+        return rows
+
+
+class SharedCounter:
+    """One app thread's record: `served += 1` writes its word of the table."""
+
+    __slots__ = ("words", "index")
+
+    def __init__(self, words, index):
+        self.words = words
+        self.index = index
+
+    @property
+    def served(self):
+        return self.words[self.index]
+
+    @served.setter
+    def served(self, value):
+        self.words[self.index] = value
+
+
+class SharedSlotCounters:
+    """SlotCounters for granian's worker process: an app thread takes the next slot round-robin
+    on its first request, pins itself to the slot's CPU and claims a record of the table."""
+
+    def __init__(self, table, count, cpus):
+        self.table, self.count, self.cpus = table, count, cpus
+        self.local = threading.local()
+        self.lock = threading.Lock()
+        self.next = 0
+
+    def counter(self):
+        counter = getattr(self.local, "counter", None)
+        if counter is None:
+            with self.lock:
+                index, self.next = self.next, self.next + 1
+            if index >= SharedTable.RECORDS:
+                raise RuntimeError(f"more than {SharedTable.RECORDS} granian threads ran the app")
+            slot = index % self.count
+            if self.cpus:
+                os.sched_setaffinity(0, {self.cpus[slot]})
+            words, base = self.table.words, SharedTable.HEADER + index * SharedTable.RECORD
+            words[base + 1], words[base + 2] = os.getpid(), threading.get_native_id()
+            words[base] = slot + 1  # last: the harness reads only complete records
+            counter = self.local.counter = SharedCounter(words, base + 3)
+        return counter
+
+
+class Granian:
+    """granian with one worker, run by its own Python API in a child process (granian_app.py):
+    WSGI with N blocking threads running the app; ASGI with one event loop running the app and
+    N Rust runtime threads (granian runs ASGI apps on one loop per worker). The child is
+    pinned to the configuration's CPUs (granian's Rust threads, and on the GIL build its
+    worker process, inherit that); each app thread pins itself to its slot's CPU."""
+
+    STARTUP_S = 25
+    STOP_S = 3
+
+    def __init__(self, interface):
+        self.interface = interface
+        self.params, self.seed = {}, 0
+
+    def start(self, app, host, port, slots, counters):
+        import json
+        import subprocess
+        import tempfile
+        self.folder = tempfile.mkdtemp(prefix="ftlab-granian-")
+        table_path = os.path.join(self.folder, "table")
+        self.table = SharedTable(table_path, create=True)
+        if port == 0:
+            with socket.socket() as probe:  # granian does not report an ephemeral port
+                probe.bind((host, 0))
+                port = probe.getsockname()[1]
+        config = {"interface": self.interface, "host": host, "port": port, "threads": slots.count,
+                  "cpus": slots.cpus, "table": table_path, "params": self.params, "seed": self.seed}
+        self.log = open(os.path.join(self.folder, "granian.log"), "w+b")
+        here = os.path.dirname(os.path.abspath(__file__))
+        self.child = subprocess.Popen([sys.executable, os.path.join(here, "granian_app.py")],
+                                      env=dict(os.environ, FTLAB_GRANIAN=json.dumps(config),
+                                               RUST_BACKTRACE="0"),  # a panic's message, not its frames
+                                      stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
+        self._wait_ready(host, port)
+        slots.remote = self
+        return port
+
+    def _wait_ready(self, host, port):
+        deadline = time.monotonic() + self.STARTUP_S
+        while time.monotonic() < deadline:
+            if self.child.poll() is not None:
+                self._fail(f"granian exited with status {self.child.returncode} before serving")
+            if self.table.words[0] == 1 and listens(self.child.pid, port):
+                return
+            time.sleep(0.02)
+        self._fail(f"granian did not serve on {host}:{port} within {self.STARTUP_S} s")
+
+    def _fail(self, why):
+        self._end()
+        raise RuntimeError(f"{why}; its last output:\n{self.output_tail()}")
+
+    def output_tail(self, lines=30):
+        self.log.flush()
+        self.log.seek(0)
+        return "\n".join(self.log.read().decode("utf-8", "replace").splitlines()[-lines:])
+
+    def members(self):
+        return self.table.records()
+
+    def processes(self):
+        worker = self.table.words[1]
+        return [self.child.pid] + ([worker] if worker and worker != self.child.pid else [])
+
+    def gil_enabled(self):
+        return bool(self.table.words[2])
+
+    def died(self):
+        """granian's exit status when it ended before `stop`, else None."""
+        return self.child.poll()
+
+    def _end(self):
+        """granian's own shutdown (SIGINT), cut short after STOP_S: the harness owes the runner
+        its `bye` within seconds, and granian may wait on the client's idle keep-alive
+        connections (the counts are already in the table)."""
+        import signal
+        import subprocess
+        if self.child.poll() is None:
+            self.child.send_signal(signal.SIGINT)
+            try:
+                self.child.wait(self.STOP_S)
+            except subprocess.TimeoutExpired:
+                worker = self.table.words[1]
+                if worker and worker != self.child.pid:  # the GIL build's worker process
+                    try:
+                        os.kill(worker, signal.SIGKILL)
+                    except OSError:
+                        pass
+                self.child.kill()
+                self.child.wait()
+
+    def stop(self):
+        import shutil
+        self.exit_status = self.died()
+        self._end()
+        shutil.rmtree(self.folder, ignore_errors=True)  # the log stays open for output_tail()
+
+
+SERVERS = {"waitress": Waitress, "gunicorn": GunicornGthread, "uvicorn": Uvicorn,
+           "granian-wsgi": lambda: Granian("wsgi"), "granian-asgi": lambda: Granian("asgi")}

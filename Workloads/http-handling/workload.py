@@ -1,5 +1,5 @@
 """http-handling: a small JSON API over HTTP/1.1 keep-alive, served by four stdlib server
-designs and by servers from PyPI (waitress, gunicorn gthread, uvicorn; servers.py) running the
+designs and by servers from PyPI (waitress, gunicorn gthread, uvicorn, granian; servers.py) running the
 same API as a Flask or Starlette app (webapps.py) or the user's own app (userapp.py).
 
 Routes (GET):
@@ -55,13 +55,15 @@ def create(variant, threads, params, seed):
     if variant in servers:
         if user_params:
             raise ValueError(f"--param {user_params[0]} is for the PyPI server variants (waitress, gunicorn, "
-                             f"uvicorn); {variant} serves the built-in stdlib handler")
+                             f"uvicorn, granian-wsgi, granian-asgi); {variant} serves the built-in stdlib handler")
         return servers[variant](App(int(params["products"]), seed))
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import servers as pypi_servers
     if variant not in pypi_servers.SERVERS:
         raise ValueError(f"unknown variant {variant!r}")
-    return AppServer(pypi_servers.SERVERS[variant](), App(int(params["products"]), seed), params)
+    server = pypi_servers.SERVERS[variant]()
+    server.params, server.seed = dict(params), seed  # granian builds the app again in its own process
+    return AppServer(server, App(int(params["products"]), seed), params)
 
 
 class Catalog:
@@ -510,10 +512,13 @@ class AppServer(Server):
         self.params = params
         self.web_app = None
         self.mix_checks = None
+        self.failure = ""
 
     def check(self):
         """Load the app and the request file; ValueError naming the bad value (exit 2)."""
         import userapp
+        if hasattr(self.server, "processes"):
+            import granian._granian  # noqa: F401  what the server process imports, seen by the GIL watch
         spec, requests = self.params.get("app", ""), self.params.get("requests", "")
         if not spec:
             if requests or self.params.get("app_dir"):
@@ -530,7 +535,8 @@ class AppServer(Server):
             raise ValueError(f"app {spec!r}: {exc}") from None
         if kind != self.server.interface:
             raise ValueError(f"app {spec!r} is a {kind.upper()} app; this server serves "
-                             f"{self.server.interface.upper()} apps (waitress and gunicorn: WSGI; uvicorn: ASGI)")
+                             f"{self.server.interface.upper()} apps (waitress, gunicorn, granian-wsgi: WSGI; "
+                             f"uvicorn, granian-asgi: ASGI)")
         if not requests:
             raise ValueError(f"app {spec!r} needs --param requests=FILE (lines of METHOD PATH STATUS [CRC32])")
         self.web_app = app
@@ -547,7 +553,25 @@ class AppServer(Server):
     def start(self, host, port, slots):
         import servers as pypi_servers
         self.counters = pypi_servers.SlotCounters(slots)
-        return self.server.start(self.web_app, host, port, slots, self.counters)
+        port = self.server.start(self.web_app, host, port, slots, self.counters)
+        if hasattr(self.server, "gil_enabled"):
+            here = bool(getattr(sys, "_is_gil_enabled", lambda: True)())
+            if self.server.gil_enabled() != here:
+                self.server.stop()
+                raise RuntimeError(f"the granian process ran with the GIL {'on' if self.server.gil_enabled() else 'off'} "
+                                   f"but the harness has it {'on' if here else 'off'}: its figures would be mislabelled")
+        return port
 
     def stop(self):
         self.server.stop()
+        status = getattr(self.server, "exit_status", None)
+        if status is not None:
+            self.failure = (f"granian exited with status {status} while serving; its last output:\n"
+                            f"{self.server.output_tail()}")
+            print(self.failure, file=sys.stderr)
+
+    def verify(self):
+        ok, checksum, expected = super().verify()
+        if self.failure:
+            return False, "the server process died", "a server serving until stop"
+        return ok, checksum, expected

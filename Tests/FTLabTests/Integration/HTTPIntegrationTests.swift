@@ -101,7 +101,7 @@ extension LoadSensitiveTests {
             #expect(!text.contains("not loopback"), "\(text)")
             #expect(!Self.listening(on: url.port ?? 0), "the port is free again")
             #expect(text.contains("stopped: 1 served"), "\(text)")
-            #expect(processes(commandLineContaining: "Workloads/http-handling").isEmpty, "no server left behind")
+            #expect(processes(commandLineContaining: TestPaths.repository + "/Workloads/http-handling").isEmpty, "no server left behind")
         }
 
         /// Whether a TCP socket listens on `port` on this machine (`/proc/net/tcp`, state 0A).
@@ -147,7 +147,7 @@ extension LoadSensitiveTests {
             let csv = TestPaths.scratch() + "/int.csv"
             let process = try launchFTLab(["run", "http-handling/thread-pool", "--python", PinnedPair.gil, "--threads", "1",
                                            "--processes", "1", "--samples", "100", "--target-seconds", "0.2", "-o", csv])
-            let serverPID = try await waitFor { processes(commandLineContaining: "Workloads/http-handling").first }
+            let serverPID = try await waitFor { processes(commandLineContaining: TestPaths.repository + "/Workloads/http-handling").first }
             let pid = try #require(serverPID, "the server never started")
             try await Task.sleep(for: .milliseconds(500))
             kill(process.processIdentifier, SIGINT)

@@ -34,6 +34,43 @@ extension LoadSensitiveTests {
             #expect(run.stdout.contains("waitress==") && run.stdout.contains("gunicorn==") && run.stdout.contains("Flask=="))
         }
 
+        @Test("Flask under granian at 1 and 2 threads on both builds, Starlette under granian: verified, its app threads pinned")
+        func granian() throws {
+            let dir = TestPaths.scratch()
+            let csv = dir + "/granian.csv"
+            let run = try ftlab(["run", "http-handling/granian-wsgi", "--threads", "1,2", "-o", csv] + Self.tiny)
+            #expect(run.status == 0, "stderr: \(run.stderr)")
+            let rows = try ResultReader(path: csv).rows
+            #expect(Set(rows.map { "\($0.interpreter) \($0.threads)" }).count == 4)
+            for row in rows {
+                let name = "\(row.interpreter) threads=\(row.threads)"
+                #expect(row.status == .ok && row.errors == 0, "\(name): \(row.message)")
+                #expect(row.ops > 0 && row.latencyP99us != nil && row.cpuUserSeconds > 0, "\(name)")
+                #expect(row.gilEnabled == (row.build == "gil"), "\(name): granian's worker keeps the GIL off on 3.13t")
+                // The app threads live in granian's process; the harness still sees where they ran.
+                let planned = row.cpus.split(separator: " ")
+                let observed = row.observedCPUs.split(separator: " ")
+                #expect(!observed.isEmpty && observed.allSatisfy { planned.contains($0) }, "\(name): \(row.observedCPUs) vs \(row.cpus)")
+            }
+            #expect(run.stdout.contains("granian==2.7.9"), "\(run.stdout)")
+            let asgi = try ftlab(["run", "http-handling/granian-asgi", "--python", PinnedPair.freeThreaded, "--threads", "2",
+                                  "-o", dir + "/asgi.csv"] + Self.tiny)
+            #expect(asgi.status == 0, "stderr: \(asgi.stderr)")
+            let asgiRows = try ResultReader(path: dir + "/asgi.csv").rows
+            #expect(!asgiRows.isEmpty && asgiRows.allSatisfy { $0.status == .ok && $0.errors == 0 && $0.ops > 0 }, "\(asgiRows.map(\.message))")
+        }
+
+        @Test("granian that cannot bind its port: `ftlab serve` ends at once with granian's own message, no hang")
+        func granianCannotBind() throws {
+            let holder = try CannedServer()
+            defer { holder.stop() }
+            let result = try ftlab(["serve", "http-handling/granian-wsgi", "--python", PinnedPair.freeThreaded,
+                                    "--port", String(holder.port)])
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("granian exited") && result.stderr.contains("Address already in use"),
+                    "stderr: \(result.stderr)")
+        }
+
         @Test("a requirement whose C extension re-enables the GIL: rows say so, the summary and report warn loudly; the venv is reused")
         func gilComesBack() throws {
             let dir = TestPaths.scratch()
