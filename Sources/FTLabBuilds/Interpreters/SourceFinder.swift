@@ -79,6 +79,9 @@ package struct SourceFinder {
 
     private static func firstLine(_ text: String) -> String {
         let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        return lines.last(where: { $0.contains("curl:") || $0.hasPrefix("E:") }) ?? lines.last ?? "failed"
+        let line = lines.last(where: { $0.contains("curl:") || $0.hasPrefix("E:") }) ?? lines.last ?? "failed"
+        // curl says how long it tried ("after 12 ms"): not part of the reason, and it would keep
+        // two releases skipped for the same reason from reading as one.
+        return line.replacingOccurrences(of: #" after \d+ ms"#, with: "", options: .regularExpression)
     }
 }
