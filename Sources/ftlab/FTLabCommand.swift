@@ -55,8 +55,8 @@ struct FTLabCommand: AsyncParsableCommand {
     /// exit 2, never ArgumentParser's 1 or 64: a parse or validation error as one line with
     /// the `--help` hint, anything else as its description.
     static func report(_ error: Error) -> Int32 {
-        if error is CleanExit { exit(withError: error) }
         if let exit = error as? ExitCode { return exit.rawValue }
+        if exitCode(for: error) == .success { exit(withError: error) }  // --help, --version
         if error is ProtocolError || error is ResponseError {
             Diagnostics.error("\(error)")
             return 1

@@ -60,11 +60,15 @@ struct UserWorkloadTests {
         #expect(run.stdout.contains("[also native-swift]"))
         #expect(run.stdout.contains("broken workloads (skipped by `ftlab run`):"))
         #expect(run.stdout.contains("missing-field/workload.toml:10"))
-        let json = try ftlab(["list", "--json"])
-        let entries = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let json = try ftlab(["list", "--format", "json"])
+        let listing = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(listing["schema"] as? String == "ftlab.list/1")
+        let entries = try #require(listing["workloads"] as? [[String: Any]])
         let copy = try #require(entries.first { $0["name"] as? String == "buffered-copy" })
         #expect(copy["unit"] as? String == "bytes")
-        #expect((copy["variants"] as? [[String: String]])?.map { $0["native"] ?? "" } == ["true", "false", "false", "false"])
+        let variants = try #require(copy["variants"] as? [[String: Any]])
+        #expect(variants.map { $0["native"] as? Bool } == [true, false, false, false])
+        #expect((listing["broken"] as? [[String: String]])?.contains { $0["name"] == "missing-field" } == true)
         #expect((copy["params"] as? [[String: String]])?.compactMap { $0["name"] } == ["file_size", "buffer_size", "chunk_size", "dir"])
     }
 }
