@@ -115,8 +115,14 @@ struct OutputConventionTests {
     }
 }
 
-/// `NO_COLOR` counts only when it is set to something.
-@Suite struct NoColorTests {
+/// `NO_COLOR` counts only when it is set to something; the convention check finds what breaks it.
+@Suite struct OutputConventionUnitTests {
+    @Test func theCheckFindsCamelCaseKeysAndTextBooleans() {
+        let found = OutputConventionTests.problems(["schema": "ftlab.x/1", "memNodes": [1], "variants": [["native": "true"]],
+                                                    "ok_key": true])
+        #expect(found == ["key $.memNodes is not snake_case", "$.variants[0].native is the string \"true\", not a boolean"])
+    }
+
     @Test func emptyNoColorIsUnset() {
         #expect(TerminalStyle.colorAllowed(environment: [:]))
         #expect(TerminalStyle.colorAllowed(environment: ["NO_COLOR": ""]))
