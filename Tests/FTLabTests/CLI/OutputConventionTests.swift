@@ -67,7 +67,7 @@ struct OutputConventionTests {
         #expect(alias.stdout == long.stdout)
     }
 
-    @Test("explain --format json follows it too, with progress on stderr only", .tags(.needsLab))
+    @Test("explain --format json follows it too, with progress on stderr only", .tags(.needsLab), .skippedInUnitRuns)
     func explainDocument() throws {
         let explain = try Self.document(["explain", "log-processing/partitioned", "--threads", "2", "--python", "cpython-3.13.5t",
                                          "--samples", "1", "--target-seconds", "0.05", "--param", "lines=2000",

@@ -60,7 +60,7 @@ struct UserWorkloadTests {
         #expect(run.stdout.contains("[also native-swift]"))
         #expect(run.stdout.contains("broken workloads (skipped by `ftlab run`):"))
         #expect(run.stdout.contains("missing-field/workload.toml:10"))
-        let json = try ftlab(["list", "--format", "json"])
+        let json = try ftlab(["list", "--format", "json", "--workloads-dir", Self.fixtures + "/broken-workloads"])
         let listing = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(listing["schema"] as? String == "ftlab.list/1")
         let entries = try #require(listing["workloads"] as? [[String: Any]])
@@ -68,7 +68,8 @@ struct UserWorkloadTests {
         #expect(copy["unit"] as? String == "bytes")
         let variants = try #require(copy["variants"] as? [[String: Any]])
         #expect(variants.map { $0["native"] as? Bool } == [true, false, false, false])
-        #expect((listing["broken"] as? [[String: String]])?.contains { $0["name"] == "missing-field" } == true)
+        let broken = try #require(listing["broken"] as? [[String: String]])
+        #expect(broken.contains { $0["name"] == "missing-field" && $0["problem"]?.contains("missing-field/workload.toml:10") == true })
         #expect((copy["params"] as? [[String: String]])?.compactMap { $0["name"] } == ["file_size", "buffer_size", "chunk_size", "dir"])
     }
 }
