@@ -26,7 +26,9 @@ struct CompareCommand: ParsableCommand {
             it cannot go below 0.10). Run the configurations to gate with --processes 5 or \
             more; fewer than 3 draws a warning.
 
-            Text output is coloured only on a terminal, and never when NO_COLOR is set.
+            Text output is coloured only on a terminal (--color auto), and never when NO_COLOR is
+            set to a non-empty value; --color always|never overrides both. --format json prints
+            one `ftlab.compare/1` object.
 
             Exit codes: 0 no significant regression, 1 a significant regression, 2 bad input.
             """
@@ -53,8 +55,9 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Comma-separated metrics to compare: \(Metric.allCases.map(\.rawValue).joined(separator: ", ")) (default: all that both files record).")
     var metric: String?
 
-    @Option(help: "Output format.")
-    var format: ComparisonFormat = .text
+    @OptionGroup var format: FormatOptions<Self>
+
+    @OptionGroup var colorOptions: ColorOptions
 
     func run() throws {
         let options = try ComparisonOptions(threshold: threshold, ignore: ignore, metrics: metric,
@@ -68,9 +71,14 @@ struct CompareCommand: ParsableCommand {
         }
         let comparison = try Comparison(base: baseFile.rows, new: newFile.rows, baseFile: base, newFile: new,
                                         options: options)
-        print(comparison.rendered(as: format, color: TerminalStyle.colorEnabled()), terminator: "")
+        let chosen = ComparisonFormat(rawValue: format.value.rawValue) ?? .text
+        print(comparison.rendered(as: chosen, color: colorOptions.enabled), terminator: "")
         if comparison.exitCode != 0 { throw ExitCode(comparison.exitCode) }
     }
 }
 
-extension ComparisonFormat: ExpressibleByArgument {}
+extension CompareCommand: FormatChoices {
+    static let command = "ftlab compare"
+    static let accepted: [OutputFormat] = ComparisonFormat.allCases.compactMap { OutputFormat(rawValue: $0.rawValue) }
+    static let defaultFormat = OutputFormat.text
+}

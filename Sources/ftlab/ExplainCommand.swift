@@ -22,6 +22,7 @@ struct ExplainCommand: AsyncParsableCommand {
               ftlab explain log-processing/shared-lock --threads 2
               ftlab explain log-processing/partitioned --threads 4 --python cpython-3.13.5t
               ftlab explain my-workload --workloads-dir ~/my-workloads --threads 2 --html why.html
+              ftlab explain log-processing/shared-lock --threads 2 --format json   one `ftlab.explain/1` object
 
             Exit codes: 0 explained; 1 a measuring process failed; 2 bad input; 130 interrupted.
             """)
@@ -50,8 +51,9 @@ struct ExplainCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also write the explanation as a self-contained HTML section to FILE.", valueName: "FILE"))
     var html: String?
 
-    @Flag(help: "No progress lines.")
-    var quiet = false
+    @OptionGroup var format: FormatOptions<Self>
+
+    @OptionGroup var quietOptions: QuietOptions
 
     /// Explain's own defaults: 3 samples of 0.25 s, one process per probe.
     static let defaultSamples = 3
@@ -74,7 +76,7 @@ struct ExplainCommand: AsyncParsableCommand {
                                         request: request, catalog: catalog, topology: try Topology.read())
         for warning in Set(plan.warnings).sorted() { Diagnostics.warning(warning) }
 
-        let quiet = quiet
+        let quiet = quietOptions.quiet
         let runner = ExplainRunner(
             harnessScript: catalog.harnessScript, launcher: executablePath(),
             repetition: Repetition(processes: 1, samples: sampleOptions.samples ?? Self.defaultSamples, warmups: 1,
@@ -83,14 +85,21 @@ struct ExplainCommand: AsyncParsableCommand {
             progress: { line in if !quiet { Diagnostics.progress("explain: \(line)") } })
         InterruptHandler.install()
         let explanation = try await runner.explain(plan)
-        print(ExplainText.render(explanation), terminator: "")
+        print(format.value == .json ? try ExplainJSON.render(explanation) : ExplainText.render(explanation),
+              terminator: "")
         if let html {
             do {
                 try ExplainHTML.render(explanation).write(toFile: html, atomically: true, encoding: .utf8)
             } catch {
                 throw ExplainError.cannotWrite(path: html, reason: error.localizedDescription)
             }
-            print("html: \(html)")
+            if !quiet { Diagnostics.progress("html: \(html)") }
         }
     }
+}
+
+extension ExplainCommand: FormatChoices {
+    static let command = "ftlab explain"
+    static let accepted: [OutputFormat] = [.text, .json]
+    static let defaultFormat = OutputFormat.text
 }

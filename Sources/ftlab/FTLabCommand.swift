@@ -45,13 +45,28 @@ struct FTLabCommand: AsyncParsableCommand {
             Diagnostics.error(error.description)
             Foundation.exit(error.exitCode)
         } catch {
-            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
-            Diagnostics.error(badInputMessage(error))
-            if let hint = fullMessage(for: error).split(separator: "\n").last(where: { $0.contains("--help") }) {
-                Diagnostics.note(hint.trimmingCharacters(in: .whitespaces))
-            }
-            Foundation.exit(2)
+            Foundation.exit(report(error))
         }
+    }
+
+    /// Prints `error` and returns the exit status it means. `--help` and `--version` exit 0;
+    /// a command's own `ExitCode` stays (1: a regression or a failed process, 130: interrupted);
+    /// a harness that broke the protocol is a failed process (1). Any other error is bad input,
+    /// exit 2, never ArgumentParser's 1 or 64: a parse or validation error as one line with
+    /// the `--help` hint, anything else as its description.
+    static func report(_ error: Error) -> Int32 {
+        if let exit = error as? ExitCode { return exit.rawValue }
+        if exitCode(for: error) == .success { exit(withError: error) }  // --help, --version
+        if error is ProtocolError || error is ResponseError {
+            Diagnostics.error("\(error)")
+            return 1
+        }
+        Diagnostics.error(badInputMessage(error))
+        if exitCode(for: error) == .validationFailure,
+           let hint = fullMessage(for: error).split(separator: "\n").last(where: { $0.contains("--help") }) {
+            Diagnostics.note(hint.trimmingCharacters(in: .whitespaces))
+        }
+        return 2
     }
 
     /// ArgumentParser's message for a parse or validation error, without its `Error: ` prefix.

@@ -77,6 +77,8 @@ struct LabCommand: AsyncParsableCommand {
         @Flag(name: .customLong("fetch-only"), help: "Get and verify the sources, print where they are, build nothing (fills a mirror folder).")
         var fetchOnly = false
 
+        @OptionGroup var quietOptions: QuietOptions
+
         func validate() throws {
             if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
             if source != nil, sourceURL != nil { throw ValidationError("--source and --source-url are the same option; give one") }
@@ -88,7 +90,7 @@ struct LabCommand: AsyncParsableCommand {
                 version: version, source: source ?? sourceURL, sha256: sha256, sourceDir: sourceDir,
                 optimizations: optimizations, jobs: jobs, force: force, fetchOnly: fetchOnly,
                 lockedDigests: lockedDigests)
-            let reporter = PhaseReporter()
+            let reporter = PhaseReporter(quiet: quietOptions.quiet)
             let outcome = try await LabPythons.build(request, reporter: reporter)
             for tarball in outcome.sources {
                 print(tarball)
@@ -105,16 +107,29 @@ struct LabCommand: AsyncParsableCommand {
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "status",
-            abstract: "Show which lab interpreters are built, where, and their manifests.")
+            abstract: "Show which lab interpreters are built, where, and their manifests.",
+            discussion: "--format json prints one `ftlab.lab-status/1` object: cache, default_pair, ladder, builds.")
 
-        @Flag(help: "Print the manifests as a JSON array.")
-        var json = false
+        @OptionGroup var format: FormatOptions<Self>
+
+        /// What `--format json` prints (`ftlab.lab-status/1`).
+        struct Report: Encodable {
+            var cache: String
+            /// The recorded default pair; nil when `ftlab lab pythons` never chose one.
+            var defaultPair: LabDefault?
+            /// Versions with both builds finished, oldest first.
+            var ladder: [String]
+            /// Every build's manifest.
+            var builds: [LabManifest]
+        }
 
         func run() async throws {
             let cache = LabCache()
             let builds = LabPythons.builds(cache: cache)
-            if json {
-                print("[" + builds.map { $0.json() }.joined(separator: ",\n") + "]")
+            if format.value == .json {
+                print(try JSONOutput.document("lab-status", Report(
+                    cache: cache.root, defaultPair: LabDefault.read(cache: cache),
+                    ladder: LabPythons.builtVersions(cache: cache), builds: builds)))
                 return
             }
             print("cache: \(cache.root)")
@@ -146,4 +161,10 @@ struct LabCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+extension LabCommand.Status: FormatChoices {
+    static let command = "ftlab lab status"
+    static let accepted: [OutputFormat] = [.text, .json]
+    static let defaultFormat = OutputFormat.text
 }

@@ -39,12 +39,14 @@ extension LabCommand {
         @Flag(name: .customLong("check-reproducible"), help: "Build the tarball a second time and fail unless the sha256 is the same.")
         var checkReproducible = false
 
+        @OptionGroup var quietOptions: QuietOptions
+
         func run() async throws {
             let binary = binary.map { ($0 as NSString).standardizingPath } ?? executablePath()
             guard FileManager.default.isExecutableFile(atPath: binary) else {
                 throw ValidationError("--ftlab \(binary) is not an executable file")
             }
-            let reporter = PhaseReporter()
+            let reporter = PhaseReporter(quiet: quietOptions.quiet)
             let lab = try await LabAssembly(reporter: reporter).build(
                 binary: binary, force: force, checkReproducible: checkReproducible)
             reporter.say("""

@@ -25,6 +25,8 @@ struct ReportCommand: ParsableCommand {
               ftlab report results/run.csv -o report.html
               ftlab report before.csv after.csv -o both.html
               ftlab report results/run.csv --format markdown >> results/README.md
+              ftlab report results/run.csv --format text      the scaling table, as `run` prints it
+              ftlab report results/run.csv --format json      one `ftlab.report/1` object
 
             Exit codes: 0 written; 2 bad input (a missing file, not an ftlab CSV, an unwritable -o).
             """)
@@ -35,8 +37,11 @@ struct ReportCommand: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write the report (default: standard output).", valueName: "FILE"))
     var output: String?
 
-    @Option(help: "Output format.")
-    var format: ReportFormat = .html
+    @OptionGroup var format: FormatOptions<Self>
+
+    @OptionGroup var colorOptions: ColorOptions
+
+    @OptionGroup var quietOptions: QuietOptions
 
     func run() throws {
         let input = try ReportInput(paths: files)
@@ -44,9 +49,11 @@ struct ReportCommand: ParsableCommand {
             Diagnostics.warning(warning)
         }
         let report = ScalingReport(rows: input.rows)
-        let text = switch format {
-        case .html: HTMLReport.render(report, files: input.paths)
+        let text = switch format.value {
         case .markdown: MarkdownReport.render(report)
+        case .json: try report.json() + "\n"
+        case .text: ScalingSummary(rows: input.rows).text(color: output == nil && colorOptions.enabled)
+        default: HTMLReport.render(report, files: input.paths)
         }
         guard let output else {
             print(text, terminator: "")
@@ -54,10 +61,12 @@ struct ReportCommand: ParsableCommand {
         }
         try OutputLock.checkFree(output)
         try ReportOutput.write(text, to: output)
-        Diagnostics.progress("report: \(output) (\(report.sections.count) workload variants, \(report.runs.count) runs)")
+        if !quietOptions.quiet { Diagnostics.progress("report: \(output) (\(report.sections.count) workload variants, \(report.runs.count) runs)") }
     }
 }
 
-enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case html, markdown
+extension ReportCommand: FormatChoices {
+    static let command = "ftlab report"
+    static let accepted: [OutputFormat] = [.html, .markdown, .text, .json]
+    static let defaultFormat = OutputFormat.html
 }

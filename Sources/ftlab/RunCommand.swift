@@ -130,6 +130,8 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "No progress lines.")
     var quiet = false
 
+    @OptionGroup var colorOptions: ColorOptions
+
     func validate() throws {
         for (option, value) in [("--processes", processes), ("--batch", batch)] {
             if let value, value < 1 { throw ValidationError(RunInputError.badRepetition(option: option, value: value).description) }
@@ -225,7 +227,7 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         let allRows = try ResultReader(path: output.path).rows
-        print(ScalingSummary(rows: allRows).text(color: TerminalStyle.colorEnabled()))
+        print(ScalingSummary(rows: allRows).text(color: colorOptions.enabled))
         let servers = ServerSummary(rows: allRows)
         if !servers.isEmpty { print(servers.text()) }
         packages.lines.forEach { print($0) }

@@ -50,6 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var workloads: WorkloadsDirOptions
 
+    @OptionGroup var quietOptions: QuietOptions
+
     func validate() throws {
         guard (0...65535).contains(port) else {
             throw ValidationError("bad --port \(port); expected 0 (any free port) or a port number up to 65535")
@@ -73,8 +75,9 @@ struct ServeCommand: AsyncParsableCommand {
         request.env = settings.env
         request.params = settings.params
         var plan = try RunPlan.make(request, catalog: catalog, topology: topology)
-        let packages = try await plan.preparePackages(announce: { Diagnostics.note($0) })
-        packages.lines.forEach { Diagnostics.note($0) }
+        let quiet = quietOptions.quiet
+        let packages = try await plan.preparePackages(announce: { if !quiet { Diagnostics.note($0) } })
+        if !quiet { packages.lines.forEach { Diagnostics.note($0) } }
         try await plan.checkParameters(harnessScript: catalog.harnessScript)
         guard let configuration = plan.configurations.first else {
             throw ValidationError("cannot serve \(plan.skipped.first ?? request.selectors[0])")

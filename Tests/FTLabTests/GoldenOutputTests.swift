@@ -19,9 +19,10 @@ import Testing
         ("compare.json", ["compare", run, run, "--format", "json"]),
         ("report.md", ["report", run, "--format", "markdown"]),
         ("plan.txt", ["plan", "--threads", "4", "--placement", "spread", "--sysfs-root", sysfs]),
-        ("plan.json", ["plan", "--threads", "4", "--placement", "spread", "--sysfs-root", sysfs, "--json"]),
+        ("plan.json", ["plan", "--threads", "4", "--placement", "spread", "--sysfs-root", sysfs, "--format", "json"]),
         ("list.txt", ["list"]),
-        ("list.json", ["list", "--json"]),
+        ("list.json", ["list", "--format", "json"]),
+        ("plan.json", ["plan", "--threads", "4", "--placement", "spread", "--sysfs-root", sysfs, "--json"]),  // the alias
     ])
     func sameOutput(golden name: String, arguments: [String]) throws {
         // The ftscalingbench workload lists the script this machine has, and `ftlab list` the

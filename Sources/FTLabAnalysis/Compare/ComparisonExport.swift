@@ -34,15 +34,10 @@ extension Comparison {
         return ResultWriter.encode([header] + records)
     }
 
-    /// The whole comparison as JSON (keys in snake_case, sorted).
+    /// The whole comparison as one `ftlab.compare/1` JSON document (keys in snake_case, sorted).
     public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         // Every stored value is a plain string, number or array of them: encoding cannot fail.
-        return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
+        try! JSONOutput.document("compare", self) + "\n"
     }
 
     private static func fields(_ summary: Summary) -> [String] {

@@ -150,12 +150,13 @@ public struct LabAssembly {
     }
 
     /// `ftlab lab pythons` inside the lab, with only the lab's cache writable; its progress
-    /// goes straight to this terminal.
+    /// goes straight to this terminal's standard error (none with `--quiet`).
     private func buildPair() async throws(ContainerError) {
         var sandbox = sandbox()
         sandbox.binds = [.init(rootfs.tree + LabRootfs.cache, at: LabRootfs.cache, writable: true)]
         let logs = rootfs.tree + LabRootfs.cache + "/logs"
-        let build = HostCommand("bwrap", sandbox.arguments(command: ["ftlab", "lab", "pythons", "--version", LabPythons.defaultVersion(cache: cache)]),
+        let build = HostCommand("bwrap", sandbox.arguments(command: ["ftlab", "lab", "pythons", "--version", LabPythons.defaultVersion(cache: cache)]
+                                                               + (reporter.quiet ? ["--quiet"] : [])),
                                 output: .inherited, error: .inherited)
         guard let outcome = await build.run() else { throw .pairFailed(status: 127, logs: logs) }
         guard outcome.succeeded else { throw .pairFailed(status: outcome.status, logs: logs) }

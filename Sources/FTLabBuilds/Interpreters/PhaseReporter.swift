@@ -6,10 +6,13 @@ import FTLabRunner
 /// updated in place every second on a terminal, printed once when the phase ends otherwise.
 public struct PhaseReporter: Sendable {
     package let inPlace: Bool
+    /// No phase lines (`--quiet`); ``say(_:)`` still prints.
+    package let quiet: Bool
 
     /// `inPlace` defaults to whether stderr is a terminal.
-    public init(inPlace: Bool = isatty(STDERR_FILENO) != 0) {
-        self.inPlace = inPlace
+    public init(inPlace: Bool = isatty(STDERR_FILENO) != 0, quiet: Bool = false) {
+        self.inPlace = inPlace && !quiet
+        self.quiet = quiet
     }
 
     /// Prints a line of text.
@@ -35,6 +38,7 @@ public struct PhaseReporter: Sendable {
         ticker?.cancel()
         await ticker?.value
         let outcome = if case .success = result { "ok" } else { "FAILED" }
+        if quiet, case .success = result { return try result.get() }
         write((inPlace ? "\r\u{1B}[K" : "") + line(subject, phase, start, outcome) + "\n")
         return try result.get()
     }

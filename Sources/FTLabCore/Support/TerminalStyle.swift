@@ -10,9 +10,15 @@ public enum TerminalStyle: String, Sendable {
     }
 
     /// Whether output to `descriptor` should be coloured: only on a terminal, and never when
-    /// the `NO_COLOR` environment variable is set (to anything).
+    /// the `NO_COLOR` environment variable is set to a non-empty value (an empty one is as
+    /// good as unset, as no-color.org says).
     public static func colorEnabled(for descriptor: Int32 = STDOUT_FILENO,
                                     environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
-        environment["NO_COLOR"] == nil && isatty(descriptor) == 1
+        colorAllowed(environment: environment) && isatty(descriptor) == 1
+    }
+
+    /// False when `NO_COLOR` is set and not empty.
+    public static func colorAllowed(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        (environment["NO_COLOR"] ?? "").isEmpty
     }
 }

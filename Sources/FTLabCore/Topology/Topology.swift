@@ -15,6 +15,12 @@ public struct Topology: Sendable, Codable, Equatable {
         /// Distance to each node, in the order of ``Topology/nodes`` (10 means local).
         public var distances: [Int]
 
+        /// Keys in snake_case, as every ftlab JSON document has them.
+        enum CodingKeys: String, CodingKey {
+            case id, cpus, memoryless, distances
+            case memoryKiB = "memory_kib"
+        }
+
         public init(id: Int, cpus: [Int], memoryKiB: Int, memoryless: Bool, distances: [Int]) {
             self.id = id
             self.cpus = cpus
@@ -63,6 +69,12 @@ public struct Topology: Sendable, Codable, Equatable {
     public var numa: Bool
     /// Facts a user should know before reading a plan or a result from this machine.
     public var warnings: [String]
+
+    /// Keys in snake_case, as every ftlab JSON document has them.
+    enum CodingKeys: String, CodingKey {
+        case model, cpus, nodes, smt, numa, warnings
+        case onlineCPUs = "online_cpus", offlineCPUs = "offline_cpus", allowedCPUs = "allowed_cpus"
+    }
 
     public init(model: String?, onlineCPUs: [Int], offlineCPUs: [Int], allowedCPUs: [Int],
                 cpus: [CPU], nodes: [Node], smt: Bool, numa: Bool, warnings: [String]) {

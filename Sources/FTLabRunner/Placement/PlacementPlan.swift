@@ -10,7 +10,7 @@ public enum MemoryPolicy: String, Sendable, Codable {
 }
 
 /// The outcome of planning: which CPU each worker thread gets and where memory comes from.
-/// Encoded as-is for `ftlab plan --json`.
+/// Encoded as-is for `ftlab plan --format json`.
 public struct PlacementPlan: Sendable, Codable, Equatable {
     /// The policy, in its canonical spelling (`compact`, `cpus:1,0`, ...).
     public var policy: String
@@ -26,6 +26,12 @@ public struct PlacementPlan: Sendable, Codable, Equatable {
     public var memNodes: [Int]
     /// What makes this plan less than clean: oversubscription, shared cores, cross-node threads.
     public var warnings: [String]
+
+    /// Keys in snake_case, as every ftlab JSON document has them.
+    enum CodingKeys: String, CodingKey {
+        case policy, threads, warnings
+        case threadCPUs = "thread_cpus", processCPUs = "process_cpus", memoryPolicy = "memory_policy", memNodes = "mem_nodes"
+    }
 
     public init(policy: String, threads: Int, threadCPUs: [Int], processCPUs: [Int],
                 memoryPolicy: MemoryPolicy, memNodes: [Int], warnings: [String]) {

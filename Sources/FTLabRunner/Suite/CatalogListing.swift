@@ -50,31 +50,42 @@ extension WorkloadCatalog {
         return out.joined(separator: "\n")
     }
 
-    /// The `ftlab list --json` document.
+    /// The `ftlab list --format json` document (`ftlab.list/1`): `workloads`, each with its
+    /// variants (`native`: whether a native-swift implementation exists), parameters and
+    /// script, and `broken`, the user workloads that failed to load.
     public func json() throws -> String {
+        struct Variant: Encodable {
+            var name, question: String
+            var native: Bool
+            var maxThreads: Int?
+            var requirements: [String]
+        }
         struct Entry: Encodable {
             var name, description, question, unit, kind, directory: String
-            var variants: [[String: String]]  // name, question, native ("true"/"false"), requirements (space-separated)
+            var variants: [Variant]
             var params: [[String: String]]
             /// `[script]` workloads: the script found (path, sha256, origin), or why none was.
             var script: [String: String]?
             var unavailable: String?
         }
+        struct Broken: Encodable { var name, problem: String }
+        struct Listing: Encodable {
+            var workloads: [Entry]
+            var broken: [Broken]
+        }
         let entries = workloads.map { w in
             Entry(name: w.name, description: w.manifest.description, question: w.manifest.question,
                   unit: w.manifest.unit, kind: w.manifest.kind.rawValue, directory: w.directory,
                   variants: w.manifest.variants.map {
-                      ["name": $0.name, "question": $0.question,
-                       "native": String(NativeImplementations.implements(workload: w.name, variant: $0.name)),
-                       "requirements": w.manifest.requirements(for: $0.name).joined(separator: " ")]
+                      Variant(name: $0.name, question: $0.question,
+                              native: NativeImplementations.implements(workload: w.name, variant: $0.name),
+                              maxThreads: $0.maxThreads, requirements: w.manifest.requirements(for: $0.name))
                   },
                   params: w.manifest.params.map { ["name": $0.name, "default": $0.default, "description": $0.description] },
                   script: w.script?.located.map { ["path": $0.path, "sha256": $0.sha256, "origin": $0.origin] },
                   unavailable: w.unavailable)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(entries), as: UTF8.self)
+        return try JSONOutput.document("list", Listing(workloads: entries, broken: broken.map { Broken(name: $0.name, problem: $0.problem.description) }))
     }
 }
 

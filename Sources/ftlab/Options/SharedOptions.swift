@@ -83,3 +83,71 @@ struct TimeoutOptions: ParsableArguments {
         guard timeout > 0 else { throw ValidationError("bad --timeout \(timeout); expected seconds > 0") }
     }
 }
+
+/// The formats a command prints its results in.
+enum OutputFormat: String, CaseIterable, Sendable {
+    case text, markdown, csv, json, html
+}
+
+/// Which formats one command accepts and which it prints by default.
+protocol FormatChoices {
+    /// The command as the refusal names it, e.g. `ftlab list`.
+    static var command: String { get }
+    static var accepted: [OutputFormat] { get }
+    static var defaultFormat: OutputFormat { get }
+}
+
+/// `--format` and its alias `--json`: how a command prints its results. A format the command
+/// does not print is refused (exit 2) with the ones it does.
+struct FormatOptions<Choices: FormatChoices>: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Output format: \(Choices.accepted.map(\.rawValue).joined(separator: "|")) (default: \(Choices.defaultFormat.rawValue)). "
+            + "JSON is one object whose `schema` field names it and its version.",
+        valueName: "FORMAT"))
+    var format: String?
+
+    @Flag(help: "Same as --format json.")
+    var json = false
+
+    func validate() throws {
+        if let format {
+            guard let chosen = OutputFormat(rawValue: format), Choices.accepted.contains(chosen) else {
+                throw ValidationError("bad --format \"\(format)\"; \(Choices.command) prints "
+                                      + Choices.accepted.map(\.rawValue).joined(separator: ", "))
+            }
+            if json, chosen != .json {
+                throw ValidationError("--json and --format \(format) disagree; give one (--json is --format json)")
+            }
+        }
+    }
+
+    /// The format asked for (checked in `validate()`).
+    var value: OutputFormat {
+        json ? .json : format.flatMap(OutputFormat.init(rawValue:)) ?? Choices.defaultFormat
+    }
+}
+
+/// `--color`: whether text output is coloured.
+struct ColorOptions: ParsableArguments {
+    enum Choice: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
+
+    @Option(help: ArgumentHelp(
+        "Colour text output: auto (on a terminal, unless NO_COLOR is set and not empty), always or never.",
+        valueName: "auto|always|never"))
+    var color: Choice = .auto
+
+    /// Whether standard output gets colour.
+    var enabled: Bool {
+        switch color {
+        case .auto: TerminalStyle.colorEnabled()
+        case .always: true
+        case .never: false
+        }
+    }
+}
+
+/// `--quiet`: no progress lines on standard error (warnings and errors still print).
+struct QuietOptions: ParsableArguments {
+    @Flag(help: "No progress lines on standard error; warnings and errors still print.")
+    var quiet = false
+}

@@ -6,7 +6,7 @@ import FTLabRunner
 /// `ftlab env` and `ftlab plan` on a captured tree, through the built binary.
 @Suite(.tags(.integration), .skippedInUnitRuns)
 struct EnvAndPlanCommandTests {
-    /// What `ftlab env --json` prints.
+    /// What `ftlab env --format json` prints (beside `schema`).
     struct EnvReport: Decodable {
         var topology: Topology
         var allocators: [AllocatorStatus]
