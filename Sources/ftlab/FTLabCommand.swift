@@ -27,13 +27,14 @@ struct FTLabCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, ServeCommand.self, ListCommand.self, CompareCommand.self, MergeCommand.self, ReportCommand.self,
             ExplainCommand.self, EnvCommand.self, PlanCommand.self, LabCommand.self, LaunchCommand.self,
-            NativeCommand.self, ExportCommand.self, SlurmCommand.self,
+            NativeCommand.self, ExportCommand.self, SlurmCommand.self, BundleCommand.self,
         ]
     )
 
     /// Maps errors to the exit-code contract: usage and input errors exit 2, not 64. A bad
     /// value gets one line naming it and where to read more, not the whole usage banner.
     static func main() async {
+        await refuseChangedBundle()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -67,6 +68,20 @@ struct FTLabCommand: AsyncParsableCommand {
             Diagnostics.note(hint.trimmingCharacters(in: .whitespaces))
         }
         return 2
+    }
+
+    /// From an unpacked bundle, every command but `bundle` (which can `--verify` it) first checks
+    /// the bundle against its MANIFEST.json (sizes, and the sha256 of the files ftlab reads
+    /// itself) and exits 2 naming the first file that does not match.
+    static func refuseChangedBundle() async {
+        guard let bundle = BundleHome.current, CommandLine.arguments.dropFirst().first != "bundle" else { return }
+        do throws(BundleError) {
+            let manifest = try BundleManifest.read(at: bundle.manifestPath)
+            if let mismatch = await manifest.firstMismatch(under: bundle.root, depth: .startup) { throw mismatch }
+        } catch {
+            Diagnostics.error(error.description)
+            Foundation.exit(error.exitCode)
+        }
     }
 
     /// ArgumentParser's message for a parse or validation error, without its `Error: ` prefix.

@@ -82,6 +82,9 @@ public struct ResultRow: Sendable, Equatable {
     /// Short hash of the whole (unsharded) plan, so the shards of one plan can be told apart
     /// from another's; empty for an unsharded run.
     public var planID: String = ""
+    /// The sha256 of the MANIFEST.json of the `ftlab bundle` that measured (its bundle id);
+    /// empty when ftlab did not run from a bundle.
+    public var bundle: String = ""
 
     public static let schemaVersion = ResultSchema.version
 

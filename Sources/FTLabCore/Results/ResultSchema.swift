@@ -73,6 +73,7 @@ public enum ResultSchema {
         .text("packages", \.packages, .configuration, later: true),
         .text("shard", \.shard, .identity, later: true),
         .text("plan_id", \.planID, .identity, later: true),
+        .text("bundle", \.bundle, .identity, later: true),
     ]
 
     /// The column called `name`, if any.

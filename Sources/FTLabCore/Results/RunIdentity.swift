@@ -24,6 +24,8 @@ public struct RunIdentity: Sendable, Equatable {
     public var shard: String = ""
     /// The whole plan's short hash for a sharded run, else empty.
     public var planID: String = ""
+    /// The id of the unpacked `ftlab bundle` ftlab runs from (the sha256 of its MANIFEST.json), else empty.
+    public var bundle: String = BundleHome.currentID
 
     public init(runID: String, startedUTC: String, host: String, cpuModel: String, kernel: String,
                 numaNodes: Int, cpusOnline: Int, smt: Bool, suiteRev: String, lab: String = "",

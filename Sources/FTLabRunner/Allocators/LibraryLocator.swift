@@ -16,13 +16,18 @@ package struct LibraryLocator: Sendable {
     package var cache: [CacheEntry]
     package var directories: [String]
 
-    /// This machine's loader cache and library folders.
-    package static func host() async -> LibraryLocator {
+    /// This machine's loader cache and library folders; from an unpacked bundle, the bundle's
+    /// `lib/` comes first (the allocators it ships win over the machine's).
+    package static func host(bundle: BundleHome? = BundleHome.current) async -> LibraryLocator {
         var listing: String?
         for ldconfig in ["/sbin/ldconfig", "/usr/sbin/ldconfig"] where listing == nil {
             listing = await HostCommand(ldconfig, ["-p"]).outputIfSucceeded()
         }
-        return LibraryLocator(cache: parseCache(listing ?? ""),
+        let shipped = bundle.map { bundle in
+            ((try? FileManager.default.contentsOfDirectory(atPath: bundle.libraries)) ?? []).sorted()
+                .map { CacheEntry(name: $0, path: "\(bundle.libraries)/\($0)") }
+        } ?? []
+        return LibraryLocator(cache: shipped + parseCache(listing ?? ""),
                               directories: standardDirectories(triple: multiarchTriple(machine: machine())))
     }
 

@@ -35,6 +35,7 @@ public struct RowMaker: Sendable {
         row.loadStart = identity.machine.loadAverage
         row.shard = identity.shard
         row.planID = identity.planID
+        row.bundle = identity.bundle
         row.workload = configuration.workload.name
         row.variant = configuration.variant
         row.params = configuration.paramsText

@@ -1,4 +1,5 @@
 import Foundation
+import FTLabCore
 
 /// One lab interpreter: a CPython version and build, with its label and executable name.
 package struct LabTarget: Hashable, Sendable {
@@ -42,7 +43,8 @@ extension Character {
     fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }
 
-/// Where lab builds live: `$FTLAB_CACHE`, else `${XDG_CACHE_HOME:-$HOME/.cache}/ftlab`.
+/// Where lab builds live: `$FTLAB_CACHE`, else the bundle's folder when ftlab runs from an
+/// unpacked `ftlab bundle` (its pythons are `<bundle>/pythons`), else `${XDG_CACHE_HOME:-$HOME/.cache}/ftlab`.
 public struct LabCache: Sendable, Equatable {
     /// The cache's root directory.
     public var root: String
@@ -51,10 +53,12 @@ public struct LabCache: Sendable, Equatable {
         self.root = root
     }
 
-    /// The cache named by the environment (`FTLAB_CACHE`, `XDG_CACHE_HOME`, `HOME`).
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// The cache named by the environment (`FTLAB_CACHE`, the bundle ftlab runs from, `XDG_CACHE_HOME`, `HOME`).
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, bundle: BundleHome? = BundleHome.current) {
         if let root = environment["FTLAB_CACHE"], !root.isEmpty {
             self.init(root: root)
+        } else if let bundle {
+            self.init(root: bundle.root)
         } else if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
             self.init(root: xdg + "/ftlab")
         } else {

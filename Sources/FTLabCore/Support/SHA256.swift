@@ -1,4 +1,3 @@
-import FTLabCore
 /// SHA-256 (FIPS 180-4), so native-swift workloads report the same checksums as their Python
 /// twins (`hashlib.sha256(...).hexdigest()`) without a crypto dependency. Not constant-time;
 /// it checks outputs, it guards no secrets.
@@ -8,6 +7,8 @@ package struct SHA256 {
     ]
     private var pending: [UInt8] = []
     private var length: UInt64 = 0
+
+    package init() {}
 
     private static let k: [UInt32] = [
         0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
