@@ -51,6 +51,11 @@ struct SlurmCommand: AsyncParsableCommand {
             + "names the missing shards and fails).", valueName: "ok|any"))
     var mergeAfter: String = "ok"
 
+    @Option(help: ArgumentHelp(
+        "An `ftlab bundle` archive the jobs unpack into each node's $TMPDIR and run from (nodes without ftlab, "
+            + "Swift or the lab pythons; the archive must be readable from the nodes).", valueName: "FILE"))
+    var bundle: String?
+
     @Flag(help: "Submit both jobs with sbatch and print their ids.")
     var submit = false
 
@@ -61,6 +66,9 @@ struct SlurmCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard array >= 1 else { throw ValidationError(SlurmError.badTasks(array).description) }
+        if let bundle, !(bundle.hasSuffix(".tar.xz") && FileManager.default.isReadableFile(atPath: bundle)) {
+            throw ValidationError("bad --bundle \"\(bundle)\"; expected a readable FILE.tar.xz made by `ftlab bundle`")
+        }
         guard SlurmJobs.MergeAfter(rawValue: mergeAfter) != nil else {
             throw ValidationError("bad --merge-after \"\(mergeAfter)\"; expected ok or any")
         }
@@ -89,6 +97,7 @@ struct SlurmCommand: AsyncParsableCommand {
                              workingDirectory: FileManager.default.currentDirectoryPath, ftlab: executablePath(),
                              runArguments: runOptions, runID: runID)
         jobs.mergeAfter = SlurmJobs.MergeAfter(rawValue: mergeAfter) ?? .ok
+        jobs.bundle = bundle.map { (InterpreterProbe.absolute($0)) }
         try jobs.write()
         try Data((runID + "\n").utf8).write(to: URL(fileURLWithPath: runIDFile))
         guard submit else {

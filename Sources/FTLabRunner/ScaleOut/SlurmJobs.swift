@@ -20,6 +20,9 @@ public struct SlurmJobs: Sendable {
     public var workingDirectory: String
     /// The ftlab the jobs start (absolute; it must be reachable from the nodes).
     public var ftlab: String
+    /// `--bundle`: an `ftlab bundle` archive (absolute) each job unpacks into its node's
+    /// `$TMPDIR` and runs from, for nodes without ftlab, Swift or the lab pythons; nil: `ftlab`.
+    public var bundle: String?
     /// `ftlab run` options (selectors, --python, --threads...), without -o, --shard, --resume, --run-id.
     public var runArguments: [String]
     /// The run id every shard's rows carry, so the merged file is one run.
@@ -60,6 +63,18 @@ public struct SlurmJobs: Sendable {
         }
     }
 
+    /// The lines that make `$ftlab` the command the job runs: the bundle unpacked into a
+    /// folder of its own on the node (removed when the job ends), or `ftlab` itself.
+    private func launcher(_ job: String) -> [String] {
+        guard let bundle else { return ["ftlab=\(Self.quoted(ftlab))"] }
+        return [
+            "work=\"${TMPDIR:-/tmp}/ftlab-\(job)-${SLURM_JOB_ID:-$$}\"",
+            "mkdir -p \"$work\" && tar -xJf \(Self.quoted(bundle)) -C \"$work\" || { echo \"ftlab: cannot unpack \(bundle)\" >&2; exit 2; }",
+            "trap 'rm -rf \"$work\"' EXIT",
+            "ftlab=$(echo \"$work\"/ftlab-bundle-*/ftlab)",
+        ]
+    }
+
     private func header(name: String, output: String) -> [String] {
         var lines = ["#!/bin/bash", "#SBATCH --job-name=\(name)", "#SBATCH --output=\(output)",
                      "#SBATCH --chdir=\(workingDirectory)"]
@@ -74,9 +89,8 @@ public struct SlurmJobs: Sendable {
         lines.insert("# Written by `ftlab slurm`: task i runs shard i+1/\(tasks) of one plan into part-i.csv. Edit freely.", at: 1)
         lines.append("#SBATCH --array=0-\(tasks - 1)")
         if exclusive { lines.append("#SBATCH --exclusive") }
-        let run = ([ftlab, "run"] + runArguments).map(Self.quoted).joined(separator: " ")
-        lines += [
-            "set -u",
+        let run = "\"$ftlab\" " + (["run"] + runArguments).map(Self.quoted).joined(separator: " ")
+        lines += ["set -u"] + launcher("task") + [
             "task=\"${SLURM_ARRAY_TASK_ID:?not started as a task of a job array}\"",
             "shard=\"$((task + 1))/\(tasks)\"",
             "echo \"ftlab: shard $shard on $(hostname), job ${SLURM_ARRAY_JOB_ID:-?}_$task\"",
@@ -96,9 +110,8 @@ public struct SlurmJobs: Sendable {
         var lines = header(name: "ftlab-merge", output: "\(directory)/logs/merge.out")
         lines.insert("# Written by `ftlab slurm`: merges the \(tasks) parts and renders the report. Edit freely.", at: 1)
         lines.append("#SBATCH --kill-on-invalid-dep=yes")
-        let dir = Self.quoted(directory), ftlab = Self.quoted(ftlab)
-        lines += [
-            "set -u",
+        let dir = Self.quoted(directory), ftlab = "\"$ftlab\""
+        lines += ["set -u"] + launcher("merge") + [
             "parts=()",
             "missing=()",
             "for task in $(seq 0 \(tasks - 1)); do",

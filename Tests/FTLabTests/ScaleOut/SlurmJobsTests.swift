@@ -24,7 +24,8 @@ struct SlurmJobsTests {
                                "#SBATCH --array=0-2", "#SBATCH --exclusive"])
         #expect(script.hasPrefix("#!/bin/bash\n"))
         #expect(script.contains("shard=\"$((task + 1))/3\""))
-        #expect(script.contains("/opt/ftlab/ftlab run log-processing --env 'NAME=it'\\''s here' --threads 1,2 \\\n"
+        #expect(script.contains("ftlab=/opt/ftlab/ftlab\n"))
+        #expect(script.contains("\"$ftlab\" run log-processing --env 'NAME=it'\\''s here' --threads 1,2 \\\n"
                                 + "    --shard \"$shard\" --run-id slurm-x --resume --quiet -o /shared/runs/a/part-\"$task\".csv"))
         #expect(script.contains("if [ \"$status\" -eq 1 ]; then exit 0; fi"))
     }
@@ -35,9 +36,22 @@ struct SlurmJobsTests {
         #expect(script.contains("#SBATCH --kill-on-invalid-dep=yes") && script.contains("#SBATCH --partition=epyc"))
         #expect(script.contains("for task in $(seq 0 2); do"))
         #expect(script.contains("missing+=(\"$((task + 1))/3\")"))
-        #expect(script.contains("/opt/ftlab/ftlab merge --force \"${parts[@]}\" -o /shared/runs/a/merged.csv || exit $?"))
-        #expect(script.contains("/opt/ftlab/ftlab report /shared/runs/a/merged.csv -o /shared/runs/a/report.html || exit $?"))
+        #expect(script.contains("\"$ftlab\" merge --force \"${parts[@]}\" -o /shared/runs/a/merged.csv || exit $?"))
+        #expect(script.contains("\"$ftlab\" report /shared/runs/a/merged.csv -o /shared/runs/a/report.html || exit $?"))
         #expect(script.hasSuffix("[ \"${#missing[@]}\" -eq 0 ]\n"))
+    }
+
+    @Test("--bundle: each job unpacks the archive into its node's TMPDIR, runs its ftlab and removes it")
+    func bundleJobs() {
+        var jobs = jobs()
+        jobs.bundle = "/shared/ftlab bundle.tar.xz"
+        for script in [jobs.arrayScript, jobs.mergeScript] {
+            #expect(script.contains("tar -xJf '/shared/ftlab bundle.tar.xz' -C \"$work\""))
+            #expect(script.contains("trap 'rm -rf \"$work\"' EXIT"))
+            #expect(script.contains("ftlab=$(echo \"$work\"/ftlab-bundle-*/ftlab)"))
+            #expect(!script.contains("/opt/ftlab/ftlab"), "the bundle's ftlab, not the submitting host's")
+        }
+        #expect(jobs.arrayScript.contains("work=\"${TMPDIR:-/tmp}/ftlab-task-${SLURM_JOB_ID:-$$}\""))
     }
 
     @Test("options the array sets itself and folders sbatch cannot hold are refused, naming them",
