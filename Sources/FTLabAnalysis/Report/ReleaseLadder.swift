@@ -22,7 +22,7 @@ public struct ReleaseLadder: Sendable {
     public static func compute(_ figures: [ScalingFigures], overheads: [BuildOverhead]) -> [ReleaseLadder] {
         let freeThreaded = figures.filter { $0.configuration.first.build == "freethreaded" && $0.speedup != nil }
         return freeThreaded.groupedInOrder(by: { $0.configuration.first.workload }).compactMap { workload, members in
-            let versions = Set(members.map(\.configuration.first.pythonVersion)).sorted(by: Self.older)
+            let versions = Set(members.map(\.configuration.first.pythonVersion)).sorted(by: ReleaseNumber.precedes)
             guard versions.count > 1 else { return nil }
             let steps = versions.map { version in
                 let mine = members.filter { $0.configuration.first.pythonVersion == version }
@@ -54,10 +54,5 @@ public struct ReleaseLadder: Sendable {
             }
         }
         return table
-    }
-
-    /// Whether release `a` precedes release `b` (`X.Y.Z` compared numerically).
-    package static func older(_ a: String, _ b: String) -> Bool {
-        a.split(separator: ".").compactMap { Int($0) }.lexicographicallyPrecedes(b.split(separator: ".").compactMap { Int($0) })
     }
 }

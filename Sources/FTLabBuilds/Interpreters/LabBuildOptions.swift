@@ -1,4 +1,5 @@
 import Foundation
+import FTLabCore
 import FTLabRunner
 
 /// What `ftlab lab pythons` was asked to build, checked: which releases, from where, and how.
@@ -38,9 +39,7 @@ public struct LabBuildRequest: Sendable, Equatable {
                 guard (2...3).contains(parts.count), parts.allSatisfy({ Int($0) != nil }) else {
                     throw .badVersion(String(part), reason: "expected X.Y (a series), X.Y.Z (a release) or all")
                 }
-                guard !parts.compactMap({ Int($0) }).lexicographicallyPrecedes([3, 13]) else {
-                    throw .badVersion(String(part), reason: "free-threaded builds (--disable-gil) need CPython 3.13 or newer")
-                }
+                try LabBuildRequest.checkFreeThreaded(String(part))
             }
         }
         if let source {
@@ -65,6 +64,13 @@ public struct LabBuildRequest: Sendable, Equatable {
         settings = LabBuildSettings(optimizations: optimizations, jobs: jobs)
         self.force = force
         self.fetchOnly = fetchOnly
+    }
+
+    /// Refuses a release before 3.13: free-threaded builds (`--disable-gil`) start there.
+    package static func checkFreeThreaded(_ version: String) throws(LabError) {
+        guard !ReleaseNumber.precedes(version, "3.13") else {
+            throw .badVersion(version, reason: "free-threaded builds (--disable-gil) need CPython 3.13 or newer")
+        }
     }
 
     /// `--source` as a `LabSource`: an existing file, or a URL (`scheme://...`).

@@ -42,9 +42,7 @@ extension LabPythons {
                 throw error
             }
             if let asked, asked != version { throw .versionConflict(asked: asked, found: version, file: source.fileName) }
-            guard !version.split(separator: ".").compactMap({ Int($0) }).lexicographicallyPrecedes([3, 13]) else {
-                throw .badVersion(version, reason: "free-threaded builds (--disable-gil) need CPython 3.13 or newer")
-            }
+            try LabBuildRequest.checkFreeThreaded(version)
             if request.fetchOnly { outcome.sources = [found.tarball]; return outcome }
             outcome.pairs = [try await builder.pair(version, found: found, force: request.force, selection: "--source \(source.fileName)")]
         case .locked(let spec):

@@ -64,7 +64,7 @@ public struct PythonLock: Sendable, Equatable {
             guard !releases.contains(where: { $0.version == entry.version }) else {
                 throw .badLock(path: path, reason: "\(entry.version) is listed twice")
             }
-            if let previous = releases.last, !Self.isNewer(previous.version, than: entry.version) {
+            if let previous = releases.last, !ReleaseNumber.precedes(entry.version, previous.version) {
                 throw .badLock(path: path, reason: "\(entry.version) comes after \(previous.version): list releases newest first")
             }
             guard !entry.source.isEmpty else {
@@ -100,18 +100,12 @@ public struct PythonLock: Sendable, Equatable {
             if !chosen.contains(match) { chosen.append(match) }
         }
         guard !chosen.isEmpty else { throw .unknownVersion(spec, known: releases.map(\.version)) }
-        return chosen.sorted { Self.isNewer($1.version, than: $0.version) }
+        return chosen.sorted { ReleaseNumber.precedes($0.version, $1.version) }
     }
 
     /// The locked release whose sources include one with `sha256`, if any.
     public func release(withDigest sha256: String) -> Release? {
         releases.first { $0.sources.contains { $0.sha256 == sha256.lowercased() } }
-    }
-
-    /// Whether `X.Y.Z` `a` is a later release than `b`.
-    package static func isNewer(_ a: String, than b: String) -> Bool {
-        let left = a.split(separator: ".").compactMap { Int($0) }, right = b.split(separator: ".").compactMap { Int($0) }
-        return right.lexicographicallyPrecedes(left)
     }
 
     private struct LockFile: Decodable {

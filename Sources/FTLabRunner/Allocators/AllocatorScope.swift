@@ -54,7 +54,7 @@ public enum AllocatorScope: String, Sendable {
     /// Whether a free-threaded `version` routes `PyMem_RawMalloc` to mimalloc (3.15 and later).
     package static func rawDomainIsMimalloc(_ version: String?) -> Bool {
         guard let version else { return false }
-        return !version.split(separator: ".").compactMap({ Int($0) }).prefix(2).lexicographicallyPrecedes([3, 15])
+        return !ReleaseNumber.precedes(version, "3.15")
     }
 
     private static func preloads(_ preload: String, _ library: String) -> Bool {

@@ -38,7 +38,7 @@ extension LabPythons {
         let labels = Set(builds(cache: cache).map(\.label))
         let versions = Set(labels.compactMap { LabTarget(label: $0)?.version })
         return versions.filter { version in LabTarget.pair(version).allSatisfy { labels.contains($0.label) } }
-            .sorted { $0.split(separator: ".").compactMap { Int($0) }.lexicographicallyPrecedes($1.split(separator: ".").compactMap { Int($0) }) }
+            .sorted(by: ReleaseNumber.precedes)
     }
 
     /// The release `--python lab` means: the recorded default, else the newest built pair, else

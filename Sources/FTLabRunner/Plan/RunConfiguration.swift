@@ -40,9 +40,7 @@ public struct InterpreterChoice: Sendable, Equatable {
     /// The run header's line on which CPython release(s) the figures are about, and, when the
     /// lab's default pair is used, why that release: nil when no CPython runs.
     public static func releaseLine(_ choices: [InterpreterChoice], specs: [String], cache: LabCache = LabCache()) -> String? {
-        let versions = Set(choices.compactMap(\.version)).sorted {
-            $0.split(separator: ".").compactMap { Int($0) }.lexicographicallyPrecedes($1.split(separator: ".").compactMap { Int($0) })
-        }
+        let versions = Set(choices.compactMap(\.version)).sorted(by: ReleaseNumber.precedes)
         guard !versions.isEmpty else { return nil }
         var line = versions.count == 1 ? "figures are about CPython \(versions[0])" : "figures are about CPython \(versions.joined(separator: ", ")) (each compared within its release)"
         if specs.isEmpty || specs.contains("lab"), let chosen = LabDefault.read(cache: cache) {
