@@ -25,10 +25,11 @@ import Testing
         ("plan.json", ["plan", "--threads", "4", "--placement", "spread", "--sysfs-root", sysfs, "--json"]),  // the alias
     ])
     func sameOutput(golden name: String, arguments: [String]) throws {
-        // The ftscalingbench workload lists the script this machine has, and `ftlab list` the
-        // venvs earlier runs left in the cache; the goldens hold neither.
+        // The ftscalingbench and lockbench workloads list the scripts this machine has, and
+        // `ftlab list` the venvs earlier runs left in the cache; the goldens hold neither.
         let result = try ftlab(arguments, environment: [
-            "FTLAB_FTSCALINGBENCH": "/nonexistent/ftscalingbench.py", "FTLAB_CACHE": TestPaths.scratch(),
+            "FTLAB_FTSCALINGBENCH": "/nonexistent/ftscalingbench.py", "FTLAB_LOCKBENCH": "/nonexistent/lockbench.py",
+            "FTLAB_CACHE": TestPaths.scratch(),
         ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let repository = TestPaths.repository

@@ -16,18 +16,16 @@ return it, and for the benchmarks whose result has a closed form (CLOSED_FORMS) 
 must equal it (computed here, apart from the script). The others return None on every call.
 """
 
-import builtins
-import hashlib
-import importlib.util
 import json
 import os
 import platform
 import re
 import sys
 
-ENVIRONMENT_KEY = "FTLAB_FTSCALINGBENCH"
-SCRIPT = "ftscalingbench.py"
-GET_COMMAND = "ftlab lab examples"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "_harness"))
+import _ftlab_toolscript as toolscript  # noqa: E402
+
+TOOL = "ftscalingbench"
 MODULE_NAME = "_ftlab_ftscalingbench"
 REGISTERED = re.compile(r"^[ \t]*@register_benchmark[ \t]*\n[ \t]*def[ \t]+(\w+)", re.MULTILINE)
 
@@ -49,55 +47,18 @@ CLOSED_FORMS = {
 }
 
 
-def locate(environ=os.environ):
-    """The script's path from FTLAB_FTSCALINGBENCH: the file itself, a folder holding it, a
-    CPython source tree (Tools/ftscalingbench/) or an unpacked python3.X-examples package."""
-    given = environ.get(ENVIRONMENT_KEY, "")
-    if not given:
-        raise RuntimeError(
-            f"no {SCRIPT}: {ENVIRONMENT_KEY} is not set (ftlab sets it to the file it found); "
-            f"get the script with `{GET_COMMAND}` or set {ENVIRONMENT_KEY}=PATH")
-    if os.path.isfile(given):
-        return given
-    candidates = [os.path.join(given, SCRIPT), os.path.join(given, "Tools", "ftscalingbench", SCRIPT)]
-    docs = os.path.join(given, "usr", "share", "doc")
-    if os.path.isdir(docs):
-        candidates += [os.path.join(docs, d, "examples", "ftscalingbench", SCRIPT)
-                       for d in sorted(os.listdir(docs), reverse=True)]
-    for candidate in candidates:
-        if os.path.isfile(candidate):
-            return candidate
-    raise RuntimeError(f"{ENVIRONMENT_KEY}={given!r} holds no {SCRIPT} (looked for "
-                       f"{', '.join(candidates)}); get it with `{GET_COMMAND}`")
-
-
 def load(path):
-    """Imports the script as `python ftscalingbench.py` would see it (its __builtins__ is the
-    builtins module, as in __main__, so its `hasattr(__builtins__, ...)` guards work)."""
-    spec = importlib.util.spec_from_file_location(MODULE_NAME, path)
-    module = importlib.util.module_from_spec(spec)
-    module.__builtins__ = builtins
-    sys.modules[MODULE_NAME] = module
-    spec.loader.exec_module(module)
-    registry = getattr(module, "ALL_BENCHMARKS", None)
-    if not isinstance(registry, dict):
-        raise RuntimeError(f"{path} defines no ALL_BENCHMARKS dict: not CPython's {SCRIPT}?")
+    """Imports the script; refuses a file without ftscalingbench's ALL_BENCHMARKS registry."""
+    module = toolscript.load(path, MODULE_NAME)
+    if not isinstance(getattr(module, "ALL_BENCHMARKS", None), dict):
+        raise RuntimeError(f"{path} defines no ALL_BENCHMARKS dict: not CPython's {TOOL}.py?")
     return module
-
-
-def sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
 
 
 def create(variant, threads, params, seed):
     """The workload object for benchmark `variant` of the located script."""
-    path = locate()
-    expected_digest = params.get("script_sha256", "")
-    if expected_digest and sha256(path) != expected_digest:
-        raise ValueError(f"param 'script_sha256': {path} has sha256 {sha256(path)}, not "
-                         f"{expected_digest} (the file changed since ftlab listed it; pass "
-                         f"--param script_sha256= to accept any)")
+    path = toolscript.locate(TOOL)
+    toolscript.check_digest(path, params)
     try:
         scale = int(params["scale"])
     except ValueError:
@@ -169,5 +130,5 @@ def registered(path):
 
 if __name__ == "__main__":
     if len(sys.argv) != 3 or sys.argv[1] != "--registered":
-        sys.exit(f"usage: {sys.argv[0]} --registered PATH/TO/{SCRIPT}")
+        sys.exit(f"usage: {sys.argv[0]} --registered PATH/TO/{TOOL}.py")
     print(json.dumps(registered(sys.argv[2])))

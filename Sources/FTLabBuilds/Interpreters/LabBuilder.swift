@@ -56,7 +56,7 @@ extension LabPythons {
                 try await SourceTarball.check(found.tarball, is: release.version)
                 if request.fetchOnly { outcome.sources.append(found.tarball); continue }
                 outcome.pairs.append(try await builder.pair(
-                    release.version, found: found, force: request.force, selection: "--version \(spec)"))
+                    release.version, found: found, force: request.force, selection: "--version \(spec)", checked: true))
             }
         case .newestObtainable:
             let lock = try PythonLock.load()
@@ -80,7 +80,7 @@ extension LabPythons {
                 try await SourceTarball.check(found.tarball, is: release.version)
                 let reason = (Self.merged(skipped) + ["built \(release.version) from \(found.via)"]).joined(separator: "; ")
                 if request.fetchOnly { outcome.sources = [found.tarball]; break }
-                outcome.pairs = [try await builder.pair(release.version, found: found, force: request.force, selection: reason)]
+                outcome.pairs = [try await builder.pair(release.version, found: found, force: request.force, selection: reason, checked: true)]
                 outcome.chosenDefault = LabDefault(version: release.version, reason: reason)
                 break
             }
@@ -156,22 +156,33 @@ package struct LabBuilder {
     package func keptPair(_ version: String) async -> [Interpreter]? {
         var pair: [Interpreter] = []
         for target in LabTarget.pair(version) {
-            guard let built = try? await LabPythons.interpreter(target, cache: cache),
-                built.version == target.version, built.build == target.build
-            else { return nil }
+            guard let built = await kept(target) else { return nil }
             pair.append(built)
         }
         reporter.say("\(LabTarget.pair(version).map(\.label).joined(separator: ", ")): already built")
         return pair
     }
 
+    /// The finished build of `target` when it probes as that release and build and follows
+    /// today's recipe (`LabPythons.staleness`); a stale one is reported and left to be rebuilt.
+    private func kept(_ target: LabTarget, sayStale: Bool = true) async -> Interpreter? {
+        guard let manifest = LabManifest.read(at: cache.manifestPath(target.label)) else { return nil }
+        if let stale = LabPythons.staleness(of: manifest, settings) {
+            if sayStale { reporter.say("\(target.label): \(stale)") }
+            return nil
+        }
+        guard let built = try? await LabPythons.interpreter(target, cache: cache),
+              built.version == target.version, built.build == target.build else { return nil }
+        return built
+    }
+
     /// The pair of `version` from `found`: each build kept when finished (unless `force`), else built.
-    package func pair(_ version: String, found: SourceFinder.Found, force: Bool, selection: String) async throws(LabError) -> [Interpreter] {
+    /// `checked`: keptPair already looked (and said why a build is stale).
+    package func pair(_ version: String, found: SourceFinder.Found, force: Bool, selection: String,
+                      checked: Bool = false) async throws(LabError) -> [Interpreter] {
         var pair: [Interpreter] = []
         for target in LabTarget.pair(version) {
-            if !force, let built = try? await LabPythons.interpreter(target, cache: cache),
-                built.version == target.version, built.build == target.build
-            {
+            if !force, let built = await kept(target, sayStale: !checked) {
                 reporter.say("\(target.label): already built (\(built.path))")
                 pair.append(built)
                 continue
@@ -193,9 +204,7 @@ package struct LabBuilder {
         let staged = destdir + prefix
         for directory in [buildDir, destdir] { try? FileManager.default.removeItem(atPath: directory) }
         try? FileManager.default.createDirectory(atPath: buildDir, withIntermediateDirectories: true)
-        let flags = ["--prefix=\(prefix)"] + LabPythons.configureFlags
-            + (settings.optimizations ? LabPythons.optimizationFlags : [])
-            + (target.build == .freethreaded ? ["--disable-gil"] : [])
+        let flags = ["--prefix=\(prefix)"] + LabPythons.configureFlags(target.build, settings)
         let compiler = await HostCommand("cc", ["--version"]).run()?.standardOutput.split(separator: "\n").first.map(String.init)
         let start = ContinuousClock.now
 

@@ -2,13 +2,14 @@ import Foundation
 import FTLabCore
 
 extension RunPlan {
-    /// Asks the harness (`run.py --check`) about every server configuration whose params differ
-    /// from its workload's defaults (e.g. `--param app=myapp:app --param requests=FILE`), once per
-    /// (python, variant, params): an app that does not import, a callable that is neither WSGI nor
-    /// ASGI, a bad request-file line is bad input, thrown (exit 2) before anything is measured.
+    /// Asks the harness (`run.py --check`) about every configuration whose params differ from its
+    /// workload's defaults (e.g. `--param lines=abc`, `--param app=myapp:app`), once per (python,
+    /// variant, params): a value the workload refuses, an app that does not import, a callable that
+    /// is neither WSGI nor ASGI, a bad request-file line is bad input, thrown (exit 2) before
+    /// anything is measured.
     public func checkParameters(harnessScript: String) async throws(WorkloadError) {
         var seen = Set<String>()
-        for c in configurations where c.workload.manifest.kind == .server && c.interpreter.build != .native {
+        for c in configurations where c.interpreter.build != .native {
             if case .failed = c.packages { continue }
             let defaults = Dictionary(uniqueKeysWithValues: c.workload.manifest.params.map { ($0.name, $0.default) })
             guard c.params.contains(where: { defaults[$0.key] != $0.value }) else { continue }
@@ -19,6 +20,7 @@ extension RunPlan {
             for (name, value) in c.params.sorted(by: { $0.key < $1.key }) { arguments += ["--param", "\(name)=\(value)"] }
             var environment = PackageInstaller.cleanEnvironment
             environment[WorkloadManifest.harnessEnvironmentKey] = c.workload.manifest.harnessJSON
+            environment.merge(c.workload.harnessEnvironment) { _, script in script }
             let outcome = await HostCommand(c.pythonPath, arguments, environment: environment).run()
             let selector = "\(c.workload.name)/\(c.variant)"
             guard let outcome else { throw .rejectedParameters(selector: selector, message: "cannot start \(c.pythonPath)") }

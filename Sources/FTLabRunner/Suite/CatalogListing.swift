@@ -14,7 +14,8 @@ extension WorkloadCatalog {
             switch w.script {
             case .found(let script)?:
                 out.append("  script: \(script.path)")
-                out.append("    sha256 \(script.sha256); \(script.origin); \(script.benchmarks.count) registered functions")
+                let functions = script.benchmarks.isEmpty ? "" : "; \(script.benchmarks.count) registered functions"
+                out.append("    sha256 \(script.sha256); \(script.origin)\(functions)")
             case .missing(let reason)?:
                 out.append("  unavailable: \(reason)")
                 out.append("  get it with: \(ScriptSource.getCommand)")

@@ -2,17 +2,22 @@ import Foundation
 import FTLabCore
 
 /// A manifest's `[script]` table: the workload runs one of CPython's own tool scripts
-/// (`Tools/<tool>/<tool>.py`), found at run time and never copied into the repository; every
-/// function the script decorates with `@<decorator>` is a variant.
+/// (`Tools/<tool>/<tool>.py`), found at run time and never copied into the repository. With a
+/// `decorator`, every function the script decorates with `@<decorator>` is a variant; without
+/// one the manifest lists its `[[variants]]` and `uses` names what the script must contain.
 public struct ScriptSource: Sendable, Equatable, Codable {
     /// The tool's name: `ftscalingbench` for `Tools/ftscalingbench/ftscalingbench.py`.
     public var tool: String
-    /// The decorator that registers a benchmark (`register_benchmark`).
-    public var decorator: String
+    /// The decorator that registers a benchmark (`register_benchmark`), when the script has one.
+    public var decorator: String?
+    /// A name the script's text must contain (`benchmark_locks`), so that another file of the
+    /// same name is refused.
+    public var uses: String?
 
-    public init(tool: String, decorator: String) {
+    public init(tool: String, decorator: String? = nil, uses: String? = nil) {
         self.tool = tool
         self.decorator = decorator
+        self.uses = uses
     }
 
     /// The script's file name.
@@ -29,7 +34,8 @@ public struct LocatedScript: Sendable, Equatable {
     public var sha256: String
     /// Where it came from, in words (`Debian python3.15-examples 3.15.2`, `FTLAB_FTSCALINGBENCH`).
     public var origin: String
-    /// The functions it registers, in file order (its variants).
+    /// The functions it registers, in file order (its variants); empty for a script without a
+    /// decorator (the manifest's variants then).
     public var benchmarks: [String]
 }
 
@@ -164,9 +170,16 @@ public struct ToolScriptLocator: Sendable {
         guard let data = FileManager.default.contents(atPath: candidate.path) else {
             return .missing(reason: "\(candidate.path) cannot be read")
         }
-        let names = registered(in: String(decoding: data, as: UTF8.self), decorator: source.decorator)
-        guard !names.isEmpty else {
-            return .missing(reason: "\(candidate.path) registers no function with @\(source.decorator): not CPython's \(source.fileName)?")
+        let text = String(decoding: data, as: UTF8.self)
+        var names: [String] = []
+        if let decorator = source.decorator {
+            names = registered(in: text, decorator: decorator)
+            guard !names.isEmpty else {
+                return .missing(reason: "\(candidate.path) registers no function with @\(decorator): not CPython's \(source.fileName)?")
+            }
+        }
+        if let uses = source.uses, !text.contains(uses) {
+            return .missing(reason: "\(candidate.path) never mentions \(uses): not CPython's \(source.fileName)?")
         }
         var hasher = SHA256()
         hasher.update(data)

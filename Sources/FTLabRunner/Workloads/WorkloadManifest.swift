@@ -65,7 +65,7 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
         question = try c.decode(String.self, forKey: .question)
         unit = try c.decode(String.self, forKey: .unit)
         script = try c.decodeIfPresent(ScriptSource.self, forKey: .script)
-        variants = script == nil ? try c.decode([Variant].self, forKey: .variants)
+        variants = script?.decorator == nil ? try c.decode([Variant].self, forKey: .variants)
             : try c.decodeIfPresent([Variant].self, forKey: .variants) ?? []
         params = try c.decodeIfPresent([Parameter].self, forKey: .params) ?? []
         let kindText = try c.decodeIfPresent(String.self, forKey: .kind) ?? Kind.batch.rawValue
@@ -140,8 +140,11 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
         if manifest.variants.isEmpty, manifest.script == nil {
             throw .badManifest(path: path, reason: "no [[variants]]: a workload needs at least one")
         }
-        if manifest.script != nil, !manifest.variants.isEmpty {
-            throw .badManifest(path: path, reason: "[[variants]] with [script]: the script's registered functions are the variants")
+        if manifest.script?.decorator != nil, !manifest.variants.isEmpty {
+            throw .badManifest(path: path, reason: "[[variants]] with a [script] decorator: the script's registered functions are the variants")
+        }
+        if let script = manifest.script, script.decorator == nil, script.uses == nil {
+            throw .badManifest(path: path, reason: "[script] needs `decorator` (its functions are the variants) or `uses` (a name the script must contain)")
         }
         for item in manifest.requirements + manifest.variants.flatMap({ $0.requirements ?? [] }) {
             if let problem = Requirements.problem(item) { throw .badManifest(path: path, reason: problem) }
@@ -216,8 +219,10 @@ public struct Workload: Sendable, Equatable {
         var filled = manifest
         let status = locator.locate(source)
         if let located = status.located {
-            filled.variants = located.benchmarks.map {
-                .init(name: $0, question: "\(source.fileName)'s \($0)(): does it scale when every thread calls it (weak scaling)?")
+            if source.decorator != nil {
+                filled.variants = located.benchmarks.map {
+                    .init(name: $0, question: "\(source.fileName)'s \($0)(): does it scale when every thread calls it (weak scaling)?")
+                }
             }
             for index in filled.params.indices where filled.params[index].name == scriptDigestParameter {
                 filled.params[index].default = located.sha256

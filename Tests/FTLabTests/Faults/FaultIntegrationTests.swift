@@ -36,6 +36,17 @@ struct FaultIntegrationTests {
                 + "ftlab: See 'ftlab run --help' for more information.\n")
     }
 
+    @Test("a --param value a batch workload refuses exits 2 before anything is measured, naming the value")
+    func badBatchParameter() throws {
+        let csv = TestPaths.scratch() + "/bad-param.csv"
+        let run = try ftlab(["run", "log-processing/partitioned", "--python", PinnedPair.gil, "--threads", "1",
+                             "--param", "lines=abc", "--quick", "-o", csv])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("ftlab: error: log-processing/partitioned: param 'lines' must be a positive integer, not 'abc'"),
+                "stderr: \(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: csv))
+    }
+
     @Test("the output's disk full: exit 2, one plain sentence, the rows before intact; --resume finishes elsewhere",
           .enabled(if: getuid() == 0, "mounts a tiny tmpfs (root)"))
     func diskFull() throws {

@@ -11,6 +11,26 @@ import FTLabAnalysis
 struct VersionLadderTests {
     static var lockPath: String { TestPaths.repository + "/lab/pythons.toml" }
 
+    @Test func aBuildIsKeptOnlyWhenItFollowsTodaysRecipe() {
+        func manifest(_ build: Interpreter.Build, _ flags: [String]) -> LabManifest {
+            LabManifest(label: "cpython-3.13.5", version: "3.13.5", build: build, executable: "/p/bin/python3",
+                        source: .init(kind: "file", file: "x.tar.xz", sha256: "00"), configureFlags: ["--prefix=/p"] + flags,
+                        compiler: "cc", sysVersion: "", missingModules: [], buildSeconds: 1, builtUTC: "")
+        }
+        let plain = LabBuildSettings(optimizations: false), pgo = LabBuildSettings(optimizations: true)
+        #expect(LabPythons.staleness(of: manifest(.gil, ["--without-ensurepip"]), plain) == nil)
+        #expect(LabPythons.staleness(of: manifest(.freethreaded, ["--without-ensurepip", "--disable-gil"]), plain) == nil)
+        // A PGO build serves a plain request; a plain one does not serve --pgo.
+        let optimized = manifest(.gil, ["--without-ensurepip", "--enable-optimizations", "--with-lto"])
+        #expect(LabPythons.staleness(of: optimized, plain) == nil)
+        #expect(LabPythons.staleness(of: optimized, pgo) == nil)
+        #expect(LabPythons.staleness(of: manifest(.gil, ["--without-ensurepip"]), pgo)
+            == "built with configure --without-ensurepip, not today's --without-ensurepip --enable-optimizations --with-lto; rebuilding")
+        // Builds from before the test modules were kept (lockbench and the PGO profile task need them).
+        #expect(LabPythons.staleness(of: manifest(.freethreaded, ["--without-ensurepip", "--disable-test-modules", "--disable-gil"]), plain)
+            == "built with configure --without-ensurepip --disable-test-modules --disable-gil, not today's --without-ensurepip --disable-gil; rebuilding")
+    }
+
     @Test func theLockParsesAndEveryEntryHasADigestAndItsRecord() throws {
         let lock = try PythonLock.load(path: Self.lockPath)
         #expect(lock.releases.map(\.version) == ["3.15.0", "3.14.8", "3.13.5"])

@@ -137,9 +137,39 @@ import Testing
             """
         #expect(try WorkloadManifest.parse(text, path: "workload.toml").script == Self.source)
         #expect(throws: WorkloadError.badManifest(path: "workload.toml",
-                reason: "[[variants]] with [script]: the script's registered functions are the variants")) {
+                reason: "[[variants]] with a [script] decorator: the script's registered functions are the variants")) {
             try WorkloadManifest.parse(text + "\n[[variants]]\nname = \"v\"\nquestion = \"q\"\n", path: "workload.toml")
         }
+    }
+
+    @Test func aScriptWithoutADecoratorListsItsVariantsAndNamesWhatTheScriptUses() throws {
+        let head = "name = \"x\"\ndescription = \"d\"\nquestion = \"q\"\nunit = \"acquisitions\"\n[script]\ntool = \"lockbench\"\n"
+        let variants = "[[variants]]\nname = \"v\"\nquestion = \"q\"\n"
+        let manifest = try WorkloadManifest.parse(head + "uses = \"benchmark_locks\"\n" + variants, path: "workload.toml")
+        #expect(manifest.script == ScriptSource(tool: "lockbench", uses: "benchmark_locks"))
+        #expect(manifest.variants.map(\.name) == ["v"])
+        #expect(throws: WorkloadError.badManifest(path: "workload.toml",
+                reason: "[script] needs `decorator` (its functions are the variants) or `uses` (a name the script must contain)")) {
+            try WorkloadManifest.parse(head + variants, path: "workload.toml")
+        }
+        #expect(throws: WorkloadError.self) { try WorkloadManifest.parse(head + "uses = \"benchmark_locks\"\n", path: "workload.toml") }
+    }
+
+    @Test func lockbenchKeepsItsOwnVariantsAndRefusesAFileThatNeverMentionsBenchmarkLocks() throws {
+        let cache = TestPaths.scratch()
+        let path = "\(cache)/tools/python3.15-examples-3.15.2/usr/share/doc/python3.15/examples/lockbench/lockbench.py"
+        let locator = ToolScriptLocator(environment: [:], cache: LabCache(root: cache), systemDocs: cache + "/none")
+        try Self.write("print('not lockbench')\n", to: path)
+        let stray = try WorkloadCatalog.load(builtin: TestPaths.builtinWorkloads, locator: locator).workload(named: "lockbench")
+        #expect(stray.unavailable == "\(path) never mentions benchmark_locks: not CPython's lockbench.py?")
+        try Self.write("from _testinternalcapi import benchmark_locks\n", to: path)
+        let catalog = try WorkloadCatalog.load(builtin: TestPaths.builtinWorkloads, locator: locator)
+        let workload = try catalog.workload(named: "lockbench")
+        let located = try #require(workload.script?.located)
+        #expect(workload.manifest.variants.map(\.name) == ["pymutex", "pythread-lock"])
+        #expect(workload.manifest.params.first { $0.name == "script_sha256" }?.default == located.sha256)
+        #expect(workload.harnessEnvironment == ["FTLAB_LOCKBENCH": path])
+        #expect(catalog.text().contains("  script: \(path)\n    sha256 \(located.sha256); Debian python3.15-examples 3.15.2\n"))
     }
 
     @Test func variantsAnInterpreterCannotRunAreSkippedAndSaidSo() throws {
