@@ -16,20 +16,26 @@ QUICK_CSV ?= results/quick-$(STAMP).csv
 quick: pythons
 	$(RELEASE) run --quick --threads 1,2 --allocator system -o $(QUICK_CSV)
 
+# Tests (and the ftlab processes they start) write their scratch folders under a TMPDIR of
+# their own, removed when they pass and kept (its path printed) when they fail.
+IN_SCRATCH = scratch=$$(mktemp -d "$${TMPDIR:-/tmp}/ftlab-test-run.XXXXXX") && \
+	if TMPDIR=$$scratch
+AFTER_SCRATCH = ; then rm -rf "$$scratch"; else status=$$?; echo "test scratch kept in $$scratch" >&2; exit $$status; fi
+
 # FTLAB_UNIT_ONLY is cleared so that an exported one cannot turn this into the unit loop.
 test: pythons-debug deps-slurm
-	FTLAB_UNIT_ONLY= $(SWIFT) test --disable-xctest
+	$(IN_SCRATCH) FTLAB_UNIT_ONLY= $(SWIFT) test --disable-xctest $(AFTER_SCRATCH)
 
 # The fast loop: FTLAB_UNIT_ONLY=1 skips every tagged suite and test (Tests/FTLabTests/Support/
 # Tags.swift: integration, needsLab, needsPerf, needsBrowser, network, slurm), leaving the unit tests:
 # pure logic on fixtures, nothing else started, no lab pair needed.
 test-unit:
-	FTLAB_UNIT_ONLY=1 $(SWIFT) test --disable-xctest
+	$(IN_SCRATCH) FTLAB_UNIT_ONLY=1 $(SWIFT) test --disable-xctest $(AFTER_SCRATCH)
 
 # The container lab's end-to-end test: builds the rootfs (or verifies the cached one), runs a
 # quick suite inside, and builds the rootfs a second time to compare sha256.
 test-lab: build build-debug deps-lab
-	FTLAB_LAB_TESTS=1 FTLAB_UNIT_ONLY= $(SWIFT) test --disable-xctest --filter LabContainerTests
+	$(IN_SCRATCH) FTLAB_LAB_TESTS=1 FTLAB_UNIT_ONLY= $(SWIFT) test --disable-xctest --filter LabContainerTests $(AFTER_SCRATCH)
 
 deps:
 	@lab/setup-host.sh bubblewrap
