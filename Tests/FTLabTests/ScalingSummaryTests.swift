@@ -1,7 +1,7 @@
 import Testing
 import FTLabCore
 import FTLabRunner
-import FTLabAnalysis
+@testable import FTLabAnalysis
 
 @Suite struct ScalingSummaryTests {
     /// GIL: 100 at 1 thread, 150 at 2. Free-threaded: 80 at 1 thread, 160 at 2; 15% more RSS.
@@ -114,5 +114,22 @@ import FTLabAnalysis
         #expect(pairs.count == 1)
         #expect(pairs[0].gil.first.pythonVersion == PinnedPair.version)
         #expect(abs(pairs[0].throughputRatio - 0.8) < 0.01)
+    }
+
+    /// A plain pair and a PGO pair of one release in one run: each build pairs within its own kind.
+    @Test func plainAndPGOPairsOfOneReleasePairByLabel() {
+        var noise = Noise(seed: 3)
+        let pgo = { (setup: Setup) in setup.with { $0.interpreter += "-pgo" } }
+        let rows = Setup.gil.rows(throughput: noise.sample(count: 6, mean: 100, cv: 0.001))
+            + Setup.freeThreaded.rows(throughput: noise.sample(count: 6, mean: 80, cv: 0.001))
+            + pgo(Setup.gil).rows(throughput: noise.sample(count: 6, mean: 120, cv: 0.001))
+            + pgo(Setup.freeThreaded).rows(throughput: noise.sample(count: 6, mean: 108, cv: 0.001))
+        let pairs = BuildPair.pairs(ConfigurationSamples.group(rows)).sorted { $0.gil.first.interpreter < $1.gil.first.interpreter }
+        #expect(pairs.map { "\($0.freeThreaded.first.interpreter)/\($0.gil.first.interpreter)" }
+            == ["\(PinnedPair.freeThreaded)/\(PinnedPair.gil)", "\(PinnedPair.freeThreaded)-pgo/\(PinnedPair.gil)-pgo"])
+        #expect(abs(pairs[0].throughputRatio - 0.8) < 0.01 && abs(pairs[1].throughputRatio - 0.9) < 0.01)
+        #expect(BuildPair.gilLabel(of: "cpython-3.13.5t-pgo") == "cpython-3.13.5-pgo")
+        #expect(BuildPair.gilLabel(of: "cpython-3.13.5t") == "cpython-3.13.5")
+        #expect(BuildPair.gilLabel(of: "/usr/bin/python3.13t") == nil)
     }
 }

@@ -20,8 +20,19 @@ public struct BuildPair: Sendable {
     }
 
     /// Pairs each free-threaded configuration with its GIL twin. When several GIL
-    /// configurations match, the one with the same `python_version` is taken; a
-    /// configuration with no unambiguous twin is left unpaired.
+    /// configurations match, the one with the same `python_version` is taken, then the one whose
+    /// lab label is the free-threaded one's without its `t` (`cpython-3.13.5-pgo` for
+    /// `cpython-3.13.5t-pgo`); a configuration with no unambiguous twin is left unpaired.
+    /// `cpython-3.13.5-pgo` for `cpython-3.13.5t-pgo`, `cpython-3.13.5` for `cpython-3.13.5t`;
+    /// nil for a label not of that form.
+    package static func gilLabel(of freeThreaded: String) -> String? {
+        guard freeThreaded.hasPrefix("cpython-") else { return nil }
+        let rest = freeThreaded.dropFirst("cpython-".count)
+        let version = rest.prefix { $0.isNumber || $0 == "." }
+        guard !version.isEmpty, rest.dropFirst(version.count).first == "t" else { return nil }
+        return "cpython-\(version)" + rest.dropFirst(version.count + 1)
+    }
+
     public static func pairs(_ configurations: [ConfigurationSamples]) -> [BuildPair] {
         let gilByKey = Dictionary(grouping: configurations.filter { $0.first.build == "gil" }) {
             $0.first.configurationKey(ignoring: buildColumns)
@@ -29,6 +40,7 @@ public struct BuildPair: Sendable {
         return configurations.filter { $0.first.build == "freethreaded" }.compactMap { ft in
             var twins = gilByKey[ft.first.configurationKey(ignoring: buildColumns)] ?? []
             if twins.count > 1 { twins = twins.filter { $0.first.pythonVersion == ft.first.pythonVersion } }
+            if twins.count > 1 { twins = twins.filter { $0.first.interpreter == gilLabel(of: ft.first.interpreter) } }
             guard twins.count == 1, !ft.ok.isEmpty, !twins[0].ok.isEmpty else { return nil }
             return BuildPair(freeThreaded: ft, gil: twins[0])
         }

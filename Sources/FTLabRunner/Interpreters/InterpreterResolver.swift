@@ -57,7 +57,8 @@ public enum InterpreterResolver {
         return parts.prefix(2).joined(separator: ".")
     }
 
-    /// Probes a path; an executable inside a lab prefix keeps its lab label and source sha256.
+    /// Probes a path; an executable inside a lab prefix keeps its lab label (`-pgo` added for a
+    /// PGO build) and source sha256.
     /// One inside an unfinished lab build is refused: it may be half installed.
     private static func probePath(_ path: String, cache: LabCache) async throws(InterpreterError) -> Interpreter {
         if let folder = cache.unfinishedBuild(containing: InterpreterProbe.absolute(path)) {
@@ -67,6 +68,6 @@ public enum InterpreterResolver {
             .deletingLastPathComponent
         let manifest = LabManifest.read(at: "\(prefix)/\(LabManifest.fileName)")
         return try await InterpreterProbe.probe(
-            path, label: manifest?.label ?? path, sourceSHA256: manifest?.source.sha256)
+            path, label: manifest?.interpreterLabel ?? path, sourceSHA256: manifest?.source.sha256)
     }
 }

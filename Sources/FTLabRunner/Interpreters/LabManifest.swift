@@ -86,6 +86,12 @@ public struct LabManifest: Sendable, Codable, Equatable {
 
     package static let fileName = "ftlab-manifest.json"
 
+    /// Whether the build has PGO and LTO (`--enable-optimizations`, from `--pgo`).
+    public var optimized: Bool { configureFlags.contains("--enable-optimizations") }
+    /// The label its rows carry: the build's label, with `-pgo` for a PGO build, so that a PGO
+    /// build never passes for the plain one (`cpython-3.13.5t-pgo`).
+    public var interpreterLabel: String { optimized ? "\(label)-pgo" : label }
+
     /// Reads the manifest at `path`, or nil when there is none or it cannot be decoded.
     public static func read(at path: String) -> LabManifest? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }

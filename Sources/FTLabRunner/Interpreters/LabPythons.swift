@@ -30,6 +30,6 @@ public enum LabPythons {
         guard let manifest = LabManifest.read(at: cache.manifestPath(target.label)) else {
             throw .notBuilt(label: target.label, executable: executable)
         }
-        return try await InterpreterProbe.probe(executable, label: target.label, sourceSHA256: manifest.source.sha256)
+        return try await InterpreterProbe.probe(executable, label: manifest.interpreterLabel, sourceSHA256: manifest.source.sha256)
     }
 }
