@@ -41,10 +41,14 @@ struct LabCommand: AsyncParsableCommand {
                 lists are never touched), or the URL through curl. Every file is checked against its \
                 sha256; one that does not match is set aside in <cache>/sources/rejected and refused.
 
-                A build takes 2-3 minutes on 2 cores (no PGO, no pip, no test suite; --pgo adds \
-                --enable-optimizations --with-lto, what distributions ship, and takes far longer). \
-                Builds that exist and probe correctly are kept ("already built"); a build cut off part \
-                way (Ctrl-C, kill -9) never appears under pythons/ and is redone. Each build's output \
+                A build takes about 2 minutes on 2 cores (no PGO, no pip; CPython's test modules are \
+                kept: lockbench needs _testinternalcapi); --pgo adds --enable-optimizations --with-lto, \
+                what distributions ship, takes 10-15 minutes per build, and its rows are labelled \
+                cpython-X.Y.Z[t]-pgo. To measure PGO beside the plain pair, build it in a second \
+                cache: FTLAB_CACHE=~/.cache/ftlab-pgo ftlab lab pythons --pgo --source-dir \
+                ~/.cache/ftlab/sources. Builds that exist, probe correctly and follow today's flags \
+                are kept ("already built"); a build cut off part way (Ctrl-C, kill -9) never appears \
+                under pythons/ and is redone. Each build's output \
                 goes to <cache>/logs/<label>.log. Build dependencies on Debian: apt-get install \
                 \(LabPythons.buildPackages.joined(separator: " "))
                 """
@@ -155,6 +159,9 @@ struct LabCommand: AsyncParsableCommand {
                         compiler      \(manifest.compiler)
                         built         \(manifest.builtUTC) in \(Int(manifest.buildSeconds)) s
                     """)
+                if manifest.optimized {
+                    print("    rows say      \(manifest.interpreterLabel) (a PGO + LTO build)")
+                }
                 if !manifest.missingModules.isEmpty {
                     print("    missing       \(manifest.missingModules.joined(separator: ", "))")
                 }
