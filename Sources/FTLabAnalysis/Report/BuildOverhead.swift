@@ -17,6 +17,11 @@ public struct BuildOverhead: Sendable {
     public let workload: String
     /// The release both builds of the pairs are (`python_version`).
     public let pythonVersion: String
+    /// What the builds' lab labels add to the release (`-pgo`), empty for plain builds: PGO and
+    /// plain pairs never pool either.
+    public let flavor: String
+    /// The release as the tables name it: `3.13.5`, `3.13.5-pgo`.
+    public var release: String { pythonVersion + flavor }
     /// How many free-threaded/GIL pairs at 1 thread went in.
     public let pairs: Int
     /// 1 - ft/gil throughput: how much slower the free-threaded build is (negative: faster).
@@ -27,16 +32,19 @@ public struct BuildOverhead: Sendable {
     /// ft/gil peak RSS - 1; nil when RSS was not recorded.
     public let memory: Double?
 
-    /// One entry per workload and release that has both builds measured at 1 thread, in order
-    /// of appearance.
+    /// One entry per workload and release (and flavor) that has both builds measured at 1
+    /// thread, in order of appearance.
     public static func perWorkload(_ pairs: [BuildPair]) -> [BuildOverhead] {
         let singleThreaded = pairs.filter { $0.freeThreaded.first.threads == 1 }
-        let groups = singleThreaded.groupedInOrder { "\($0.freeThreaded.first.workload)|\($0.freeThreaded.first.pythonVersion)" }
+        let groups = singleThreaded.groupedInOrder {
+            "\($0.freeThreaded.first.workload)|\($0.freeThreaded.first.pythonVersion)|\(BuildPair.flavor(of: $0.gil.first.interpreter))"
+        }
         return groups.map { _, mine in
             let first = mine[0].freeThreaded.first
             let memory = Descriptive.geometricMean(mine.map(\.peakRSSRatio))
             return BuildOverhead(
-                workload: first.workload, pythonVersion: first.pythonVersion, pairs: mine.count,
+                workload: first.workload, pythonVersion: first.pythonVersion,
+                flavor: BuildPair.flavor(of: mine[0].gil.first.interpreter), pairs: mine.count,
                 singleThread: 1 - Descriptive.geometricMean(mine.map(\.throughputRatio)),
                 slowdown: 1 / Descriptive.geometricMean(mine.map(\.throughputRatio)) - 1,
                 memory: memory.isFinite ? memory - 1 : nil)

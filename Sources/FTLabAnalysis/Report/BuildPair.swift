@@ -23,6 +23,17 @@ public struct BuildPair: Sendable {
     /// configurations match, the one with the same `python_version` is taken, then the one whose
     /// lab label is the free-threaded one's without its `t` (`cpython-3.13.5-pgo` for
     /// `cpython-3.13.5t-pgo`); a configuration with no unambiguous twin is left unpaired.
+    /// What a lab label says beyond its release and build: `-pgo` for `cpython-3.13.5t-pgo` and
+    /// `cpython-3.13.5-pgo`, empty for `cpython-3.13.5t` and for a label that is not a lab one.
+    package static func flavor(of label: String) -> String {
+        guard label.hasPrefix("cpython-") else { return "" }
+        let rest = label.dropFirst("cpython-".count)
+        let version = rest.prefix { $0.isNumber || $0 == "." }
+        var tail = rest.dropFirst(version.count)
+        if tail.first == "t" { tail = tail.dropFirst() }
+        return String(tail)
+    }
+
     /// `cpython-3.13.5-pgo` for `cpython-3.13.5t-pgo`, `cpython-3.13.5` for `cpython-3.13.5t`;
     /// nil for a label not of that form.
     package static func gilLabel(of freeThreaded: String) -> String? {

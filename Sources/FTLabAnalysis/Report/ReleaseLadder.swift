@@ -6,7 +6,8 @@ import FTLabCore
 public struct ReleaseLadder: Sendable {
     /// One release of the workload.
     public struct Step: Sendable {
-        public let pythonVersion: String
+        /// The release, with its builds' flavor (`3.13.5`, `3.13.5-pgo`).
+        public let release: String
         /// The PEP 779 figures of this release, when both builds ran at 1 thread.
         public let overhead: BuildOverhead?
         /// The free-threaded build's speedup over its own 1-thread run, per thread count
@@ -18,19 +19,25 @@ public struct ReleaseLadder: Sendable {
     /// Oldest release first.
     public let steps: [Step]
 
-    /// One ladder per workload measured on at least two releases; empty otherwise.
+    /// One ladder per workload measured on at least two releases (a plain and a PGO pair of one
+    /// release count as two); empty otherwise.
     public static func compute(_ figures: [ScalingFigures], overheads: [BuildOverhead]) -> [ReleaseLadder] {
         let freeThreaded = figures.filter { $0.configuration.first.build == "freethreaded" && $0.speedup != nil }
+        func release(_ figure: ScalingFigures) -> (version: String, flavor: String) {
+            (figure.configuration.first.pythonVersion, BuildPair.flavor(of: figure.configuration.first.interpreter))
+        }
         return freeThreaded.groupedInOrder(by: { $0.configuration.first.workload }).compactMap { workload, members in
-            let versions = Set(members.map(\.configuration.first.pythonVersion)).sorted(by: ReleaseNumber.precedes)
-            guard versions.count > 1 else { return nil }
-            let steps = versions.map { version in
-                let mine = members.filter { $0.configuration.first.pythonVersion == version }
+            var releases: [(version: String, flavor: String)] = []
+            for member in members where !releases.contains(where: { $0 == release(member) }) { releases.append(release(member)) }
+            guard releases.count > 1 else { return nil }
+            releases.sort { $0.version != $1.version ? ReleaseNumber.precedes($0.version, $1.version) : $0.flavor < $1.flavor }
+            let steps = releases.map { step in
+                let mine = members.filter { release($0) == step }
                 let speedups = mine.groupedInOrder(by: { $0.configuration.first.threads })
                     .map { threads, at in (threads: threads, speedup: Descriptive.geometricMean(at.compactMap(\.speedup))) }
                     .sorted { $0.threads < $1.threads }
-                let overhead = overheads.first { $0.workload == workload && $0.pythonVersion == version }
-                return Step(pythonVersion: version, overhead: overhead, speedups: speedups)
+                let overhead = overheads.first { $0.workload == workload && $0.pythonVersion == step.version && $0.flavor == step.flavor }
+                return Step(release: step.version + step.flavor, overhead: overhead, speedups: speedups)
             }
             return ReleaseLadder(workload: workload, steps: steps)
         }
@@ -49,7 +56,7 @@ public struct ReleaseLadder: Sendable {
         table.rows = steps.map { step in
             let ratio = step.overhead.map { NumberFormat.ratio(1 - $0.singleThread) } ?? "-"
             let verdict = step.overhead.map { $0.singleThread <= BuildOverhead.singleThreadLimit ? "within" : "over" } ?? "-"
-            return [step.pythonVersion, ratio, verdict] + counts.map { threads in
+            return [step.release, ratio, verdict] + counts.map { threads in
                 step.speedups.first { $0.threads == threads }.map { NumberFormat.ratio($0.speedup) } ?? "-"
             }
         }

@@ -88,8 +88,8 @@ public struct ScalingSummary: Sendable {
             let within = value <= limit
             return "\(NumberFormat.percent(value)) " + mark(within, "(\(within ? "within" : "over") the \(NumberFormat.percent(limit, digits: 0)) line)")
         }
-        let several = Set(overheads.map(\.pythonVersion)).count > 1
-        let name = "\(overhead.workload)\(several ? " (CPython \(overhead.pythonVersion))" : "")"
+        let several = Set(overheads.map(\.release)).count > 1
+        let name = "\(overhead.workload)\(several ? " (CPython \(overhead.release))" : "")"
         var line = overhead.workload == BuildOverhead.pyperformance
             ? "\(name): free-threaded slower by " + judged(overhead.slowdown, limit: BuildOverhead.singleThreadLimit)
                 + " (PEP 779's measure: geometric mean of \(overhead.pairs) benchmarks' time ratios)"

@@ -139,12 +139,27 @@ struct VersionLadderTests {
         #expect(summary.overheads.map(\.pythonVersion) == ["3.13.5", "3.14.8"], "never one mean over two releases")
         #expect(abs(summary.overheads[0].singleThread - 0.30) < 0.01 && abs(summary.overheads[1].singleThread - 0.05) < 0.01)
         let ladder = try! #require(summary.ladders.first)
-        #expect(ladder.steps.map(\.pythonVersion) == ["3.13.5", "3.14.8"])
+        #expect(ladder.steps.map(\.release) == ["3.13.5", "3.14.8"])
         #expect(abs(ladder.steps[0].speedups.last!.speedup - 1.8) < 0.01 && abs(ladder.steps[1].speedups.last!.speedup - 2.0) < 0.01)
         let text = summary.text()
         #expect(text.contains("Across CPython releases") && text.contains("log-processing (CPython 3.14.8)"))
         #expect(text.contains("speedup@2"))
         #expect(ScalingSummary(rows: pair("3.13.5", gil: 100, ft: 70, ft2: 126)).ladders.isEmpty)
+    }
+
+    @Test func aPlainAndAPGOPairOfOneReleaseNeverPool() {
+        var noise = Noise(seed: 8)
+        func pair(_ suffix: String, gil: Double, ft: Double) -> [ResultRow] {
+            Setup.gil.with { $0.interpreter = "cpython-3.13.5\(suffix)" }.rows(throughput: noise.sample(count: 9, mean: gil, cv: 0.001))
+                + Setup.freeThreaded.with { $0.interpreter = "cpython-3.13.5t\(suffix)" }.rows(throughput: noise.sample(count: 9, mean: ft, cv: 0.001))
+                + Setup.freeThreaded.with { $0.interpreter = "cpython-3.13.5t\(suffix)"; $0.threads = 2 }
+                    .rows(throughput: noise.sample(count: 9, mean: ft * 1.5, cv: 0.001))
+        }
+        let summary = ScalingSummary(rows: pair("", gil: 100, ft: 70) + pair("-pgo", gil: 120, ft: 96))
+        #expect(summary.overheads.map(\.release) == ["3.13.5", "3.13.5-pgo"])
+        #expect(abs(summary.overheads[0].singleThread - 0.30) < 0.01 && abs(summary.overheads[1].singleThread - 0.20) < 0.01)
+        #expect(summary.ladders.first?.steps.map(\.release) == ["3.13.5", "3.13.5-pgo"])
+        #expect(summary.text().contains("log-processing (CPython 3.13.5-pgo): single-thread overhead 20.0%"), "\(summary.text())")
     }
 }
 

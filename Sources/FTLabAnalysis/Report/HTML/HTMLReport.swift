@@ -105,7 +105,7 @@ public enum HTMLReport {
     private static func overheads(_ report: ScalingReport) -> Node<HTML.BodyContext> {
         let rows = report.runs.flatMap { run in run.overheads.map { (run, $0) } }
         guard !rows.isEmpty else { return .empty }
-        let releases = Set(rows.map(\.1.pythonVersion)).count > 1
+        let releases = Set(rows.map(\.1.release)).count > 1
         func judged(_ value: Double?, limit: Double) -> Node<HTML.TableRowContext> {
             guard let value else { return .td(.class("num"), "-") }
             let within = value <= limit
@@ -127,7 +127,7 @@ public enum HTMLReport {
                            .th(.class("num"), "single-thread slowdown"), .th(.class("num"), "peak-memory overhead"))),
                 .tbody(.group(rows.map { run, overhead in
                     .tr(.if(report.runs.count > 1, .td(.escaped(run.label))), .td(.escaped(overhead.workload)),
-                        .if(releases, .td(.escaped(overhead.pythonVersion))),
+                        .if(releases, .td(.escaped(overhead.release))),
                         .td(.class("num"), .text(String(overhead.pairs))),
                         judged(overhead.judgedSlowdown, limit: BuildOverhead.singleThreadLimit),
                         judged(overhead.memory, limit: BuildOverhead.memoryLimit))
