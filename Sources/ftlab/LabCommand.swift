@@ -43,7 +43,7 @@ struct LabCommand: AsyncParsableCommand {
 
                 A build takes about 2 minutes on 2 cores (no PGO, no pip; CPython's test modules are \
                 kept: lockbench needs _testinternalcapi); --pgo adds --enable-optimizations --with-lto, \
-                what distributions ship, takes 10-15 minutes per build, and its rows are labelled \
+                what distributions ship, takes 14-16 minutes per build, and its rows are labelled \
                 cpython-X.Y.Z[t]-pgo. To measure PGO beside the plain pair, build it in a second \
                 cache: FTLAB_CACHE=~/.cache/ftlab-pgo ftlab lab pythons --pgo --source-dir \
                 ~/.cache/ftlab/sources. Builds that exist, probe correctly and follow today's flags \
