@@ -19,10 +19,6 @@ public struct BuildPair: Sendable {
         Descriptive.median(freeThreaded.values(\.peakRSSKiB)) / Descriptive.median(gil.values(\.peakRSSKiB))
     }
 
-    /// Pairs each free-threaded configuration with its GIL twin. When several GIL
-    /// configurations match, the one with the same `python_version` is taken, then the one whose
-    /// lab label is the free-threaded one's without its `t` (`cpython-3.13.5-pgo` for
-    /// `cpython-3.13.5t-pgo`); a configuration with no unambiguous twin is left unpaired.
     /// What a lab label says beyond its release and build: `-pgo` for `cpython-3.13.5t-pgo` and
     /// `cpython-3.13.5-pgo`, empty for `cpython-3.13.5t` and for a label that is not a lab one.
     package static func flavor(of label: String) -> String {
@@ -37,13 +33,16 @@ public struct BuildPair: Sendable {
     /// `cpython-3.13.5-pgo` for `cpython-3.13.5t-pgo`, `cpython-3.13.5` for `cpython-3.13.5t`;
     /// nil for a label not of that form.
     package static func gilLabel(of freeThreaded: String) -> String? {
-        guard freeThreaded.hasPrefix("cpython-") else { return nil }
-        let rest = freeThreaded.dropFirst("cpython-".count)
-        let version = rest.prefix { $0.isNumber || $0 == "." }
-        guard !version.isEmpty, rest.dropFirst(version.count).first == "t" else { return nil }
-        return "cpython-\(version)" + rest.dropFirst(version.count + 1)
+        let version = freeThreaded.dropFirst("cpython-".count).prefix { $0.isNumber || $0 == "." }
+        let flavor = flavor(of: freeThreaded)
+        guard !version.isEmpty, freeThreaded == "cpython-\(version)t\(flavor)" else { return nil }
+        return "cpython-\(version)\(flavor)"
     }
 
+    /// Pairs each free-threaded configuration with its GIL twin. When several GIL
+    /// configurations match, the one with the same `python_version` is taken, then the one whose
+    /// lab label is the free-threaded one's without its `t` (`cpython-3.13.5-pgo` for
+    /// `cpython-3.13.5t-pgo`); a configuration with no unambiguous twin is left unpaired.
     public static func pairs(_ configurations: [ConfigurationSamples]) -> [BuildPair] {
         let gilByKey = Dictionary(grouping: configurations.filter { $0.first.build == "gil" }) {
             $0.first.configurationKey(ignoring: buildColumns)
