@@ -6,7 +6,8 @@ extension RunPlan {
     /// workload's defaults (e.g. `--param lines=abc`, `--param app=myapp:app`), once per (python,
     /// variant, params): a value the workload refuses, an app that does not import, a callable that
     /// is neither WSGI nor ASGI, a bad request-file line is bad input, thrown (exit 2) before
-    /// anything is measured.
+    /// anything is measured. A batch workload is refused only when the harness calls it a bad
+    /// argument (a `ValueError` from `create()`).
     public func checkParameters(harnessScript: String) async throws(WorkloadError) {
         var seen = Set<String>()
         for c in configurations where c.interpreter.build != .native {
@@ -25,6 +26,9 @@ extension RunPlan {
             let selector = "\(c.workload.name)/\(c.variant)"
             guard let outcome else { throw .rejectedParameters(selector: selector, message: "cannot start \(c.pythonPath)") }
             if outcome.succeeded { continue }
+            // A batch workload is refused only for a bad argument (exit 2); anything else (an
+            // import that fails on one interpreter) is left to its processes, recorded as failed rows.
+            if c.workload.manifest.kind != .server && outcome.status != 2 { continue }
             let failure = HarnessTranscript.parse(outcome.standardOutput).0.failure
             var message = failure?.message ?? outcome.standardError.lastLines(6)
             if message.hasPrefix("UsageError: ") { message.removeFirst("UsageError: ".count) }
