@@ -9,12 +9,26 @@ SWIFT ?= swift
 RELEASE := .build/release/ftlab
 DEBUG := .build/debug/ftlab
 STAMP := $(shell date -u +%Y%m%dT%H%M%SZ)
-QUICK_CSV ?= results/quick-$(STAMP).csv
+QUICK_CSV ?= results/local/quick-$(STAMP).csv
 
-.PHONY: quick test test-unit test-lab deps deps-lab deps-slurm lab build build-debug pythons pythons-debug clean-results
+.PHONY: quick examples examples-debug test test-unit test-lab deps deps-lab deps-slurm lab build build-debug pythons pythons-debug clean-results
 
-quick: pythons
+# A mirror folder of CPython source tarballs beside the checkout, when there is one: how labs
+# without python.org get the verified 3.14 release (lab/pythons.toml). Elsewhere it is empty and
+# `ftlab lab pythons` downloads from the origins.
+FTLAB_SOURCE_DIR ?= $(wildcard ../shared/sources)
+export FTLAB_SOURCE_DIR
+
+quick: pythons examples
 	$(RELEASE) run --quick --threads 1,2 --allocator system -o $(QUICK_CSV)
+
+# CPython's own ftscalingbench and lockbench scripts (Debian's python3.X-examples), which the
+# quick suite runs; a second call finds them in the cache.
+examples: build
+	$(RELEASE) lab examples
+
+examples-debug: build-debug
+	$(DEBUG) lab examples
 
 # Tests (and the ftlab processes they start) write their scratch folders under a TMPDIR of
 # their own, removed when they pass and kept (its path printed) when they fail.
@@ -23,7 +37,7 @@ IN_SCRATCH = scratch=$$(mktemp -d "$${TMPDIR:-/tmp}/ftlab-test-run.XXXXXX") && \
 AFTER_SCRATCH = ; then rm -rf "$$scratch"; else status=$$?; echo "test scratch kept in $$scratch" >&2; exit $$status; fi
 
 # FTLAB_UNIT_ONLY is cleared so that an exported one cannot turn this into the unit loop.
-test: pythons-debug deps-slurm
+test: pythons-debug examples-debug deps-slurm
 	$(IN_SCRATCH) FTLAB_UNIT_ONLY= $(SWIFT) test --disable-xctest $(AFTER_SCRATCH)
 
 # The fast loop: FTLAB_UNIT_ONLY=1 skips every tagged suite and test (Tests/FTLabTests/Support/
@@ -60,5 +74,8 @@ build-debug: deps
 pythons: build
 	$(RELEASE) lab pythons
 
+# The tests run on the default pair (the newest verified release this machine can get) and,
+# where the release matters, on the 3.13.5 pair as well.
 pythons-debug: build-debug
 	$(DEBUG) lab pythons
+	$(DEBUG) lab pythons --version 3.13

@@ -124,7 +124,7 @@ struct RunCommand: AsyncParsableCommand {
         valueName: "ID"))
     var runID: String?
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Results CSV (default: results/run-<time>.csv).", valueName: "FILE.csv"))
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Results CSV (default: results/local/run-<time>.csv; a checkout ignores results/local/, so what you generate stays apart from the published results).", valueName: "FILE.csv"))
     var output: String?
 
     @Flag(help: "No progress lines.")
@@ -177,6 +177,7 @@ struct RunCommand: AsyncParsableCommand {
         request.env = settings.env
         request.abEnv = try abEnvSettings.map(EnvSetting.parse)
         request.params = settings.params
+        request.quickSuite = quick
         request.unsupported = await ScriptProbe.unsupported(try catalog.select(selectors), interpreters: request.interpreters)
         var plan = try RunPlan.make(request, catalog: catalog, topology: topology)
         for warning in Set(plan.warnings).sorted() { Diagnostics.warning(warning) }

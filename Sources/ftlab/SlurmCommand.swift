@@ -42,7 +42,7 @@ struct SlurmCommand: AsyncParsableCommand {
     var time: String?
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp(
-        "Folder for the scripts, parts, logs, merged.csv and report.html (default: results/slurm-<time>). "
+        "Folder for the scripts, parts, logs, merged.csv and report.html (default: results/local/slurm-<time>, which a checkout ignores). "
             + "Its run-id file makes a resubmission into it continue the same run.", valueName: "DIR"))
     var output: String?
 

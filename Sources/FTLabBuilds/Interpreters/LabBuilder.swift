@@ -47,21 +47,54 @@ extension LabPythons {
             outcome.pairs = [try await builder.pair(version, found: found, force: request.force, selection: "--source \(source.fileName)")]
         case .locked(let spec):
             let lock = try PythonLock.load()
-            for release in try lock.releases(matching: spec) {
-                if !request.fetchOnly, !request.force, let kept = await builder.keptPair(release.version) {
-                    outcome.pairs.append(kept)
-                    continue
+            for candidates in try lock.candidates(matching: spec) {
+                var skipped: [(version: String, why: String)] = []
+                var done = false
+                for release in candidates {
+                    if !request.fetchOnly, !request.force, let kept = await builder.keptPair(release.version) {
+                        outcome.pairs.append(kept)
+                        done = true
+                        break
+                    }
+                    let found: SourceFinder.Found
+                    do throws(LabError) {
+                        found = try await finder.find(release.version, sources: release.sources)
+                    } catch {
+                        // A series (`--version 3.14`) falls back to its older locked releases.
+                        guard candidates.count > 1, case .unobtainable(_, _, let attempts, _) = error else { throw error }
+                        skipped.append((release.version, attempts.joined(separator: ", ")))
+                        reporter.say("source: skipping \(release.version): \(attempts.joined(separator: ", "))")
+                        continue
+                    }
+                    try await SourceTarball.check(found.tarball, is: release.version)
+                    let verb = request.fetchOnly ? "fetched" : "built"
+                    let why = (Self.merged(skipped) + ["\(verb) \(release.version) from \(found.via)"]).joined(separator: "; ")
+                    if !skipped.isEmpty { reporter.say("\(spec): \(why)") }
+                    if !release.verified {
+                        reporter.say("\(release.version): not verified here (this project's CI builds and tests "
+                            + "\(lock.verifiedVersions.joined(separator: ", ")) end to end)")
+                    }
+                    done = true
+                    if request.fetchOnly { outcome.sources.append(found.tarball); break }
+                    outcome.pairs.append(try await builder.pair(
+                        release.version, found: found, force: request.force, selection: "--version \(spec): \(why)", checked: true))
+                    break
                 }
-                let found = try await finder.find(release.version, sources: release.sources)
-                try await SourceTarball.check(found.tarball, is: release.version)
-                if request.fetchOnly { outcome.sources.append(found.tarball); continue }
-                outcome.pairs.append(try await builder.pair(
-                    release.version, found: found, force: request.force, selection: "--version \(spec)", checked: true))
+                if !done {
+                    throw .unobtainable(
+                        version: candidates.map(\.version).joined(separator: " or "),
+                        files: SourceFinder.fileNames(candidates.flatMap(\.sources)),
+                        attempts: Self.merged(skipped), mirror: request.mirror)
+                }
             }
         case .newestObtainable:
             let lock = try PythonLock.load()
             var skipped: [(version: String, why: String)] = []
             for release in lock.releases {
+                guard release.verified else {
+                    skipped.append((release.version, "not verified here (build it with --version X.Y)"))
+                    continue
+                }
                 if !request.fetchOnly, !request.force, let kept = await builder.keptPair(release.version) {
                     let reason = (Self.merged(skipped) + ["\(release.version): already built"]).joined(separator: "; ")
                     outcome.pairs = [kept]
@@ -86,7 +119,8 @@ extension LabPythons {
             }
             if outcome.pairs.isEmpty && outcome.sources.isEmpty {
                 throw .unobtainable(
-                    version: "any locked release", files: lock.releases.flatMap { $0.sources.map(\.fileName) },
+                    version: "any verified locked release (\(lock.verifiedVersions.joined(separator: ", ")))",
+                    files: SourceFinder.fileNames(lock.releases.filter(\.verified).flatMap(\.sources)),
                     attempts: Self.merged(skipped), mirror: request.mirror)
             }
             if let chosen = outcome.chosenDefault {

@@ -11,18 +11,23 @@ public enum LabSource: Sendable, Equatable {
     case url(String, sha256: String)
     /// A tarball on this machine (`--source FILE`), copied into the cache.
     case file(String, sha256: String)
+    /// A locked file with no origin to download it from: only a mirror folder (or the cache)
+    /// holds it, e.g. a release's source repacked from a repository; `provenance` says where
+    /// its contents come from and is recorded in every build's manifest.
+    case mirrored(file: String, sha256: String, provenance: String)
 
     /// The expected sha256 of the tarball, lowercase hex.
     public var sha256: String {
         switch self {
-        case .debian(_, _, _, let sha256), .url(_, let sha256), .file(_, let sha256): sha256.lowercased()
+        case .debian(_, _, _, let sha256), .url(_, let sha256), .file(_, let sha256), .mirrored(_, let sha256, _):
+            sha256.lowercased()
         }
     }
 
     /// The tarball's file name in `<cache>/sources` and in a mirror folder.
     public var fileName: String {
         switch self {
-        case .debian(_, _, let file, _): file
+        case .debian(_, _, let file, _), .mirrored(let file, _, _): file
         case .url(let url, _): String(url.split(separator: "/").last ?? "source.tar.xz")
         case .file(let path, _): (path as NSString).lastPathComponent
         }
@@ -34,6 +39,7 @@ public enum LabSource: Sendable, Equatable {
         case .debian(let package, let suite, _, _): "Debian \(suite) (\(package))"
         case .url(let url, _): URL(string: url)?.host ?? url
         case .file(let path, _): path
+        case .mirrored(let file, let sha256, _): "\(file) (sha256 \(sha256.prefix(8))…, from a mirror folder only)"
         }
     }
 
@@ -45,6 +51,8 @@ public enum LabSource: Sendable, Equatable {
             LabManifest.Source(kind: "url", url: url, file: fileName, sha256: sha256)
         case .file(let path, _):
             LabManifest.Source(kind: "file", url: "file://\(path)", file: fileName, sha256: sha256)
+        case .mirrored(let file, _, let provenance):
+            LabManifest.Source(kind: "mirrored", file: file, sha256: sha256, provenance: provenance)
         }
     }
 
@@ -53,7 +61,7 @@ public enum LabSource: Sendable, Equatable {
         switch self {
         case .debian: ["apt-get"]
         case .url: ["curl"]
-        case .file: []
+        case .file, .mirrored: []
         }
     }
 
@@ -92,6 +100,8 @@ public enum LabSource: Sendable, Equatable {
             } catch {
                 throw .noSuchSource(path)
             }
+        case .mirrored:
+            throw .downloadFailed(origin: origin, detail: "no origin to download it from", log: log.path)
         }
         return try await Self.place(download, as: self, in: cache)
     }

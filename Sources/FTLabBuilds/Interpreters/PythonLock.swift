@@ -14,6 +14,9 @@ public struct PythonLock: Sendable, Equatable {
         public var sources: [LabSource]
         /// What the release changes for free-threading, in a line (shown by `lab pythons --list`).
         public var notes: String
+        /// Whether this project's CI builds and tests the release end to end (`verified = true`).
+        /// Without `--version`, only verified releases become the default pair.
+        public var verified: Bool = false
         /// `X.Y`.
         public var series: String { version.split(separator: ".").prefix(2).joined(separator: ".") }
     }
@@ -74,16 +77,19 @@ public struct PythonLock: Sendable, Equatable {
                 guard LabSource.isSHA256(source.sha256) else {
                     throw .badLock(path: path, reason: "\(entry.version): sha256 '\(source.sha256)' is not 64 hex digits")
                 }
-                switch (source.url, source.debian, source.suite, source.file) {
-                case (let url?, nil, nil, nil):
+                switch (source.url, source.debian, source.suite, source.file, source.provenance) {
+                case (let url?, nil, nil, nil, nil):
                     return .url(url, sha256: source.sha256)
-                case (nil, let package?, let suite?, let file?):
+                case (nil, let package?, let suite?, let file?, nil):
                     return .debian(package: package, suite: suite, file: file, sha256: source.sha256)
+                case (nil, nil, nil, let file?, let provenance?):
+                    return .mirrored(file: file, sha256: source.sha256, provenance: provenance)
                 default:
-                    throw .badLock(path: path, reason: "\(entry.version): a source is either `url` or `debian` + `suite` + `file`")
+                    throw .badLock(path: path, reason: "\(entry.version): a source is `url`, `debian` + `suite` + `file`,"
+                        + " or `file` + `provenance` (a file only a mirror folder holds)")
                 }
             }
-            releases.append(Release(version: entry.version, sources: sources, notes: entry.notes ?? ""))
+            releases.append(Release(version: entry.version, sources: sources, notes: entry.notes ?? "", verified: entry.verified ?? false))
         }
         guard !releases.isEmpty else { throw .badLock(path: path, reason: "no [[release]]") }
         return PythonLock(releases: releases, path: path)
@@ -92,16 +98,27 @@ public struct PythonLock: Sendable, Equatable {
     /// The releases a `--version` value names: `all`, or a comma-separated list of `X.Y`
     /// (the newest locked release of that series) and `X.Y.Z` (that release); oldest first.
     public func releases(matching spec: String) throws(LabError) -> [Release] {
-        if spec == "all" { return releases.reversed() }
-        var chosen: [Release] = []
+        try candidates(matching: spec).compactMap(\.first)
+    }
+
+    /// What each part of a `--version` value may build, oldest part first: for `X.Y.Z` that
+    /// release alone, for `X.Y` every locked release of the series, newest first (the first
+    /// whose source can be had is built), for `all` every release alone.
+    public func candidates(matching spec: String) throws(LabError) -> [[Release]] {
+        if spec == "all" { return releases.reversed().map { [$0] } }
+        var chosen: [[Release]] = []
         for part in spec.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            let match = releases.first { $0.version == part } ?? releases.first { $0.series == part }
-            guard let match else { throw .unknownVersion(part, known: releases.map(\.version)) }
-            if !chosen.contains(match) { chosen.append(match) }
+            let exact = releases.filter { $0.version == part }
+            let matches = exact.isEmpty ? releases.filter { $0.series == part } : exact
+            guard !matches.isEmpty else { throw .unknownVersion(part, known: releases.map(\.version)) }
+            if !chosen.contains(matches) { chosen.append(matches) }
         }
         guard !chosen.isEmpty else { throw .unknownVersion(spec, known: releases.map(\.version)) }
-        return chosen.sorted { ReleaseNumber.precedes($0.version, $1.version) }
+        return chosen.sorted { ReleaseNumber.precedes($0[0].version, $1[0].version) }
     }
+
+    /// The releases this project's CI builds and tests end to end, oldest first.
+    public var verifiedVersions: [String] { releases.filter(\.verified).map(\.version).reversed() }
 
     /// The locked release whose sources include one with `sha256`, if any.
     public func release(withDigest sha256: String) -> Release? {
@@ -115,6 +132,7 @@ public struct PythonLock: Sendable, Equatable {
         struct Entry: Decodable {
             var version: String
             var notes: String?
+            var verified: Bool?
             var source: [Source]
         }
 
@@ -125,9 +143,10 @@ public struct PythonLock: Sendable, Equatable {
             var file: String?
             var sha256: String
             var digestFrom: String?
+            var provenance: String?
 
             enum CodingKeys: String, CodingKey {
-                case url, debian, suite, file, sha256
+                case url, debian, suite, file, sha256, provenance
                 case digestFrom = "digest_from"
             }
         }

@@ -26,20 +26,30 @@ package struct SourceFinder {
     /// line to the error and the next source is tried; a file that does not match its sha256
     /// stops everything (it is kept aside, never used).
     package func find(_ version: String, sources: [LabSource]) async throws(LabError) -> Found {
-        for source in sources {
-            let cached = "\(cache.sources)/\(source.fileName)"
+        // Two acceptable files may share a name (python.org's tarball and a repacked copy of its
+        // contents): a file is matched against every source of its name, by digest.
+        let names = sources.map(\.fileName).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        for name in names {
+            let cached = "\(cache.sources)/\(name)"
             guard FileManager.default.fileExists(atPath: cached) else { continue }
-            if await LabSource.sha256(of: cached) == source.sha256 {
+            let digest = await LabSource.sha256(of: cached)
+            if let source = sources.first(where: { $0.fileName == name && $0.sha256 == digest }) {
                 return Found(tarball: cached, source: source, via: "cache")
             }
             reporter.say("source: \(cached) does not match its sha256; setting it aside")
-            _ = try? await LabSource.place(cached, as: source, in: cache)
+            if let source = sources.first(where: { $0.fileName == name }) {
+                _ = try? await LabSource.place(cached, as: source, in: cache)
+            }
         }
         if let mirror {
-            for source in sources {
-                let candidate = "\(mirror)/\(source.fileName)"
+            for name in names {
+                let candidate = "\(mirror)/\(name)"
                 guard FileManager.default.fileExists(atPath: candidate) else { continue }
-                try await LabSource.verify(candidate, sha256: source.sha256)
+                let digest = await LabSource.sha256(of: candidate) ?? "(unreadable)"
+                guard let source = sources.first(where: { $0.fileName == name && $0.sha256 == digest }) else {
+                    let expected = sources.filter { $0.fileName == name }.map(\.sha256).joined(separator: " or ")
+                    throw .checksumMismatch(file: candidate, expected: expected, actual: digest, keptAt: nil)
+                }
                 let copy = LabSource.file(candidate, sha256: source.sha256)
                 let log = BuildLog(path: "\(cache.logs)/download.log")
                 let tarball = try await reporter.phase(version, "copy") { () async throws(LabError) in
@@ -50,6 +60,10 @@ package struct SourceFinder {
         }
         var attempts: [String] = []
         for source in sources {
+            if case .mirrored = source {
+                attempts.append("\(source.origin)\(mirror == nil ? ": no --source-dir given" : ": not in the mirror folder")")
+                continue
+            }
             for tool in source.fetchTools where findOnPath(tool) == nil {
                 attempts.append("\(source.origin): \(tool) is not installed")
             }
@@ -73,8 +87,16 @@ package struct SourceFinder {
                 }
             }
         }
-        throw .unobtainable(
-            version: version, files: sources.map(\.fileName), attempts: attempts, mirror: mirror)
+        throw .unobtainable(version: version, files: Self.fileNames(sources), attempts: attempts, mirror: mirror)
+    }
+
+    /// The acceptable files by name, for messages; a name that two sources share lists both digests.
+    package static func fileNames(_ sources: [LabSource]) -> [String] {
+        let names = sources.map(\.fileName).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        return names.map { name in
+            let digests = sources.filter { $0.fileName == name }.map { String($0.sha256.prefix(8)) + "…" }
+            return digests.count > 1 ? "\(name) (sha256 \(digests.joined(separator: " or ")))" : name
+        }
     }
 
     private static func firstLine(_ text: String) -> String {

@@ -5,7 +5,7 @@ import FTLabCore
 public struct LabManifest: Sendable, Codable, Equatable {
     /// Where the source tarball came from.
     public struct Source: Sendable, Codable, Equatable {
-        /// "debian-source-package", "url" or "file".
+        /// "debian-source-package", "url", "file" or "mirrored" (a locked file only a mirror folder holds).
         public var kind: String
         /// The Debian source package and suite, e.g. "python3.13 (trixie)"; nil for a URL.
         public var package: String?
@@ -14,13 +14,17 @@ public struct LabManifest: Sendable, Codable, Equatable {
         /// The tarball's file name.
         public var file: String
         public var sha256: String
+        /// Where a file's contents come from when its digest is not the upstream one (the lock's
+        /// `provenance`); nil for files that are the upstream release file itself.
+        public var provenance: String?
 
-        package init(kind: String, package: String? = nil, url: String? = nil, file: String, sha256: String) {
+        package init(kind: String, package: String? = nil, url: String? = nil, file: String, sha256: String, provenance: String? = nil) {
             self.kind = kind
             self.package = package
             self.url = url
             self.file = file
             self.sha256 = sha256
+            self.provenance = provenance
         }
     }
 

@@ -4,9 +4,10 @@ import FTLabCore
 /// The lab's interpreters: one pinned CPython source built twice with identical flags,
 /// once with `--disable-gil`, into the cache (`<cache>/pythons/<label>`).
 public enum LabPythons {
-    /// The locked release that builds on machines that reach only Debian's archive (its source
-    /// is Debian trixie's python3.13); what `--python lab` means before any default was chosen.
-    public static let pinnedVersion = "3.13.5"
+    /// The newest release this project verifies end to end (`verified = true` in the lock: CI
+    /// builds and tests it): what `--python lab` means before any default was chosen, and the
+    /// pair the integration tests run on. It is the first supported free-threaded series (PEP 779).
+    public static let pinnedVersion = "3.14.7"
     /// Labels of the pinned pair, GIL build first: `cpython-3.13.5`, `cpython-3.13.5t`.
     public static var pinnedLabels: [String] { LabTarget.pair(pinnedVersion).map(\.label) }
     /// The built members of the pinned pair, probed, GIL build first; missing or broken ones are left out.

@@ -17,6 +17,8 @@ public struct RunRequest: Sendable {
     public var seed = 20261127
     /// Variants an interpreter cannot run (`ScriptProbe`): skipped and said so, not failed.
     public var unsupported: [UnsupportedVariant] = []
+    /// `--quick` with no selector: workloads with `quick_variants` run only those.
+    public var quickSuite = false
 
     public init() {}
 
@@ -61,6 +63,26 @@ public struct RunRequest: Sendable {
 
 /// The matrix of configurations a run will measure, with the warnings its placements raise.
 public struct RunPlan: Sendable {
+    /// The quick suite's share of `selection`: a workload with `quick_variants` keeps those
+    /// (of the ones it has); a note per workload says what was left for the full suite.
+    static func quickSubset(_ selection: [(workload: Workload, variant: String)])
+        -> (selection: [(workload: Workload, variant: String)], notes: [String]) {
+        var notes: [String] = []
+        var kept: [(workload: Workload, variant: String)] = []
+        var seen = Set<String>()
+        for entry in selection {
+            guard let quick = entry.workload.manifest.quickVariants else { kept.append(entry); continue }
+            if quick.contains(entry.variant) { kept.append(entry) }
+            if seen.insert(entry.workload.name).inserted {
+                let all = selection.filter { $0.workload.name == entry.workload.name }.map(\.variant)
+                let chosen = all.filter(quick.contains)
+                notes.append("\(entry.workload.name): the quick suite runs \(chosen.count) of its \(all.count) variants "
+                    + "(\(chosen.joined(separator: ", "))); name the workload, or drop --quick, for all of them")
+            }
+        }
+        return (kept, notes)
+    }
+
     public var configurations: [RunConfiguration]
     public var warnings: [String]
     /// Configurations not run, each with the reason (e.g. a variant's `max_threads`).
@@ -69,7 +91,11 @@ public struct RunPlan: Sendable {
     /// Resolves `request` against the workload catalog and the machine's topology. Fails (exit 2)
     /// on unknown workloads, variants, parameters, placements, or CPUs the machine lacks.
     public static func make(_ request: RunRequest, catalog: WorkloadCatalog, topology: Topology) throws -> RunPlan {
-        let selection = try catalog.select(request.selectors)
+        var selection = try catalog.select(request.selectors)
+        var notes: [String] = []
+        if request.quickSuite && request.selectors.isEmpty {
+            (selection, notes) = quickSubset(selection)
+        }
         let params = try ParameterSettings.parse(request.params, catalog: catalog, selection: selection.map(\.workload))
         let policies = try request.placements.map { text throws(PlacementError) in try PlacementPolicy(parsing: text) }
         var placements: [Int: [PlacementChoice]] = [:]
@@ -91,7 +117,7 @@ public struct RunPlan: Sendable {
             }
         }
         var configurations: [RunConfiguration] = []
-        var skipped: [String] = []
+        var skipped: [String] = notes
         var nativeRefusals: [String] = []
         for (workload, variant) in selection {
             if workload.manifest.kind == .server { _ = try LoadOptions.parse(params: params.values(for: workload)) }

@@ -18,10 +18,14 @@ public struct RunOutput: Sendable {
     /// The rows a resumed file keeps (its complete processes), in file order; empty otherwise.
     public var earlierRows: [ResultRow] = []
 
-    /// `results/run-<UTC time>.csv`.
+    /// Where runs without `-o` go: a folder of their own under `results/`, which the checkout
+    /// ignores, so what users generate never mixes with the published results.
+    public static let localFolder = "results/local"
+
+    /// `results/local/run-<UTC time>.csv`.
     public static func defaultPath(now: Date = Date()) -> String {
         let stamp = RunIdentity.newRunID(at: now).id.split(separator: "-").first.map(String.init) ?? "run"
-        return "results/run-\(stamp).csv"
+        return "\(localFolder)/run-\(stamp).csv"
     }
 
     /// The log folder of the CSV at `path`.

@@ -100,7 +100,9 @@ public struct WorkloadCatalog: Sendable {
     /// workload (its script is missing) is an error; everything leaves it out.
     public func select(_ selectors: [String]) throws(WorkloadError) -> [(workload: Workload, variant: String)] {
         if selectors.isEmpty {
-            return workloads.flatMap { w in w.manifest.variants.map { (w, $0.name) } }
+            // "Left out" means no process of it runs: a workload whose script is missing is
+            // dropped here (the plan warns), whatever variants its manifest lists.
+            return workloads.filter { $0.unavailable == nil }.flatMap { w in w.manifest.variants.map { (w, $0.name) } }
         }
         var chosen: [(workload: Workload, variant: String)] = []
         var seen = Set<String>()

@@ -22,6 +22,10 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
     public var requirements: [String] = []
     /// The requirements file named by `requirements = "FILE"`, before it is read.
     package var requirementsFile: String?
+    /// `quick_variants`: the variants the quick suite (`ftlab run --quick` with no workload
+    /// named) runs, when a workload has too many for it; names the found script lacks are
+    /// ignored. Nil: every variant. Naming the workload runs all of them.
+    public var quickVariants: [String]?
 
     /// How a workload is measured (Workloads/_harness/PROTOCOL.md).
     public enum Kind: String, Sendable, Equatable {
@@ -56,7 +60,10 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
         public var description: String
     }
 
-    package enum CodingKeys: String, CodingKey { case name, description, question, unit, variants, params, kind, script, requirements }
+    package enum CodingKeys: String, CodingKey {
+        case name, description, question, unit, variants, params, kind, script, requirements
+        case quickVariants = "quick_variants"
+    }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -68,6 +75,7 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
         variants = script?.decorator == nil ? try c.decode([Variant].self, forKey: .variants)
             : try c.decodeIfPresent([Variant].self, forKey: .variants) ?? []
         params = try c.decodeIfPresent([Parameter].self, forKey: .params) ?? []
+        quickVariants = try c.decodeIfPresent([String].self, forKey: .quickVariants)
         let kindText = try c.decodeIfPresent(String.self, forKey: .kind) ?? Kind.batch.rawValue
         guard let kind = Kind(rawValue: kindText) else {
             throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "`kind` must be batch or server, not \"\(kindText)\"")

@@ -33,7 +33,8 @@ struct VersionLadderTests {
 
     @Test func theLockParsesAndEveryEntryHasADigestAndItsRecord() throws {
         let lock = try PythonLock.load(path: Self.lockPath)
-        #expect(lock.releases.map(\.version) == ["3.15.0", "3.14.8", "3.13.5"])
+        #expect(lock.releases.map(\.version) == ["3.15.0", "3.14.8", "3.14.7", "3.13.5"])
+        #expect(lock.verifiedVersions == ["3.13.5", LabPythons.pinnedVersion], "CI builds and tests these end to end")
         for release in lock.releases {
             #expect(!release.sources.isEmpty)
             for source in release.sources { #expect(LabSource.isSHA256(source.sha256), "\(release.version)") }
@@ -41,23 +42,51 @@ struct VersionLadderTests {
         let text = try String(contentsOfFile: Self.lockPath, encoding: .utf8)
         #expect(text.components(separatedBy: "digest_from = ").count - 1 == lock.releases.flatMap(\.sources).count,
                 "every source names where its digest was found")
-        // The release this project's machines build is locked, from Debian, and python.org's file agrees.
-        let pinned = try #require(lock.releases.first { $0.version == LabPythons.pinnedVersion })
-        guard case .debian(_, "trixie", _, _) = pinned.sources[0] else {
+        // The release Debian's archive serves is locked, from Debian, and python.org's file agrees.
+        let debian = try #require(lock.releases.first { $0.version == "3.13.5" })
+        guard case .debian(_, "trixie", _, _) = debian.sources[0] else {
             Issue.record("3.13.5 should come from Debian trixie first"); return
         }
-        #expect(Set(pinned.sources.map(\.sha256)).count == 1)
+        #expect(Set(debian.sources.map(\.sha256)).count == 1)
+    }
+
+    @Test func theVerifiedReleaseAcceptsPythonOrgsFileAndTheRepackedOneByDigest() throws {
+        let lock = try PythonLock.load(path: Self.lockPath)
+        let release = try #require(lock.releases.first { $0.version == LabPythons.pinnedVersion })
+        #expect(release.verified)
+        #expect(release.sources.map(\.fileName) == ["Python-3.14.7.tar.xz", "Python-3.14.7.tar.xz"])
+        guard case .url(let url, "3b48dac8fb59f62eaa67ac83c1eb12bda1b7a08406dd286e252c11a66be27f81") = release.sources[0],
+              case .mirrored(_, "227d55833dec2a0a9ac2adc034e0e524b6e04969d989447530836a67008bfa7b", let provenance) = release.sources[1]
+        else { Issue.record("\(release.sources)"); return }
+        #expect(url == "https://www.python.org/ftp/python/3.14.7/Python-3.14.7.tar.xz")
+        #expect(provenance.contains("3b48dac8fb59f62eaa67ac83c1eb12bda1b7a08406dd286e252c11a66be27f81") && provenance.contains("git archive"))
+        // Its manifest entry carries the provenance; a message names both digests of the one file name.
+        #expect(release.sources[1].manifestEntry.provenance == provenance)
+        #expect(SourceFinder.fileNames(release.sources) == ["Python-3.14.7.tar.xz (sha256 3b48dac8… or 227d5583…)"])
+        #expect(try lock.candidates(matching: "3.14").map { $0.map(\.version) } == [["3.14.8", "3.14.7"]])
+        #expect(try lock.candidates(matching: "3.14.7").map { $0.map(\.version) } == [["3.14.7"]])
+        #expect(lock.releases.filter { !$0.verified }.map(\.version) == ["3.15.0", "3.14.8"])
+    }
+
+    @Test func aMirrorOnlySourceNeedsItsProvenance() {
+        let sha = String(repeating: "a", count: 64)
+        let text = "schema = 1\n[[release]]\nversion = \"3.14.7\"\n[[release.source]]\nfile = \"Python-3.14.7.tar.xz\"\nsha256 = \"\(sha)\"\n"
+        let error = #expect(throws: LabError.self) { try PythonLock.parse(text, path: "lock.toml") }
+        #expect(error?.description.contains("`file` + `provenance`") == true, "\(String(describing: error))")
+        let withProvenance = text + "provenance = \"a copy\"\n"
+        #expect((try? PythonLock.parse(withProvenance, path: "lock.toml"))?.releases.first?.sources.first
+            == .mirrored(file: "Python-3.14.7.tar.xz", sha256: sha, provenance: "a copy"))
     }
 
     @Test func versionSpecsSelectReleasesOldestFirst() throws {
         let lock = try PythonLock.load(path: Self.lockPath)
         #expect(try lock.releases(matching: "3.14").map(\.version) == ["3.14.8"])
         #expect(try lock.releases(matching: "3.15,3.13").map(\.version) == ["3.13.5", "3.15.0"])
-        #expect(try lock.releases(matching: "all").map(\.version) == ["3.13.5", "3.14.8", "3.15.0"])
+        #expect(try lock.releases(matching: "all").map(\.version) == ["3.13.5", "3.14.7", "3.14.8", "3.15.0"])
         let error = #expect(throws: LabError.self) { try lock.releases(matching: "3.16") }
-        #expect(error == .unknownVersion("3.16", known: ["3.15.0", "3.14.8", "3.13.5"]))
+        #expect(error == .unknownVersion("3.16", known: ["3.15.0", "3.14.8", "3.14.7", "3.13.5"]))
         #expect(error?.exitCode == 2)
-        #expect(error?.description.contains("3.15.0, 3.14.8, 3.13.5") == true)
+        #expect(error?.description.contains("3.15.0, 3.14.8, 3.14.7, 3.13.5") == true)
     }
 
     @Test func aBrokenLockIsRefusedWithTheReason() {
@@ -189,10 +218,10 @@ struct LadderSourceTests {
     static let offline = ["http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9",
                           "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"]
 
-    /// The real 3.13.5 tarball, from the lab cache.
+    /// The real 3.13.5 tarball (Debian's), from the lab cache.
     static func pinnedTarball() throws -> String {
         let lock = try PythonLock.load(path: VersionLadderTests.lockPath)
-        let release = try #require(lock.releases.first { $0.version == LabPythons.pinnedVersion })
+        let release = try #require(lock.releases.first { $0.version == "3.13.5" })
         let path = "\(LabCache().sources)/\(release.sources[0].fileName)"
         try #require(FileManager.default.fileExists(atPath: path), "no \(path): run `ftlab lab pythons` first")
         return path
@@ -211,7 +240,7 @@ struct LadderSourceTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "\(scratch)/cache/sources/my-cpython-source.tar.xz")
         let asked = try lab(["--source", renamed, "--version", "3.14.8", "--fetch-only"], cache: "\(scratch)/cache")
-        #expect(asked.status == 2 && asked.stderr.contains("--version 3.14.8 but my-cpython-source.tar.xz is the source of CPython \(LabPythons.pinnedVersion)"),
+        #expect(asked.status == 2 && asked.stderr.contains("--version 3.14.8 but my-cpython-source.tar.xz is the source of CPython 3.13.5"),
                 "\(asked.stderr)")
     }
 
@@ -240,7 +269,7 @@ struct LadderSourceTests {
         let unknown = try lab(["--version", "3.9"], cache: "\(scratch)/cache")
         #expect(unknown.status == 2 && unknown.stderr.contains("need CPython 3.13 or newer"))
         let notLocked = try lab(["--version", "3.16"], cache: "\(scratch)/cache")
-        #expect(notLocked.status == 2 && notLocked.stderr.contains("locked releases: 3.15.0, 3.14.8, 3.13.5"))
+        #expect(notLocked.status == 2 && notLocked.stderr.contains("locked releases: 3.15.0, 3.14.8, 3.14.7, 3.13.5"))
     }
 
     @Test func theMirrorFolderServesByFileNameAndIsCheckedToo() throws {
@@ -249,12 +278,12 @@ struct LadderSourceTests {
         let mirror = "\(scratch)/mirror"
         try FileManager.default.createDirectory(atPath: mirror, withIntermediateDirectories: true)
         // python.org's name for the same file: the lock's second 3.13.5 source.
-        try FileManager.default.copyItem(atPath: try Self.pinnedTarball(), toPath: "\(mirror)/Python-\(LabPythons.pinnedVersion).tar.xz")
+        try FileManager.default.copyItem(atPath: try Self.pinnedTarball(), toPath: "\(mirror)/Python-3.13.5.tar.xz")
         try "not a tarball\n".write(toFile: "\(mirror)/Python-3.14.8.tar.xz", atomically: true, encoding: .utf8)
-        let served = try lab(["--version", LabPythons.pinnedVersion, "--fetch-only"], cache: "\(scratch)/cache",
+        let served = try lab(["--version", "3.13.5", "--fetch-only"], cache: "\(scratch)/cache",
                              extra: [SourceFinder.mirrorVariable: mirror])
         #expect(served.status == 0, "\(served.stderr)")
-        #expect(served.stdout.contains("\(scratch)/cache/sources/Python-\(LabPythons.pinnedVersion).tar.xz"))
+        #expect(served.stdout.contains("\(scratch)/cache/sources/Python-3.13.5.tar.xz"))
         let bad = try lab(["--version", "3.14", "--source-dir", mirror], cache: "\(scratch)/cache")
         #expect(bad.status == 2 && bad.stderr.contains("sha256 mismatch for \(mirror)/Python-3.14.8.tar.xz"), "\(bad.stderr)")
     }
@@ -285,9 +314,43 @@ struct LadderSourceTests {
         #expect(result.status == 0, "\(result.stderr)")
         let chosen = try #require(LabDefault.read(cache: cache))
         #expect(chosen.version == LabPythons.pinnedVersion)
-        #expect(chosen.reason.hasPrefix("3.15.0, 3.14.8: www.python.org:") && chosen.reason.hasSuffix("\(LabPythons.pinnedVersion): already built"),
+        #expect(chosen.reason == "3.15.0, 3.14.8: not verified here (build it with --version X.Y); \(LabPythons.pinnedVersion): already built",
                 "\(chosen.reason)")
         let status = try ftlab(["lab", "status"], environment: ["FTLAB_CACHE": cache.root])
-        #expect(status.stdout.contains("default pair (--python lab): \(LabPythons.pinnedVersion): 3.15.0, 3.14.8"))
+        #expect(status.stdout.contains("default pair (--python lab): \(LabPythons.pinnedVersion): 3.15.0, 3.14.8: not verified here"))
+    }
+
+    /// The verified release's repacked tarball (a mirror folder's file), from the lab cache.
+    static func repackedTarball() throws -> String {
+        let path = "\(LabCache().sources)/Python-\(LabPythons.pinnedVersion).tar.xz"
+        try #require(FileManager.default.fileExists(atPath: path), "no \(path): run `ftlab lab pythons --source-dir DIR` first")
+        return path
+    }
+
+    @Test func aSeriesTakesItsNewestObtainableReleaseFromTheLockAndSaysWhy() throws {
+        let scratch = TestPaths.scratch("series")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let mirror = "\(scratch)/mirror"
+        try FileManager.default.createDirectory(atPath: mirror, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: try Self.repackedTarball(), toPath: "\(mirror)/Python-\(LabPythons.pinnedVersion).tar.xz")
+        let served = try lab(["--version", "3.14", "--source-dir", mirror, "--fetch-only"], cache: "\(scratch)/cache")
+        #expect(served.status == 0, "\(served.stderr)")
+        #expect(served.stdout.contains("\(scratch)/cache/sources/Python-\(LabPythons.pinnedVersion).tar.xz"))
+        #expect(served.stderr.contains("3.14: 3.14.8: www.python.org") && served.stderr.contains("fetched 3.14.7 from mirror folder \(mirror)"),
+                "\(served.stderr)")
+        // Neither python.org nor a mirror: exit 2 naming both ways and both digests of the one file name.
+        let neither = try lab(["--version", "3.14"], cache: "\(scratch)/empty")
+        #expect(neither.status == 2)
+        for part in ["cannot get the source of CPython 3.14.8 or 3.14.7", "www.python.org", "--source-dir DIR",
+                     "Python-3.14.7.tar.xz (sha256 3b48dac8… or 227d5583…)"] {
+            #expect(neither.stderr.contains(part), "missing \(part) in \(neither.stderr)")
+        }
+        // Another file under the official name is refused by its digest.
+        let other = "\(scratch)/other"
+        try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: try Self.pinnedTarball(), toPath: "\(other)/Python-\(LabPythons.pinnedVersion).tar.xz")
+        let refused = try lab(["--version", LabPythons.pinnedVersion, "--source-dir", other, "--fetch-only"], cache: "\(scratch)/cache2")
+        #expect(refused.status == 2 && refused.stderr.contains("sha256 mismatch")
+                && refused.stderr.contains("3b48dac8fb59f62eaa67ac83c1eb12bda1b7a08406dd286e252c11a66be27f81 or 227d5583"), "\(refused.stderr)")
     }
 }
