@@ -11,8 +11,9 @@ public enum InterpreterError: FTLabError, Equatable {
     case unknownLabel(String, known: [String])
     /// A lab label whose build is not in the cache.
     case notBuilt(label: String, executable: String)
-    /// `ladder`, `X.Y` or `X.Y.Z` found no built pair (`built`: the releases that are).
-    case noPairBuilt(String, built: [String] = [])
+    /// `ladder`, `X.Y` or `X.Y.Z` found no built pair (`built`: the releases that are; `found`:
+    /// the pairs found on the machine outside the lab).
+    case noPairBuilt(String, built: [String] = [], found: [String] = [])
     /// A path inside a lab build that never finished (cut off before its manifest was written).
     case unfinishedBuild(path: String, folder: String)
 
@@ -36,10 +37,12 @@ public enum InterpreterError: FTLabError, Equatable {
         case .notBuilt(let label, let executable):
             "lab interpreter '\(label)' is not built (no \(executable));"
                 + " build it with `ftlab lab pythons\(Self.buildHint(label))` (2-3 minutes per interpreter)"
-        case .noPairBuilt(let spec, let built):
+        case .noPairBuilt(let spec, let built, let found):
             "no lab pair matches '\(spec)': "
                 + (built.isEmpty ? "none is built" : "built releases: \(built.joined(separator: ", "))")
+                + (found.isEmpty ? "" : "; pairs found on this machine: \(found.joined(separator: "; "))")
                 + "; build it with `ftlab lab pythons --version \(spec == "ladder" ? "all" : spec)`"
+                + " (`ftlab env` lists the interpreters found)"
         case .unfinishedBuild(let path, let folder):
             "'\(path)' belongs to a lab build that did not finish (\(folder) has no \(LabManifest.fileName));"
                 + " run `ftlab lab pythons` again to redo it"

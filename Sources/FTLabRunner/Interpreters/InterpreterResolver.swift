@@ -7,7 +7,8 @@ public enum InterpreterResolver {
     /// - a path (it contains "/"), e.g. `/usr/bin/python3.13`;
     /// - `lab`: the default pair (`LabPythons.defaultVersion`), GIL build first;
     /// - `ladder`: every built pair, oldest release first;
-    /// - `X.Y` or `X.Y.Z`: both builds of the newest built release of that series, or of that release;
+    /// - `X.Y` or `X.Y.Z`: both builds of the newest built release of that series, or of that
+    ///   release; without a lab pair, a pair found on the machine (`InterpreterDiscovery`);
     /// - a lab label: `cpython-3.13.5`, `cpython-3.13.5t`, or another built `cpython-X.Y.Z[t]`;
     /// - a name on PATH, e.g. `python3.13t`.
     public static func resolve(_ spec: String, cache: LabCache = LabCache()) async throws(InterpreterError) -> [Interpreter] {
@@ -27,8 +28,14 @@ public enum InterpreterResolver {
         if let series = Self.series(spec) {
             let built = LabPythons.builtVersions(cache: cache)
             let matching = LabTarget.isVersion(spec) ? built.filter { $0 == spec } : built.filter { $0.hasPrefix(series + ".") }
-            guard let version = matching.last else { throw .noPairBuilt(spec, built: built) }
-            return try await pair(version, cache: cache)
+            if let version = matching.last { return try await pair(version, cache: cache) }
+            let found = InterpreterDiscovery.pairs(await InterpreterDiscovery(cache: cache).find())
+            let fitting = found.filter { LabTarget.isVersion(spec) ? $0.version == spec : $0.version.hasPrefix(series + ".") }
+            guard let pair = fitting.last else {
+                throw .noPairBuilt(spec, built: built, found: found.map { "\($0.version) (\($0.gil.path), \($0.freethreaded.path))" })
+            }
+            return [try await InterpreterProbe.probe(pair.gil.path, label: pair.gil.path),
+                    try await InterpreterProbe.probe(pair.freethreaded.path, label: pair.freethreaded.path)]
         }
         if let target = LabTarget(label: spec) {
             return [try await LabPythons.interpreter(target, cache: cache)]
