@@ -16,7 +16,7 @@ QUICK_CSV ?= results/local/quick-$(STAMP).csv
 # A mirror folder of CPython source tarballs beside the checkout, when there is one: how labs
 # without python.org get the verified 3.14 release (lab/pythons.toml). Elsewhere it is empty and
 # `ftlab lab pythons` downloads from the origins.
-FTLAB_SOURCE_DIR ?= $(wildcard ../shared/sources)
+FTLAB_SOURCE_DIR ?= $(abspath $(wildcard ../shared/sources))
 export FTLAB_SOURCE_DIR
 
 quick: pythons examples

@@ -21,11 +21,12 @@ struct BundleIntegrationTests {
         try #require(untar.status == 0, "stderr: \(untar.stderr)")
         let top = elsewhere + "/ftlab-bundle-\(FTLabVersion.current)"
         let prefix = "\(top)/pythons/\(PinnedPair.freeThreaded)"
-        #expect(!FileManager.default.fileExists(atPath: prefix + "/lib/python3.13t/test"))
-        #expect(!FileManager.default.fileExists(atPath: prefix + "/lib/libpython3.13t.a"))
+        let name = "python\(PinnedPair.series)t"
+        #expect(!FileManager.default.fileExists(atPath: prefix + "/lib/\(name)/test"))
+        #expect(!FileManager.default.fileExists(atPath: prefix + "/lib/lib\(name).a"))
 
         // The copied python finds its stdlib from where it now lies, not from its build prefix.
-        let probe = try runProgram(prefix + "/bin/python3.13t", ["-c", "import sys, json; print(sys.prefix)"])
+        let probe = try runProgram(prefix + "/bin/\(name)", ["-c", "import sys, json; print(sys.prefix)"])
         #expect(probe.status == 0 && probe.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == prefix, "\(probe)")
 
         let csv = dir + "/bundle.csv"

@@ -105,7 +105,7 @@ struct FTScalingBenchIntegrationTests {
         #expect(run.stderr.contains("get the script with `ftlab lab examples`"), "\(run.stderr)")
     }
 
-    @Test("ftlab lab examples fetches Debian's python3.15-examples into the cache; CPython's own script then runs on 3.13.5t",
+    @Test("ftlab lab examples fetches Debian's python3.15-examples into the cache; CPython's own script then runs on the lab's free-threaded build",
           .tags(.network), .skippedInUnitRuns)
     func realScriptFromDebian() throws {
         let cache = TestPaths.scratch()

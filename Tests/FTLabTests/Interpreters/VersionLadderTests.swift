@@ -215,8 +215,10 @@ struct LadderSelectionTests {
 /// a machine that does reach python.org. Needs the cached 3.13.5 tarball (`ftlab lab pythons`).
 @Suite("Version ladder: sources", .tags(.integration, .needsLab), .skippedInUnitRuns)
 struct LadderSourceTests {
+    /// No origin answers, and no mirror folder is inherited (`make test` exports one).
     static let offline = ["http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9",
-                          "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"]
+                          "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
+                          SourceFinder.mirrorVariable: ""]
 
     /// The real 3.13.5 tarball (Debian's), from the lab cache.
     static func pinnedTarball() throws -> String {

@@ -6,6 +6,8 @@ import FTLabRunner
 enum PinnedPair {
     /// The pinned CPython release, `X.Y.Z`.
     static let version = LabPythons.pinnedVersion
+    /// Its series, `X.Y`.
+    static let series = version.split(separator: ".").prefix(2).joined(separator: ".")
     /// Both labels, GIL build first: `cpython-X.Y.Z`, `cpython-X.Y.Zt`.
     static let labels = LabPythons.pinnedLabels
     /// The GIL build's label, `cpython-X.Y.Z`.
