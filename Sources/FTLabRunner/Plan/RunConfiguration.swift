@@ -111,7 +111,7 @@ public struct Repetition: Sendable, Equatable {
     }
 
     /// The defaults for a full run, sized so the full suite fits 20 minutes on a 2-CPU machine
-    /// (the arithmetic is in the README, *Defaults*): 3 processes x 6 samples of 0.2 s, one
+    /// (the arithmetic is in Sources/README.md, *Defaults*): 3 processes x 6 samples of 0.2 s, one
     /// warmup on top of calibration. Every process still verifies its output.
     public static let standard = Repetition(processes: 3, samples: 6, warmups: 1, targetSeconds: 0.2)
     /// The smallest run that still gives a usable confidence interval.

@@ -3,7 +3,7 @@ import Testing
 @testable import FTLabCore
 import FTLabRunner
 
-/// Faults met by a real `ftlab run` (the README's fault table names these tests).
+/// Faults met by a real `ftlab run` (the fault table in Sources/README.md names these tests).
 @Suite("faults, end to end", .tags(.integration, .needsLab), .skippedInUnitRuns)
 struct FaultIntegrationTests {
     /// A run of the tiny fixture workload: one process, two short samples.

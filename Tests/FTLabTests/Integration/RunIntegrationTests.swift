@@ -259,7 +259,7 @@ func processes(commandLineContaining text: String) -> [Int32] {
     }
 }
 
-@Suite("The README's example workload", .serialized, .tags(.integration, .needsLab), .skippedInUnitRuns)
+@Suite("The example workload in Workloads/README.md", .serialized, .tags(.integration, .needsLab), .skippedInUnitRuns)
 struct ExampleWorkloadTests {
     @Test("Workloads/examples/json-roundtrip, copied to a temporary folder, runs and verifies on both builds")
     func example() throws {
