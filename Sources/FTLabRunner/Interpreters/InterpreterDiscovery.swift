@@ -14,6 +14,14 @@ public struct FoundInterpreter: Sendable, Equatable, Encodable {
     /// Why it cannot be one of a pair, when it cannot: a venv, no `sys._is_gil_enabled`, no answer.
     public var note: String?
 
+    public init(path: String, foundIn: String, version: String? = nil, build: Interpreter.Build? = nil, note: String? = nil) {
+        self.path = path
+        self.foundIn = foundIn
+        self.version = version
+        self.build = build
+        self.note = note
+    }
+
     /// Whether it can be half of a free-threaded/GIL pair.
     public var pairable: Bool { note == nil && version != nil && build != nil }
 

@@ -179,16 +179,16 @@ struct VersionLadderTests {
     @Test func aPlainAndAPGOPairOfOneReleaseNeverPool() {
         var noise = Noise(seed: 8)
         func pair(_ suffix: String, gil: Double, ft: Double) -> [ResultRow] {
-            Setup.gil.with { $0.interpreter = "cpython-3.13.5\(suffix)" }.rows(throughput: noise.sample(count: 9, mean: gil, cv: 0.001))
-                + Setup.freeThreaded.with { $0.interpreter = "cpython-3.13.5t\(suffix)" }.rows(throughput: noise.sample(count: 9, mean: ft, cv: 0.001))
-                + Setup.freeThreaded.with { $0.interpreter = "cpython-3.13.5t\(suffix)"; $0.threads = 2 }
+            Setup.gil.with { $0.interpreter = "\(PinnedPair.gil)\(suffix)" }.rows(throughput: noise.sample(count: 9, mean: gil, cv: 0.001))
+                + Setup.freeThreaded.with { $0.interpreter = "\(PinnedPair.freeThreaded)\(suffix)" }.rows(throughput: noise.sample(count: 9, mean: ft, cv: 0.001))
+                + Setup.freeThreaded.with { $0.interpreter = "\(PinnedPair.freeThreaded)\(suffix)"; $0.threads = 2 }
                     .rows(throughput: noise.sample(count: 9, mean: ft * 1.5, cv: 0.001))
         }
         let summary = ScalingSummary(rows: pair("", gil: 100, ft: 70) + pair("-pgo", gil: 120, ft: 96))
-        #expect(summary.overheads.map(\.release) == ["3.13.5", "3.13.5-pgo"])
+        #expect(summary.overheads.map(\.release) == [PinnedPair.version, "\(PinnedPair.version)-pgo"])
         #expect(abs(summary.overheads[0].singleThread - 0.30) < 0.01 && abs(summary.overheads[1].singleThread - 0.20) < 0.01)
-        #expect(summary.ladders.first?.steps.map(\.release) == ["3.13.5", "3.13.5-pgo"])
-        #expect(summary.text().contains("log-processing (CPython 3.13.5-pgo): single-thread overhead 20.0%"), "\(summary.text())")
+        #expect(summary.ladders.first?.steps.map(\.release) == [PinnedPair.version, "\(PinnedPair.version)-pgo"])
+        #expect(summary.text().contains("log-processing (CPython \(PinnedPair.version)-pgo): single-thread overhead 20.0%"), "\(summary.text())")
     }
 }
 
