@@ -27,8 +27,10 @@ quick: pythons examples
 examples: build
 	$(RELEASE) lab examples
 
+# The tests also run the 3.14 edition (the default pair's own release).
 examples-debug: build-debug
 	$(DEBUG) lab examples
+	$(DEBUG) lab examples --version 3.14
 
 # Tests (and the ftlab processes they start) write their scratch folders under a TMPDIR of
 # their own, removed when they pass and kept (its path printed) when they fail.

@@ -103,7 +103,31 @@ struct LockBenchIntegrationTests {
         #expect(run.stderr.contains("rebuild with `ftlab lab pythons`"), "\(run.stderr)")
     }
 
-    @Test("ftlab lab examples brings CPython's own lockbench.py; it runs on 3.13.5t", .tags(.network), .skippedInUnitRuns)
+    /// Both editions of CPython's own scripts on the pinned free-threaded build: Debian's
+    /// python3.14-examples (the release's own) and python3.15-examples (the default `ftlab lab
+    /// examples` fetches), each pointed at through its variable.
+    @Test("lockbench and ftscalingbench from the 3.14 and the 3.15 examples run on the pinned free-threaded build",
+          .tags(.network), .skippedInUnitRuns, arguments: ["3.14", "3.15"])
+    func bothEditionsOfTheRealScripts(edition: String) throws {
+        let cache = TestPaths.scratch("edition\(edition)")
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let fetch = try ftlab(["lab", "examples", "--version", edition], environment: ["FTLAB_CACHE": cache])
+        #expect(fetch.status == 0, "\(fetch.stderr)")
+        let paths = fetch.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let lockbench = try #require(paths.first { $0.hasSuffix("/lockbench/lockbench.py") }, "\(fetch.stdout)")
+        let ftscalingbench = try #require(paths.first { $0.hasSuffix("/ftscalingbench/ftscalingbench.py") }, "\(fetch.stdout)")
+        let csv = cache + "/run.csv"
+        let run = try ftlab(["run", "lockbench/pymutex", "ftscalingbench/pymethod", "--python", try TestPaths.labPython(.freethreaded),
+                             "--threads", "1,2", "--param", "ftscalingbench.scale=10", "-o", csv] + Self.tiny,
+                            environment: ["FTLAB_CACHE": cache, "FTLAB_LOCKBENCH": lockbench, "FTLAB_FTSCALINGBENCH": ftscalingbench])
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = try ResultReader(path: csv).rows
+        #expect(Set(rows.map(\.workload)) == ["lockbench", "ftscalingbench"])
+        #expect(rows.allSatisfy { $0.status == .ok && $0.ops > 0 && $0.pythonVersion == PinnedPair.version && $0.gilEnabled == false },
+                "\(rows.map(\.message))")
+    }
+
+    @Test("ftlab lab examples brings CPython's own lockbench.py; it runs on the lab's free-threaded build", .tags(.network), .skippedInUnitRuns)
     func realScriptFromDebian() throws {
         let cache = TestPaths.scratch()
         let fetch = try ftlab(["lab", "examples"], environment: ["FTLAB_CACHE": cache])
