@@ -218,6 +218,11 @@ public struct SuiteRunner: Sendable {
         if let bad = transcript.samples.first(where: { $0.perThreadOps.count != expected }) {
             return .failed("sample \(bad.index) reports \(bad.perThreadOps.count) threads; expected \(expected)")
         }
+        if unit.configuration.workload.manifest.kind != .server,
+           let bad = transcript.samples.first(where: { $0.ops < 1 || $0.perThreadOps.contains { $0 < 0 } }) {
+            return .failed("sample \(bad.index) reports \(bad.ops) ops (per thread: "
+                           + "\(bad.perThreadOps.map(String.init).joined(separator: ", "))); expected a positive count")
+        }
         if measured == 0 { return .failed("no measured samples") }
         if let problem = placementProblem(plan: unit.configuration.placement, bye: bye) { return .failed(problem) }
         let evidence = AllocatorEvidence.check(unit.configuration.allocator, mappedLibraries: transcript.hello?.mappedLibraries ?? [],
