@@ -104,7 +104,8 @@ public struct SuiteRunner: Sendable {
         let c = unit.configuration
         let entry = c.interpreter.build == .native ? ["_native"] : ["-X", "faulthandler", harnessScript]
         var harness = entry + [
-            "--workload-dir", c.workload.directory, "--variant", c.variant, "--threads", String(c.threads),
+            // `--option=VALUE` for names and paths: a variant named `-rf` is never read as an option.
+            "--workload-dir=\(c.workload.directory)", "--variant=\(c.variant)", "--threads", String(c.threads),
             "--samples", String(repetition.samples), "--warmups", String(repetition.warmups),
             "--seed", String(c.seed),
         ]
@@ -113,7 +114,7 @@ public struct SuiteRunner: Sendable {
         } else {
             harness += ["--target-seconds", String(repetition.targetSeconds)]
         }
-        for (key, value) in c.params.sorted(by: { $0.key < $1.key }) { harness += ["--param", "\(key)=\(value)"] }
+        for (key, value) in c.params.sorted(by: { $0.key < $1.key }) { harness += ["--param=\(key)=\(value)"] }
         if !c.placement.threadCPUs.isEmpty {
             harness += ["--cpus", c.placement.threadCPUs.map(String.init).joined(separator: ",")]
         }
@@ -158,7 +159,7 @@ public struct SuiteRunner: Sendable {
         for (key, value) in configuration.allocator.environment { env[key] = value }
         // The user's settings win over the allocator's.
         for setting in configuration.env { env[setting.key] = setting.value }
-        env[WorkloadManifest.harnessEnvironmentKey] = configuration.workload.manifest.harnessJSON
+        env[WorkloadManifest.harnessEnvironmentKey] = configuration.workload.manifest.harnessJSON(variant: configuration.variant)
         for (key, value) in configuration.workload.harnessEnvironment { env[key] = value }
         return env
     }
