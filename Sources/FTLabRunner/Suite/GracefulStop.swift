@@ -14,6 +14,7 @@ public final class GracefulStop: @unchecked Sendable {
     /// Installs the handlers; keep the returned value for as long as they should hold.
     public static func install() -> GracefulStop {
         let stop = GracefulStop()
+        LiveProcesses.shared.claimSignals()
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())

@@ -123,6 +123,7 @@ public enum InterruptHandler {
 
     /// After this, SIGINT/SIGTERM/SIGHUP kill the live process groups and mark the run interrupted.
     public static func install() {
+        LiveProcesses.shared.claimSignals()
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
