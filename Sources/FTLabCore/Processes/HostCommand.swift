@@ -191,6 +191,7 @@ public enum HelperSignals {
                 var current = sigaction()
                 sigaction(sig, nil, &current)
                 guard current.__sigaction_handler.sa_handler == nil else { continue }  // not SIG_DFL
+                signal(sig, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
                 source.setEventHandler {
                     guard !LiveProcesses.shared.signalsClaimed else { return }
@@ -198,7 +199,6 @@ public enum HelperSignals {
                     exit(130)
                 }
                 source.resume()
-                signal(sig, SIG_IGN)
                 sources.append(source)
             }
         }

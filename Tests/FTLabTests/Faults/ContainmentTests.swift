@@ -236,6 +236,38 @@ struct HostileWorkloadTests {
         #expect(rows.map(\.variant).sorted() == ["v0", "v9999"] && rows.allSatisfy { $0.status == .ok })
     }
 
+    @Test("SIGTERM to ftlab while it makes a venv: ftlab exits 130 and the venv's processes end with it, no temporary file left")
+    func interruptedVenv() async throws {
+        let python = try TestPaths.labPython(.gil)
+        let scratch = TestPaths.scratch()
+        let tools = { try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("ftlab-tool-") } }
+        let toolsBefore = Set(try tools())
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestPaths.ftlab)
+        process.arguments = ["run", "unresolvable", "--workloads-dir", TestPaths.fixtures + "/package-workloads", "--python", python,
+                             "--threads", "1", "-o", scratch + "/x.csv"]
+        // A cache of its own: the venv is made afresh.
+        process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CACHE_HOME": scratch + "/cache"]) { _, new in new }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let venvs = scratch + "/cache/ftlab/venvs"
+        let venv = try await waitFor { processes(commandLineContaining: venvs).first }
+        try #require(venv != nil, "ftlab never started `python -m venv`")
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        // Once they are gone, nothing finished the venv: ensurepip (which runs for seconds after
+        // `python -m venv` starts) was killed before it installed pip.
+        _ = try await waitFor { processes(commandLineContaining: venvs).isEmpty ? true : nil }
+        #expect(processes(commandLineContaining: venvs).isEmpty)
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: venvs)) ?? []
+        for folder in folders {
+            #expect(!FileManager.default.fileExists(atPath: "\(venvs)/\(folder)/venv/bin/pip"), "ensurepip finished in \(folder)")
+        }
+        #expect(Set(try tools()).subtracting(toolsBefore).isEmpty, "no ftlab-tool-* file is left")
+    }
+
     /// The pids a left-behind message names (`... (pid 123)`).
     static func pids(in message: String) -> [Int32] {
         message.components(separatedBy: "(pid ").dropFirst().compactMap { Int32($0.prefix { $0.isNumber }) }
