@@ -175,32 +175,54 @@ public struct HostCommand: Sendable {
     }
 }
 
-/// Ctrl-C, SIGTERM and SIGHUP while ftlab runs helper tools (pip, venv, make, perf...) and no
-/// command handles them itself: every live process group is killed and ftlab exits 130, so no
-/// helper outlives it. A command with its own handling (``LiveProcesses/claimSignals()``, as
-/// `ftlab run` and `ftlab serve` do) keeps it; a signal ftlab was started ignoring stays ignored.
+/// The one place ftlab handles SIGINT, SIGTERM and SIGHUP. Until a command claims them, a
+/// signal kills every live process group (helper tools such as pip, venv, make, perf; measured
+/// interpreters) and ftlab exits 130, so no helper outlives it; a signal ftlab was started
+/// ignoring stays ignored. A command with its own handling (`ftlab run`, `ftlab serve`) claims
+/// them with ``claim(_:)``.
+///
+/// One handler per signal, installed once: libdispatch installs its own `sigaction` when the
+/// first source of a signal is made, and a later `signal(SIG_IGN)` for a second source would
+/// silently replace it.
 public enum HelperSignals {
-    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    nonisolated(unsafe) private static var sources: [Int32: DispatchSourceSignal] = [:]
+    nonisolated(unsafe) private static var handler: (@Sendable (Int32) -> Void)?
     private static let lock = NSLock()
+    private static let handled = [SIGINT, SIGTERM, SIGHUP]
 
-    /// Installs the handlers once (later calls do nothing).
+    /// Installs the default handling for each of the signals still at its default disposition.
     public static func install() {
+        lock.withLock { installLocked(evenIfIgnored: false) }
+    }
+
+    /// From now on `handler` receives SIGINT, SIGTERM and SIGHUP (even one ftlab was started
+    /// ignoring) instead of the default handling.
+    public static func claim(_ handler: @escaping @Sendable (Int32) -> Void) {
         lock.withLock {
-            guard sources.isEmpty else { return }
-            for sig in [SIGINT, SIGTERM, SIGHUP] {
-                var current = sigaction()
-                sigaction(sig, nil, &current)
-                guard current.__sigaction_handler.sa_handler == nil else { continue }  // not SIG_DFL
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler {
-                    guard !LiveProcesses.shared.signalsClaimed else { return }
-                    LiveProcesses.shared.killAll()
-                    exit(130)
-                }
-                source.resume()
-                sources.append(source)
-            }
+            self.handler = handler
+            installLocked(evenIfIgnored: true)
         }
+    }
+
+    private static func installLocked(evenIfIgnored: Bool) {
+        for sig in handled where sources[sig] == nil {
+            var current = sigaction()
+            sigaction(sig, nil, &current)
+            guard evenIfIgnored || current.__sigaction_handler.sa_handler == nil else { continue }  // nil: SIG_DFL
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { received(sig) }
+            source.resume()
+            sources[sig] = source
+        }
+    }
+
+    private static func received(_ sig: Int32) {
+        if let handler = lock.withLock({ handler }) {
+            handler(sig)
+            return
+        }
+        LiveProcesses.shared.killAll()
+        exit(130)
     }
 }

@@ -212,15 +212,6 @@ public final class LiveProcesses: @unchecked Sendable {
     /// True once `killAll` ran because the user interrupted the run.
     public var interrupted: Bool { lock.withLock { _interrupted } }
 
-    private var _signalsClaimed = false
-
-    /// True once a command said it handles SIGINT, SIGTERM and SIGHUP itself.
-    public var signalsClaimed: Bool { lock.withLock { _signalsClaimed } }
-
-    /// Says the calling command handles SIGINT, SIGTERM and SIGHUP itself (and kills the live
-    /// groups): ``HelperSignals`` then leaves them alone.
-    public func claimSignals() { lock.withLock { _signalsClaimed = true } }
-
     package func add(_ pid: pid_t) {
         let alreadyInterrupted = lock.withLock { () -> Bool in
             groups.insert(pid)
