@@ -29,6 +29,14 @@ static inline int ftlab_set_affinity(pid_t pid, const int *cpus, int count) {
     return syscall(SYS_sched_setaffinity, pid, sizeof(mask), mask) == 0 ? 0 : errno;
 }
 
+/// Sets the disposition of signal `signo` back to the default with the raw system call, which,
+/// unlike glibc's sigaction(), also reaches the signals glibc keeps for itself (32 and 33): an
+/// ignored one survives execve. Returns 0 or errno.
+static inline int ftlab_default_signal(int signo) {
+    struct { unsigned long handler, flags, restorer, mask; } action = {0, 0, 0, 0};
+    return syscall(SYS_rt_sigaction, signo, &action, NULL, sizeof(action.mask)) == 0 ? 0 : errno;
+}
+
 /// Writes the CPUs `pid` (0: the calling thread) may run on into `out`, up to `capacity`;
 /// returns the count or -errno.
 static inline int ftlab_get_affinity(pid_t pid, int *out, int capacity) {

@@ -24,6 +24,12 @@ from _ftlab_server import serve
 PROTOCOL_VERSION = 1
 FIRST_CALIBRATION_BATCH = 1
 MAX_CALIBRATION_BATCH = 1 << 48
+# The most ops one run() call, or one sample, may report: every reader holds it exactly (a
+# double's 53-bit mantissa, JSON numbers in any language).
+MAX_OPS = 1 << 53
+# The most characters of a checksum, expected value or message sent in a `bye` or `error`; a
+# longer text keeps its start and end around a marked cut (see `clip`).
+MAX_TEXT = 1024
 
 
 class UsageError(Exception):
@@ -57,8 +63,8 @@ class Channel:
         with self.lock:
             if self.closed:
                 return
-            self._write({"type": "error", "message": f"{type(exc).__name__}: {exc}",
-                         "traceback": text, "where": where})
+            self._write({"type": "error", "message": clip(f"{type(exc).__name__}: {exc}", 4 * MAX_TEXT),
+                         "traceback": clip(text, 64 * MAX_TEXT), "where": where})
             self.closed = True
         sys.stderr.write(text)
         sys.stderr.flush()
@@ -207,9 +213,7 @@ class Pool:
                     return
                 ops = self.instance.run(index, self.batch)
                 self.finish_ns[index] = time.perf_counter_ns()
-                if not isinstance(ops, int) or isinstance(ops, bool):
-                    raise TypeError(f"run() returned {ops!r}, expected an int")
-                self.ops[index] = ops
+                self.ops[index] = checked_ops(ops, index)
                 self.seen_cpus[index].add(current_cpu(native_id))
                 self.done.wait()
         except BaseException as exc:
@@ -232,6 +236,9 @@ class Pool:
         self.done.wait()
         after = resource.getrusage(resource.RUSAGE_SELF)
         wall_ns = max(end, *self.finish_ns) - t0
+        if not 0 < sum(self.ops) <= MAX_OPS:
+            raise ValueError(f"run() returned {self.ops} ops on the worker threads (sum {sum(self.ops)}); "
+                             f"a sample needs a total from 1 to 2**53")
         if times:
             times = self._stats(times, self._times())
         ops = list(self.ops)
@@ -259,6 +266,26 @@ class Pool:
         self.start.wait()
         for thread in self.threads:
             thread.join()
+
+
+def checked_ops(ops, index):
+    """`ops` when run() returned an int from 0 to MAX_OPS, else an error naming the value."""
+    if not isinstance(ops, int) or isinstance(ops, bool):
+        raise TypeError(f"run() on thread {index} returned {clip(repr(ops), 200)}; "
+                        f"expected an int (the ops it completed, 0 to 2**53)")
+    if not 0 <= ops <= MAX_OPS:
+        raise ValueError(f"run() on thread {index} returned {clip(repr(ops), 200)}; "
+                         f"expected the ops it completed, 0 to 2**53")
+    return ops
+
+
+def clip(text, limit=MAX_TEXT):
+    """`text` when at most `limit` characters, else its start and end around a marked cut."""
+    if len(text) <= limit:
+        return text
+    tail = limit // 4
+    head = limit - tail
+    return f"{text[:head]} [... {len(text) - head - tail} characters cut ...] {text[-tail:]}"
 
 
 class Sampler:
@@ -359,12 +386,15 @@ def verdict(result, verify, directory):
 
     A mismatch names verify()'s `file:LINE` and adds the workload's own detail, if any."""
     if not isinstance(result, tuple) or len(result) not in (3, 4):
-        raise TypeError(f"verify() returned {result!r}; expected (ok, checksum, expected"
+        raise TypeError(f"verify() returned {clip(repr(result), 200)}; expected (ok, checksum, expected"
                         f"[, detail])")
-    ok, checksum, expected = bool(result[0]), str(result[1]), str(result[2])
+    if not isinstance(result[1], str) or not isinstance(result[2], str):
+        raise TypeError(f"verify() returned checksum {clip(repr(result[1]), 200)} and expected "
+                        f"{clip(repr(result[2]), 200)}; both must be str (e.g. str(total))")
+    ok, checksum, expected = bool(result[0]), clip(result[1]), clip(result[2])
     if ok:
         return ok, checksum, expected, ""
-    detail = str(result[3]) if len(result) == 4 and result[3] else \
+    detail = clip(str(result[3])) if len(result) == 4 and result[3] else \
         "the workload's output does not match the expected result"
     code = getattr(verify, "__code__", None)
     where = code_location(code.co_filename, code.co_firstlineno, directory) if code else ""

@@ -75,15 +75,21 @@ public struct HostCommand: Sendable {
     }
 
     /// Runs the tool to completion; nil when it cannot be started (not found, not executable).
+    /// The tool leads a process group of its own, registered with ``LiveProcesses``: Ctrl-C,
+    /// SIGTERM or SIGHUP to ftlab kill it and what it started (``HelperSignals``), and whatever
+    /// of its group outlives it is killed when it ends. Captured output goes through files
+    /// unlinked at once, so nothing is left in the temporary folder however ftlab ends.
     public func run() async -> Outcome? {
         guard let path = findOnPath(executable) else { return nil }
-        let outFile = Self.captureFile(output), errFile = Self.captureFile(error)
-        defer { for file in [outFile, errFile].compactMap({ $0 }) { unlink(file) } }
-        guard let outFD = Self.open(output, capture: outFile, stream: STDOUT_FILENO) else { return nil }
+        HelperSignals.install()
+        let outCapture = output == .captured ? Self.captureFile() : nil
+        let errCapture = error == .captured ? Self.captureFile() : nil
+        defer { for fd in [outCapture, errCapture].compactMap({ $0 }) { Glibc.close(fd) } }
+        guard let outFD = Self.open(output, capture: outCapture, stream: STDOUT_FILENO) else { return nil }
         let errFD: FileDescriptor
         if error == .withOutput {
             errFD = FileDescriptor(rawValue: dup(outFD.rawValue))
-        } else if let fd = Self.open(error, capture: errFile, stream: STDERR_FILENO) {
+        } else if let fd = Self.open(error, capture: errCapture, stream: STDERR_FILENO) {
             errFD = fd
         } else {
             try? outFD.close()
@@ -91,24 +97,32 @@ public struct HostCommand: Sendable {
         }
         var env: [Environment.Key: String?] = [:]
         for (key, value) in environment { env[Environment.Key(stringLiteral: key)] = value }
-        let status: TerminationStatus
+        var options = PlatformOptions()
+        options.processGroupID = 0
+        let execution: ExecutionResult<Void, FileDescriptorOutput, FileDescriptorOutput>
         do {
-            status = try await Subprocess.run(
+            execution = try await Subprocess.run(
                 .path(FilePath(path)), arguments: Arguments(arguments), environment: .inherit.updating(env),
                 workingDirectory: workingDirectory.map { FilePath($0) },
+                platformOptions: options,
                 input: .none,
                 output: .fileDescriptor(outFD, closeAfterSpawningProcess: true),
                 error: .fileDescriptor(errFD, closeAfterSpawningProcess: true)
-            ).terminationStatus
+            ) { execution in
+                LiveProcesses.shared.add(execution.processIdentifier.value)
+            }
         } catch {
             return nil
         }
+        let pid = execution.processIdentifier.value
+        ProcessGroup.end(pid)
+        LiveProcesses.shared.remove(pid)
         let code: Int32
-        switch status {
+        switch execution.terminationStatus {
         case .exited(let value): code = value
         case .signaled(let signal): code = 128 + signal
         }
-        return Outcome(status: code, standardOutput: Self.read(outFile), standardError: Self.read(errFile))
+        return Outcome(status: code, standardOutput: Self.read(outCapture), standardError: Self.read(errCapture))
     }
 
     /// The standard output of a tool that exited 0, else nil.
@@ -117,21 +131,22 @@ public struct HostCommand: Sendable {
         return outcome.standardOutput
     }
 
-    private static func captureFile(_ destination: Destination) -> String? {
-        guard destination == .captured else { return nil }
+    /// A new file in the temporary folder, unlinked at once: the returned descriptor reads it.
+    private static func captureFile() -> Int32? {
         var template = Array((NSTemporaryDirectory() + "/ftlab-tool-XXXXXX").utf8CString)
         let fd = mkstemp(&template)
         guard fd >= 0 else { return nil }
-        Glibc.close(fd)
-        return String(cString: template)
+        unlink(template)
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        return fd
     }
 
-    private static func open(_ destination: Destination, capture: String?, stream: Int32) -> FileDescriptor? {
+    private static func open(_ destination: Destination, capture: Int32?, stream: Int32) -> FileDescriptor? {
         let permissions: FilePermissions = [.ownerReadWrite, .groupRead, .otherRead]
         switch destination {
         case .captured:
             guard let capture else { return nil }
-            return try? FileDescriptor.open(FilePath(capture), .writeOnly, options: [.truncate])
+            return FileDescriptor(rawValue: dup(capture))
         case .discarded, .withOutput:
             return try? FileDescriptor.open("/dev/null", .writeOnly)
         case .appended(let path):
@@ -145,10 +160,69 @@ public struct HostCommand: Sendable {
         }
     }
 
-    private static func read(_ file: String?) -> String {
-        guard let file, let handle = FileHandle(forReadingAtPath: file) else { return "" }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: 16 << 20)) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+    /// Up to 16 MiB of a capture file, from its start.
+    private static func read(_ capture: Int32?) -> String {
+        guard let capture else { return "" }
+        var data: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while data.count < 16 << 20 {
+            let n = chunk.withUnsafeMutableBytes { pread(capture, $0.baseAddress, $0.count, off_t(data.count)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            data += chunk[..<n]
+        }
+        return String(decoding: data.prefix(16 << 20), as: UTF8.self)
+    }
+}
+
+/// The one place ftlab handles SIGINT, SIGTERM and SIGHUP. Until a command claims them, a
+/// signal kills every live process group (helper tools such as pip, venv, make, perf; measured
+/// interpreters) and ftlab exits 130, so no helper outlives it; a signal ftlab was started
+/// ignoring stays ignored. A command with its own handling (`ftlab run`, `ftlab serve`) claims
+/// them with ``claim(_:)``.
+///
+/// One handler per signal, installed once: libdispatch installs its own `sigaction` when the
+/// first source of a signal is made, and a later `signal(SIG_IGN)` for a second source would
+/// silently replace it.
+public enum HelperSignals {
+    nonisolated(unsafe) private static var sources: [Int32: DispatchSourceSignal] = [:]
+    nonisolated(unsafe) private static var handler: (@Sendable (Int32) -> Void)?
+    private static let lock = NSLock()
+    private static let handled = [SIGINT, SIGTERM, SIGHUP]
+
+    /// Installs the default handling for each of the signals still at its default disposition.
+    public static func install() {
+        lock.withLock { installLocked(evenIfIgnored: false) }
+    }
+
+    /// From now on `handler` receives SIGINT, SIGTERM and SIGHUP (even one ftlab was started
+    /// ignoring) instead of the default handling.
+    public static func claim(_ handler: @escaping @Sendable (Int32) -> Void) {
+        lock.withLock {
+            self.handler = handler
+            installLocked(evenIfIgnored: true)
+        }
+    }
+
+    private static func installLocked(evenIfIgnored: Bool) {
+        for sig in handled where sources[sig] == nil {
+            var current = sigaction()
+            sigaction(sig, nil, &current)
+            guard evenIfIgnored || current.__sigaction_handler.sa_handler == nil else { continue }  // nil: SIG_DFL
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { received(sig) }
+            source.resume()
+            sources[sig] = source
+        }
+    }
+
+    private static func received(_ sig: Int32) {
+        if let handler = lock.withLock({ handler }) {
+            handler(sig)
+            return
+        }
+        LiveProcesses.shared.killAll()
+        exit(130)
     }
 }

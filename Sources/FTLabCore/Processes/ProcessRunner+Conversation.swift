@@ -29,7 +29,8 @@ extension ProcessRunner {
         let (outcome, bracketed) = try await bracket(
             spec,
             input: .fileDescriptor(FileDescriptor(rawValue: toChild[0]), closeAfterSpawningProcess: true),
-            output: .fileDescriptor(FileDescriptor(rawValue: fromChild[1]), closeAfterSpawningProcess: true)
+            output: .fileDescriptor(FileDescriptor(rawValue: fromChild[1]), closeAfterSpawningProcess: true),
+            reportLeftovers: false
         ) { pid in
             let value = await onDedicatedThread { body(channel) }
             kill(-pid, SIGKILL)

@@ -40,34 +40,60 @@ public struct ProcessResult: Sendable {
     public var protocolOutput: String
     public var stderrTail: String
     public var elapsedSeconds: Double
+    /// Processes of its group still running when it exited (killed by ftlab since): what the
+    /// process started and left behind. Empty when it timed out or was interrupted (the whole
+    /// group was killed then anyway) and for servers, whose group ftlab ends itself.
+    public var leftBehind: [ProcessGroup.Member]
 
-    package init(ending: Ending, protocolOutput: String, stderrTail: String, elapsedSeconds: Double) {
+    package init(ending: Ending, protocolOutput: String, stderrTail: String, elapsedSeconds: Double,
+                 leftBehind: [ProcessGroup.Member] = []) {
         self.ending = ending
         self.protocolOutput = protocolOutput
         self.stderrTail = stderrTail
         self.elapsedSeconds = elapsedSeconds
+        self.leftBehind = leftBehind
     }
 }
 
 /// Spawns interpreter processes in their own process group, enforces timeouts, and kills
 /// every live group when the runner is interrupted, so no interpreter outlives ftlab.
 public enum ProcessRunner {
+    /// The most protocol output kept from one process (64 MiB).
+    package static let protocolLimit = 64 << 20
+
     /// Runs `spec` to completion (or timeout) and returns its protocol output and stderr tail.
     public static func run(_ spec: ProcessSpec) async throws(ExecutionError) -> ProcessResult {
-        let (outcome, result) = try await bracket(spec, input: .none, output: .string(limit: 64 << 20)) { _ in }
-        return ProcessResult(ending: result.ending, protocolOutput: outcome.standardOutput ?? "",
-                             stderrTail: result.stderrTail, elapsedSeconds: result.elapsedSeconds)
+        let (read, write) = try makePipe(spec)
+        let protocolStream = StreamCapture(reading: read, headLimit: protocolLimit, tailLimit: 0)
+        let (_, bracketed) = try await bracket(
+            spec, input: .none, output: .fileDescriptor(FileDescriptor(rawValue: write), closeAfterSpawningProcess: true)
+        ) { _ in }
+        var result = bracketed
+        result.protocolOutput = String(decoding: protocolStream.finish(within: 2).head, as: UTF8.self)
+        return result
     }
 
     /// The one spawn bracket every measured process goes through: its own process group,
-    /// stderr to the log, registration with ``LiveProcesses`` (Ctrl-C kills it), the watchdog
-    /// armed for the spec's timeout; `whileRunning` gets the pid. The result's
+    /// stderr through a bounded ``StreamCapture`` into the log, registration with
+    /// ``LiveProcesses`` (Ctrl-C kills it), the watchdog armed for the spec's timeout;
+    /// `whileRunning` gets the pid. When the process has ended, whatever is left of its process
+    /// group is killed and waited for (``ProcessGroup/end(_:within:)``); with `reportLeftovers`
+    /// the processes that were still running then are the result's `leftBehind`. The result's
     /// `protocolOutput` is left empty for the caller to fill.
     package static func bracket<Input: InputProtocol, Output: OutputProtocol, T>(
-        _ spec: ProcessSpec, input: Input, output: Output,
+        _ spec: ProcessSpec, input: Input, output: Output, reportLeftovers: Bool = true,
         whileRunning body: (pid_t) async -> T
     ) async throws(ExecutionError) -> (ExecutionResult<T, Output, FileDescriptorOutput>, ProcessResult) {
         let logFD = try openLog(spec)
+        let read: Int32, write: Int32
+        do {
+            (read, write) = try makePipe(spec)
+        } catch {
+            try? logFD.close()
+            throw error
+        }
+        let stderrStream = StreamCapture(reading: read, headLimit: StreamCapture.logHead, tailLimit: StreamCapture.logTail,
+                                         log: logFD.rawValue)
         var options = PlatformOptions()
         options.processGroupID = 0
         var env: [Environment.Key: String?] = [:]
@@ -84,7 +110,7 @@ public enum ProcessRunner {
                 platformOptions: options,
                 input: input,
                 output: output,
-                error: .fileDescriptor(logFD, closeAfterSpawningProcess: true)
+                error: .fileDescriptor(FileDescriptor(rawValue: write), closeAfterSpawningProcess: true)
             ) { execution in
                 let pid = execution.processIdentifier.value
                 LiveProcesses.shared.add(pid)
@@ -93,14 +119,30 @@ public enum ProcessRunner {
             }
         } catch {
             watchdog.disarm()
+            _ = stderrStream.finish(within: 0)
             throw .cannotSpawn(program: spec.executable, reason: "\(error)")
         }
         watchdog.disarm()
-        LiveProcesses.shared.remove(outcome.processIdentifier.value)
+        let pid = outcome.processIdentifier.value
+        let ending = ending(outcome.terminationStatus, watchdog: watchdog)
+        let left = ProcessGroup.end(pid)
+        LiveProcesses.shared.remove(pid)
+        let kept = stderrStream.finish(within: 2)
         let result = ProcessResult(
-            ending: ending(outcome.terminationStatus, watchdog: watchdog), protocolOutput: "",
-            stderrTail: tail(ofFile: spec.stderrLogPath, lines: 20), elapsedSeconds: MonotonicClock.seconds(since: start))
+            ending: ending, protocolOutput: "", stderrTail: lastLines(kept.suffix(16 << 10), 20),
+            elapsedSeconds: MonotonicClock.seconds(since: start),
+            leftBehind: reportLeftovers && ending != .timedOut && ending != .interrupted ? left : [])
         return (outcome, result)
+    }
+
+    /// A pipe whose both ends are closed on exec (the child gets its end through the spawn).
+    package static func makePipe(_ spec: ProcessSpec) throws(ExecutionError) -> (read: Int32, write: Int32) {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else {
+            throw .cannotSpawn(program: spec.executable, reason: "cannot create a pipe: \(String(cString: strerror(errno)))")
+        }
+        for fd in ends { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        return (ends[0], ends[1])
     }
 
     /// Opens (truncating) the file that receives the process's stderr.
@@ -127,8 +169,12 @@ public enum ProcessRunner {
     /// The last `lines` lines of a text file (empty when unreadable).
     public static func tail(ofFile path: String, lines: Int) -> String {
         guard let data = FileManager.default.contents(atPath: path) else { return "" }
-        let text = String(decoding: data.suffix(16 << 10), as: UTF8.self)
-        return text.split(separator: "\n", omittingEmptySubsequences: false)
+        return lastLines(String(decoding: data.suffix(16 << 10), as: UTF8.self), lines)
+    }
+
+    /// The last `lines` lines of `text`, trimmed.
+    package static func lastLines(_ text: String, _ lines: Int) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false)
             .suffix(lines + 1).joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

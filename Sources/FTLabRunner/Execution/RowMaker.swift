@@ -83,6 +83,10 @@ public struct RowMaker: Sendable {
         case .failed(let message): base.status = .failed; base.message = message
         case .timeout(let message): base.status = .timeout; base.message = message
         }
+        if let note = Self.leftBehindNote(outcome.result.leftBehind) {
+            base.message = base.message.isEmpty ? note : base.message + "; " + note
+        }
+        base.message = Self.capped(base.message)
         let samples = outcome.measuredSamples
         if samples.isEmpty {
             var row = base
@@ -103,6 +107,31 @@ public struct RowMaker: Sendable {
             if index < outcome.load.count { Self.addLoad(outcome.load[index], to: &row) }
             return row
         }
+    }
+
+    /// The most bytes of a row's `message`; a longer one keeps its start and its end (where a
+    /// stderr tail is) around a marked cut.
+    public static let messageLimit = 4096
+
+    /// `message` cut to ``messageLimit`` bytes: its first 3 KiB, a marker naming how much was cut,
+    /// its last KiB.
+    public static func capped(_ message: String) -> String {
+        let bytes = Array(message.utf8)
+        guard bytes.count > messageLimit else { return message }
+        let head = 3072, tail = 960
+        let cut = bytes.count - head - tail
+        // Cut on character boundaries: decoding repairs a split UTF-8 sequence at either edge.
+        return String(decoding: bytes.prefix(head), as: UTF8.self) + " [... \(cut) bytes cut ...] "
+            + String(decoding: bytes.suffix(tail), as: UTF8.self)
+    }
+
+    /// What a row says about the processes its process left running (killed since), or nil.
+    package static func leftBehindNote(_ members: [ProcessGroup.Member]) -> String? {
+        guard !members.isEmpty else { return nil }
+        let named = members.prefix(5).map(\.description).joined(separator: ", ")
+        let more = members.count > 5 ? " and \(members.count - 5) more" : ""
+        let count = members.count == 1 ? "1 process" : "\(members.count) processes"
+        return "left \(count) running when it exited (killed by ftlab): \(named)\(more)"
     }
 
     /// The client's figures for a server sample: latency percentiles, errors (named in

@@ -104,7 +104,8 @@ public struct SuiteRunner: Sendable {
         let c = unit.configuration
         let entry = c.interpreter.build == .native ? ["_native"] : ["-X", "faulthandler", harnessScript]
         var harness = entry + [
-            "--workload-dir", c.workload.directory, "--variant", c.variant, "--threads", String(c.threads),
+            // `--option=VALUE` for names and paths: a variant named `-rf` is never read as an option.
+            "--workload-dir=\(c.workload.directory)", "--variant=\(c.variant)", "--threads", String(c.threads),
             "--samples", String(repetition.samples), "--warmups", String(repetition.warmups),
             "--seed", String(c.seed),
         ]
@@ -113,7 +114,7 @@ public struct SuiteRunner: Sendable {
         } else {
             harness += ["--target-seconds", String(repetition.targetSeconds)]
         }
-        for (key, value) in c.params.sorted(by: { $0.key < $1.key }) { harness += ["--param", "\(key)=\(value)"] }
+        for (key, value) in c.params.sorted(by: { $0.key < $1.key }) { harness += ["--param=\(key)=\(value)"] }
         if !c.placement.threadCPUs.isEmpty {
             harness += ["--cpus", c.placement.threadCPUs.map(String.init).joined(separator: ",")]
         }
@@ -158,7 +159,7 @@ public struct SuiteRunner: Sendable {
         for (key, value) in configuration.allocator.environment { env[key] = value }
         // The user's settings win over the allocator's.
         for setting in configuration.env { env[setting.key] = setting.value }
-        env[WorkloadManifest.harnessEnvironmentKey] = configuration.workload.manifest.harnessJSON
+        env[WorkloadManifest.harnessEnvironmentKey] = configuration.workload.manifest.harnessJSON(variant: configuration.variant)
         for (key, value) in configuration.workload.harnessEnvironment { env[key] = value }
         return env
     }
@@ -217,6 +218,11 @@ public struct SuiteRunner: Sendable {
         let expected = unit.configuration.threads
         if let bad = transcript.samples.first(where: { $0.perThreadOps.count != expected }) {
             return .failed("sample \(bad.index) reports \(bad.perThreadOps.count) threads; expected \(expected)")
+        }
+        if unit.configuration.workload.manifest.kind != .server,
+           let bad = transcript.samples.first(where: { $0.ops < 1 || $0.perThreadOps.contains { $0 < 0 } }) {
+            return .failed("sample \(bad.index) reports \(bad.ops) ops (per thread: "
+                           + "\(bad.perThreadOps.map(String.init).joined(separator: ", "))); expected a positive count")
         }
         if measured == 0 { return .failed("no measured samples") }
         if let problem = placementProblem(plan: unit.configuration.placement, bye: bye) { return .failed(problem) }

@@ -71,7 +71,8 @@ public enum ProcessPlacement {
     }
 
     /// Replaces this process with `program` (looked up on `PATH` unless it contains a slash),
-    /// passing `arguments` after it. Returns only by throwing.
+    /// passing `arguments` after it, with no signal blocked or ignored (``SignalState``).
+    /// Returns only by throwing.
     public static func exec(program: String, arguments: [String]) throws(LaunchError) -> Never {
         let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         guard let path = findOnPath(program, environment: ["PATH": searchPath]) else {
@@ -79,6 +80,7 @@ public enum ProcessPlacement {
         }
         var argv = ([program] + arguments).map { strdup($0) }
         argv.append(nil)
+        SignalState.resetForExec()
         execv(path, argv)
         let reason = String(cString: strerror(errno))
         argv.forEach { free($0) }

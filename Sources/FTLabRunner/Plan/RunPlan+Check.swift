@@ -16,11 +16,11 @@ extension RunPlan {
             guard c.params.contains(where: { defaults[$0.key] != $0.value }) else { continue }
             let key = [c.pythonPath, c.workload.directory, c.variant, c.paramsText].joined(separator: "\n")
             guard seen.insert(key).inserted else { continue }
-            var arguments = ["-X", "faulthandler", harnessScript, "--workload-dir", c.workload.directory,
-                             "--variant", c.variant, "--threads", "1", "--samples", "1", "--warmups", "0", "--check"]
-            for (name, value) in c.params.sorted(by: { $0.key < $1.key }) { arguments += ["--param", "\(name)=\(value)"] }
+            var arguments = ["-X", "faulthandler", harnessScript, "--workload-dir=\(c.workload.directory)",
+                             "--variant=\(c.variant)", "--threads", "1", "--samples", "1", "--warmups", "0", "--check"]
+            for (name, value) in c.params.sorted(by: { $0.key < $1.key }) { arguments += ["--param=\(name)=\(value)"] }
             var environment = PackageInstaller.cleanEnvironment
-            environment[WorkloadManifest.harnessEnvironmentKey] = c.workload.manifest.harnessJSON
+            environment[WorkloadManifest.harnessEnvironmentKey] = c.workload.manifest.harnessJSON(variant: c.variant)
             environment.merge(c.workload.harnessEnvironment) { _, script in script }
             let outcome = await HostCommand(c.pythonPath, arguments, environment: environment).run()
             let selector = "\(c.workload.name)/\(c.variant)"

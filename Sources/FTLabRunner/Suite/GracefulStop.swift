@@ -9,18 +9,12 @@ import FTLabCore
 public final class GracefulStop: @unchecked Sendable {
     private let lock = NSLock()
     private var signals = 0
-    private var sources: [DispatchSourceSignal] = []
 
-    /// Installs the handlers; keep the returned value for as long as they should hold.
+    /// Installs the handlers (through ``HelperSignals``, which keeps them for the rest of the
+    /// process) and returns the stop they count into.
     public static func install() -> GracefulStop {
         let stop = GracefulStop()
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { stop.received() }
-            source.resume()
-            stop.sources.append(source)
-        }
+        HelperSignals.claim { _ in stop.received() }
         return stop
     }
 

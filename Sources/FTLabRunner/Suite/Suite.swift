@@ -119,16 +119,8 @@ public struct Suite: Sendable {
 
 /// Installs a Ctrl-C / SIGTERM / SIGHUP handler that kills every interpreter process ftlab started.
 public enum InterruptHandler {
-    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
-
     /// After this, SIGINT/SIGTERM/SIGHUP kill the live process groups and mark the run interrupted.
     public static func install() {
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { LiveProcesses.shared.killAll() }
-            source.resume()
-            sources.append(source)
-        }
+        HelperSignals.claim { _ in LiveProcesses.shared.killAll() }
     }
 }

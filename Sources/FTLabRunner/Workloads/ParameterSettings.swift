@@ -15,6 +15,7 @@ public struct ParameterSettings: Sendable, Equatable {
             guard let eq = text.firstIndex(of: "="), eq != text.startIndex else { throw .badParameter(text) }
             let key = String(text[..<eq])
             let value = String(text[text.index(after: eq)...])
+            guard !value.contains(";") else { throw .separatorInParameter(text) }
             if let dot = key.firstIndex(of: "."), let workload = catalog.workloads.first(where: { $0.name == String(key[..<dot]) }) {
                 let name = String(key[key.index(after: dot)...])
                 let known = workload.manifest.params.map(\.name)

@@ -116,6 +116,19 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
         return String(decoding: try! encoder.encode(self), as: UTF8.self)
     }
 
+    /// The manifest as ``harnessJSON`` shows it with `variant` its only variant: what one process
+    /// of that variant gets in `harnessEnvironmentKey`. One variant's share keeps the variable
+    /// small whatever the workload declares (an environment string may hold 128 KiB).
+    public func harnessJSON(variant: String) -> String {
+        var one = self
+        one.variants = variants.filter { $0.name == variant }
+        return one.harnessJSON
+    }
+
+    /// The most bytes `harnessJSON(variant:)` may take (the kernel refuses a longer environment
+    /// string than 128 KiB; this leaves room for the name and ftlab's other variables).
+    public static let harnessJSONLimit = 100 << 10
+
     /// Parses manifest text; `path` names the file in errors.
     public static func parse(_ text: String, path: String) throws(WorkloadError) -> WorkloadManifest {
         // Malformed TOML the parser would trap on rather than report (TOMLPrecheck).
@@ -156,6 +169,21 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
         }
         for item in manifest.requirements + manifest.variants.flatMap({ $0.requirements ?? [] }) {
             if let problem = Requirements.problem(item) { throw .badManifest(path: path, reason: problem) }
+        }
+        // The params column joins `name=value` pairs with `;`: neither may be read two ways.
+        if let bad = manifest.params.first(where: { $0.name.isEmpty || $0.name.contains(";") || $0.name.contains("=") }) {
+            throw .badManifest(path: path, reason: "parameter name \"\(bad.name)\": a name must not be empty or contain ';' or '='")
+        }
+        if let bad = manifest.params.first(where: { $0.default.contains(";") }) {
+            throw .badManifest(path: path, reason: "parameter \(bad.name): its default \"\(bad.default)\" must not contain ';' "
+                               + "(the params column separates parameters with it)")
+        }
+        if let longest = manifest.variants.max(by: { $0.name.utf8.count + $0.question.utf8.count < $1.name.utf8.count + $1.question.utf8.count }) {
+            let size = manifest.harnessJSON(variant: longest.name).utf8.count
+            if size > harnessJSONLimit {
+                throw .badManifest(path: path, reason: "variant \(longest.name) takes \(size >> 10) KiB as JSON (descriptions, questions, "
+                                   + "defaults), over the \(harnessJSONLimit >> 10) KiB a process's manifest may take; shorten them")
+            }
         }
         if let bad = manifest.variants.first(where: { ($0.maxThreads ?? 1) < 1 }) {
             throw .badManifest(path: path, reason: "variant \(bad.name): max_threads must be at least 1")
@@ -247,6 +275,8 @@ public enum WorkloadError: FTLabError, Equatable {
     case unknownVariant(workload: String, variant: String, known: [String])
     case unknownParameter(workload: String, name: String, known: [String])
     case badParameter(String)
+    /// A `--param` value with `;`, the params column's separator.
+    case separatorInParameter(String)
     case noWorkloadsDirectory(String)
     case duplicateWorkload(name: String, first: String, second: String)
     /// A `[script]` workload whose script is not on this machine.
@@ -263,6 +293,9 @@ public enum WorkloadError: FTLabError, Equatable {
         case let .unknownParameter(workload, name, known):
             "workload \(workload) has no parameter \"\(name)\"; parameters: \(known.isEmpty ? "(none)" : known.joined(separator: ", "))"
         case let .badParameter(text): "bad --param \"\(text)\"; expected KEY=VALUE or WORKLOAD.KEY=VALUE"
+        case let .separatorInParameter(text):
+            "bad --param \"\(text)\": a value must not contain ';', which separates parameters in the params column; "
+                + "give each parameter its own --param KEY=VALUE"
         case let .noWorkloadsDirectory(path): "workloads directory \(path) does not exist or holds no workload"
         case let .rejectedParameters(selector, message): "\(selector): \(message)"
         case let .duplicateWorkload(name, first, second):
