@@ -125,6 +125,22 @@ struct ResultsAtScaleTests {
         #expect(trailing.rows == rows && trailing.warnings.isEmpty && trailing.rejectedTail == nil)
     }
 
+    /// The reader finds record ends as it reads: a cut-off row longer than its 1 MiB block (a
+    /// message of several lines, still inside its quotes) is dropped whole.
+    @Test("a cut-off row longer than the read block is dropped whole")
+    func longTornTail() throws {
+        let rows = Self.awkwardRows(300)
+        let path = TestPaths.scratch() + "/long-tail.csv"
+        try ResultFile.rewrite(path: path, keeping: rows)
+        var tail = rows[1]
+        tail.message = String(repeating: "line,\n", count: 300_000)
+        try Data(try Self.bytes(path) + Self.line(tail).dropLast(2)).write(to: URL(fileURLWithPath: path))
+        let read = try ResultReader(path: path)
+        #expect(read.rows == rows)
+        #expect(read.warnings.count == 1 && read.warnings[0].contains("incomplete"))
+        #expect(read.rejectedTail == nil)
+    }
+
     /// A pipe has no size up front: it is read whole, then split as a file is (torn tail included).
     @Test("a results file given as a named pipe reads as the file does")
     func namedPipe() throws {
