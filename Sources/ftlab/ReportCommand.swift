@@ -44,15 +44,19 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var quietOptions: QuietOptions
 
     func run() throws {
-        let input = try ReportInput(paths: files)
+        // Rows are gathered as they are read (by run and configuration, figures as numbers),
+        // never held: memory follows the configurations, not the rows.
+        var rows = ReportRows(pooling: format.value == .text)
+        let input = try ReportInput.forEachRow(paths: files) { rows.add($0) }
         for warning in input.warnings {
             Diagnostics.warning(warning)
         }
-        let report = ScalingReport(rows: input.rows)
+        let report = ScalingReport(rows)
         let text = switch format.value {
         case .markdown: MarkdownReport.render(report)
         case .json: try report.json() + "\n"
-        case .text: ScalingSummary(rows: input.rows).text(color: output == nil && colorOptions.enabled)
+        case .text: ScalingSummary(configurations: rows.pooled?.configurations ?? [], gilReturn: rows.gilReturn)
+            .text(color: output == nil && colorOptions.enabled)
         default: HTMLReport.render(report, files: input.paths)
         }
         guard let output else {

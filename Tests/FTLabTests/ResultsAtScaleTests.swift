@@ -125,6 +125,45 @@ struct ResultsAtScaleTests {
         #expect(trailing.rows == rows && trailing.warnings.isEmpty && trailing.rejectedTail == nil)
     }
 
+    /// The reader finds record ends as it reads: a cut-off row longer than its 1 MiB block (a
+    /// message of several lines, still inside its quotes) is dropped whole.
+    @Test("a cut-off row longer than the read block is dropped whole")
+    func longTornTail() throws {
+        let rows = Self.awkwardRows(300)
+        let path = TestPaths.scratch() + "/long-tail.csv"
+        try ResultFile.rewrite(path: path, keeping: rows)
+        var tail = rows[1]
+        tail.message = String(repeating: "line,\n", count: 300_000)
+        try Data(try Self.bytes(path) + Self.line(tail).dropLast(2)).write(to: URL(fileURLWithPath: path))
+        let read = try ResultReader(path: path)
+        #expect(read.rows == rows)
+        #expect(read.warnings.count == 1 && read.warnings[0].contains("incomplete"))
+        #expect(read.rejectedTail == nil)
+    }
+
+    /// Rows are decoded on every core, a block at a time: the error is still the first bad
+    /// value in file order, after exactly the rows before it.
+    @Test("of two bad values in one block, the first in file order is reported, after the rows before it")
+    func firstBadValueWins() throws {
+        let rows = Self.awkwardRows(3_000)
+        var bytes = CSVBytes.appendedRecord(ResultRow.columns)
+        for (index, row) in rows.enumerated() {
+            var line = Self.line(row)
+            if index == 900 || index == 2_100 {
+                let status = Array(",\(row.status.rawValue),".utf8), wrong = Array(",maybe,".utf8)
+                let at = try #require(line.indices.reversed().first { line[$0...].starts(with: status) })
+                line.replaceSubrange(at..<(at + status.count), with: wrong)
+            }
+            bytes += line
+        }
+        let path = TestPaths.scratch() + "/two-bad.csv"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        var seen: [ResultRow] = []
+        let error = #expect(throws: ResultsError.self) { try ResultReader.forEachRow(path: path) { seen.append($0) } }
+        #expect(error == .badValue(path: path, line: 902, column: "status", value: "maybe", expected: "ok, failed, timeout"))
+        #expect(seen == Array(rows.prefix(900)))
+    }
+
     /// A pipe has no size up front: it is read whole, then split as a file is (torn tail included).
     @Test("a results file given as a named pipe reads as the file does")
     func namedPipe() throws {

@@ -116,15 +116,24 @@ public struct Comparison: Sendable, Codable {
     /// is in both.
     public init(base: [ResultRow], new: [ResultRow], baseFile: String, newFile: String,
                 options: ComparisonOptions = ComparisonOptions()) throws(CompareError) {
-        let base = try options.baseSelection?.select(base, file: baseFile, option: "--base") ?? base
-        let new = try options.newSelection?.select(new, file: newFile, option: "--new") ?? new
-        let ignoring = options.pairingIgnores
-        let baseConfigurations = ConfigurationSamples.group(base, ignoring: ignoring)
-        let newConfigurations = ConfigurationSamples.group(new, ignoring: ignoring)
+        var baseSide = ComparisonSide.base(file: baseFile, options: options)
+        var newSide = ComparisonSide.new(file: newFile, options: options)
+        for row in base { baseSide.add(row) }
+        for row in new { newSide.add(row) }
+        try self.init(base: baseSide, new: newSide, options: options)
+    }
+
+    /// Compares two sides gathered as their files were read, made with the same `options`
+    /// (see ``init(base:new:baseFile:newFile:options:)``).
+    public init(base baseSide: ComparisonSide, new newSide: ComparisonSide,
+                options: ComparisonOptions = ComparisonOptions()) throws(CompareError) {
+        let baseFile = baseSide.file, newFile = newSide.file
+        let baseConfigurations = try baseSide.configurations()
+        let newConfigurations = try newSide.configurations()
         let newByKey = Dictionary(uniqueKeysWithValues: newConfigurations.map { ($0.key, $0) })
         let baseKeys = Set(baseConfigurations.map(\.key))
         let paired = baseConfigurations.compactMap { base in newByKey[base.key].map { (base, $0) } }
-        ignored = ResultRow.configurationColumns.filter(ignoring.contains)
+        ignored = ResultRow.configurationColumns.filter(options.pairingIgnores.contains)
         guard !paired.isEmpty else {
             throw .noCommonConfigurations(base: baseFile, new: newFile, ignored: ignored)
         }

@@ -11,13 +11,14 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
         self == .throughput
     }
 
-    /// The figure in `row`; nil when the row does not record it.
-    public func value(in row: ResultRow) -> Double? {
+    /// The figure in `sample`; nil when its row did not record it.
+    public func value(in sample: ConfigurationSamples.Sample) -> Double? {
         switch self {
-        case .throughput: row.throughput
-        case .latencyP50: row.latencyP50us
-        case .latencyP99: row.latencyP99us
-        case .latencyP999: row.latencyP999us
+        case .throughput: sample.throughput
+        case .latencyP50: sample.latencyP50us
+        case .latencyP99: sample.latencyP99us
+        case .latencyP999: sample.latencyP999us
         }
     }
+
 }

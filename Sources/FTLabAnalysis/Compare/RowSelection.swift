@@ -27,17 +27,5 @@ public struct RowSelection: Sendable, Equatable {
         row.value(of: column) == value
     }
 
-    /// The rows of `rows` that match; throws, naming the values present, when none does.
-    package func select(_ rows: [ResultRow], file: String, option: String) throws(CompareError) -> [ResultRow] {
-        let selected = rows.filter(matches)
-        guard selected.isEmpty else { return selected }
-        var present: [String] = []
-        for row in rows {
-            let value = row.value(of: column) ?? ""
-            if !present.contains(value) { present.append(value) }
-        }
-        throw .noRowsSelected(option: option, file: file, column: column, value: value, present: present)
-    }
-
     public var description: String { "\(column)=\(value)" }
 }

@@ -16,20 +16,37 @@ public struct GILReturn: Sendable, Equatable {
 
     /// The affected configurations in `rows`, or nil when there are none.
     public init?(rows: [ResultRow]) {
-        var configurations: [String] = [], modules: [String] = [], packages: [String] = []
-        for row in rows where row.status == .ok && row.build == "freethreaded" && row.gilEnabled == true {
-            if row.env.split(separator: ";").contains(where: { $0 == "PYTHON_GIL=1" }) { continue }
+        var collector = Collector()
+        for row in rows { collector.add(row) }
+        guard let found = collector.result else { return nil }
+        self = found
+    }
+
+    /// Finds the affected configurations one row at a time, as rows are read.
+    public struct Collector: Sendable {
+        private var found = GILReturn(configurations: [], modules: [], packages: [])
+
+        public init() {}
+
+        /// The affected configurations among the rows added, or nil when there are none.
+        public var result: GILReturn? { found.configurations.isEmpty ? nil : found }
+
+        public mutating func add(_ row: ResultRow) {
+            guard row.status == .ok, row.build == "freethreaded", row.gilEnabled == true else { return }
+            if row.env.split(separator: ";").contains(where: { $0 == "PYTHON_GIL=1" }) { return }
             let name = "\(row.workload)/\(row.variant) on \(row.interpreter)"
-            if !configurations.contains(name) { configurations.append(name) }
-            if row.message.hasPrefix(Self.messagePrefix) {
-                for module in row.message.dropFirst(Self.messagePrefix.count).split(separator: ",")
-                    .map({ $0.trimmingCharacters(in: .whitespaces) }) where !modules.contains(module) {
-                    modules.append(module)
+            if !found.configurations.contains(name) { found.configurations.append(name) }
+            if row.message.hasPrefix(GILReturn.messagePrefix) {
+                for module in row.message.dropFirst(GILReturn.messagePrefix.count).split(separator: ",")
+                    .map({ $0.trimmingCharacters(in: .whitespaces) }) where !found.modules.contains(module) {
+                    found.modules.append(module)
                 }
             }
-            if !row.packages.isEmpty, !packages.contains(row.packages) { packages.append(row.packages) }
+            if !row.packages.isEmpty, !found.packages.contains(row.packages) { found.packages.append(row.packages) }
         }
-        guard !configurations.isEmpty else { return nil }
+    }
+
+    private init(configurations: [String], modules: [String], packages: [String]) {
         self.configurations = configurations
         self.modules = modules
         self.packages = packages

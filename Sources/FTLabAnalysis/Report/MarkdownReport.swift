@@ -1,6 +1,6 @@
 import FTLabCore
 /// The report as GitHub-flavoured markdown, for a README: per run, the machine, the
-/// interpreters and the scaling summary tables (`ScalingSummary.markdown()`).
+/// interpreters and the scaling summary tables (`ScalingSummary.markdown()` of the run's figures).
 public enum MarkdownReport {
     public static func render(_ report: ScalingReport) -> String {
         guard !report.runs.isEmpty else { return "The results files hold no measurements.\n" }
@@ -16,7 +16,7 @@ public enum MarkdownReport {
                 "## Run \(id.runID) on \(id.host)", "",
                 "Machine: \(machine). Started \(id.startedUTC) (UTC), suite revision \(id.suiteRev).", "",
                 interpreters.markdown(), "",
-                ScalingSummary(rows: run.rows).markdown(),
+                ScalingSummary(run: run).markdown(),
             ].joined(separator: "\n")
         }.joined(separator: "\n")
     }

@@ -25,6 +25,25 @@ public struct ReportInput: Sendable {
         self.warnings = warnings
     }
 
+    /// Reads `paths` in the order given (a file named twice is read once), handing each row
+    /// to `body` as it is read, without holding the rows; fails on the first file that is
+    /// missing or neither a results CSV nor a pyperf JSON file. Returns the files read and the
+    /// warnings met.
+    public static func forEachRow(paths: [String], _ body: (ResultRow) -> Void) throws(ResultsError)
+        -> (paths: [String], warnings: [String]) {
+        var unique: [String] = []
+        for path in paths where !unique.contains(path) { unique.append(path) }
+        var warnings: [String] = []
+        for path in unique {
+            if PyperfImport.handles(path) {
+                try PyperfImport.rows(path: path).forEach(body)
+            } else {
+                warnings += try ResultReader.forEachRow(path: path) { body($0) }.warnings
+            }
+        }
+        return (unique, warnings)
+    }
+
     /// The rows of one input: a results CSV, or a pyperf JSON file (by its `.json` extension).
     public static func read(_ path: String) throws(ResultsError) -> (rows: [ResultRow], warnings: [String]) {
         if PyperfImport.handles(path) { return (try PyperfImport.rows(path: path), []) }

@@ -3,8 +3,8 @@ import FTLabCore
 /// (computed over this run's rows only, so runs never pool).
 public struct ReportRun: Sendable {
     public let identity: RunIdentity
-    /// The run's rows, in file order.
-    public let rows: [ResultRow]
+    /// Whether the rows carry the machine's state (files from before ftlab 0.14 do not).
+    public let recordedMachineState: Bool
     public let interpreters: [InterpreterInfo]
     public let figures: [ScalingFigures]
     public let overheads: [BuildOverhead]
@@ -12,6 +12,8 @@ public struct ReportRun: Sendable {
     public let ladders: [ReleaseLadder]
     /// Processes per status over all configurations.
     public let processes: [RowStatus: Int]
+    /// Free-threaded configurations of this run that ran with the GIL re-enabled, if any.
+    public let gilReturn: GILReturn?
 
     /// What the header says about one interpreter, as the run observed it.
     public struct InterpreterInfo: Sendable, Equatable {
@@ -26,8 +28,14 @@ public struct ReportRun: Sendable {
 
     /// `rows` must all carry the same `run_id`.
     public init(rows: [ResultRow], bootstrap: Bootstrap) {
-        self.rows = rows
-        let first = rows[0]
+        var gathered = ReportRows()
+        for row in rows { gathered.add(row) }
+        self.init(gathered.runs[0], bootstrap: bootstrap)
+    }
+
+    /// The figures of one run's gathered rows.
+    public init(_ run: RunRows, bootstrap: Bootstrap) {
+        let first = run.first
         identity = RunIdentity(
             runID: first.runID, startedUTC: first.startedUTC, host: first.host, cpuModel: first.cpuModel,
             kernel: first.kernel, numaNodes: first.numaNodes, cpusOnline: first.cpusOnline, smt: first.smt,
@@ -38,35 +46,21 @@ public struct ReportRun: Sendable {
                 perfEventParanoid: first.perfEventParanoid, virtualization: first.virtualization,
                 loadAverage: first.loadStart ?? 0),
             ftlabVersion: first.ftlabVersion)
-        let configurations = ConfigurationSamples.group(rows)
+        recordedMachineState = !first.aslr.isEmpty
+        let configurations = run.grouping.configurations
         figures = ScalingFigures.compute(configurations, bootstrap: bootstrap)
         overheads = BuildOverhead.perWorkload(BuildPair.pairs(configurations))
         ladders = ReleaseLadder.compute(figures, overheads: overheads)
         processes = Dictionary(uniqueKeysWithValues: RowStatus.allCases.map { status in
             (status, configurations.reduce(0) { $0 + $1.processCount(status) })
         })
-        // One pass over the rows: per interpreter, its first row, the GIL states its ok rows
-        // observed and its distinct --env settings, in order of appearance.
-        var seen: [(label: String, first: ResultRow, observed: Set<Bool>, env: [String])] = []
-        var index: [String: Int] = [:]
-        for row in rows {
-            let i = index[row.interpreter] ?? {
-                index[row.interpreter] = seen.count
-                seen.append((row.interpreter, row, [], []))
-                return seen.count - 1
-            }()
-            if row.status == .ok, let gil = row.gilEnabled { seen[i].observed.insert(gil) }
-            if !row.env.isEmpty, !seen[i].env.contains(row.env) { seen[i].env.append(row.env) }
-        }
-        interpreters = seen.map { entry in
+        gilReturn = run.gilReturn
+        interpreters = run.interpreters.map { entry in
             let gil = entry.observed.count == 2 ? "on and off" : entry.observed.first.map { $0 ? "on" : "off" } ?? "not reported"
-            return InterpreterInfo(label: entry.label, pythonVersion: entry.first.pythonVersion, build: entry.first.build,
+            return InterpreterInfo(label: entry.first.interpreter, pythonVersion: entry.first.pythonVersion, build: entry.first.build,
                                    gil: gil, env: entry.env)
         }
     }
-
-    /// Whether the rows carry the machine's state (files from before ftlab 0.14 do not).
-    public var recordedMachineState: Bool { !rows[0].aslr.isEmpty }
 
     /// "host run_id": how series of different runs are told apart.
     public var label: String { "\(identity.host) \(identity.runID)" }

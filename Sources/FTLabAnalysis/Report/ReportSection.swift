@@ -27,7 +27,7 @@ public struct ReportSection: Sendable {
         self.variant = variant
         self.anchor = anchor
         let rows = entries.map(\.figures.configuration.first)
-        unit = entries.lazy.compactMap { $0.figures.configuration.ok.first?.unit }.first { !$0.isEmpty } ?? "ops"
+        unit = entries.lazy.compactMap { $0.figures.configuration.okUnit }.first { !$0.isEmpty } ?? "ops"
         let varying = rows.varying(Self.factorColumns) { $0.value(of: $1) ?? "" }
 
         // Curves, in order of first appearance; points sorted by threads.

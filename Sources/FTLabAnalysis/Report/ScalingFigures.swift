@@ -40,7 +40,7 @@ public struct ScalingFigures: Sendable {
     }
 }
 
-extension ResultRow {
+extension ConfigurationSamples.Sample {
     /// `max_rss_kib` as a figure; nil when it was not recorded (0).
     package var peakRSSKiB: Double? {
         maxRSSKiB > 0 ? Double(maxRSSKiB) : nil

@@ -10,25 +10,15 @@ public struct ScalingReport: Sendable {
     /// Groups `rows` by `run_id` (figures are computed per run, so runs sit side by side and
     /// never pool) and by workload/variant.
     public init(rows: [ResultRow], bootstrap: Bootstrap = Bootstrap()) {
-        var runOrder: [String] = []
-        var runRows: [String: [ResultRow]] = [:]
-        gilReturn = GILReturn(rows: rows)
-        if let first = rows.first, rows.allSatisfy({ $0.runID == first.runID }) {
-            (runOrder, runRows) = ([first.runID], [first.runID: rows])  // one run: no copy of its rows
-        } else {
-            for row in rows {
-                if runRows[row.runID] == nil { runOrder.append(row.runID) }
-                runRows[row.runID, default: []].append(row)
-            }
-        }
-        let runs = runOrder.map { ReportRun(rows: runRows[$0]!, bootstrap: bootstrap) }
-        self.runs = runs
+        self.init(ReportRows(rows: rows), bootstrap: bootstrap)
+    }
 
-        var interpreters: [String] = []
-        for row in rows where row.interpreter != ReportSeries.nativeInterpreter && !interpreters.contains(row.interpreter) {
-            interpreters.append(row.interpreter)
-        }
-        let colors = Dictionary(uniqueKeysWithValues: interpreters.enumerated().map { index, label in
+    /// The report of rows gathered as they were read.
+    public init(_ input: ReportRows, bootstrap: Bootstrap = Bootstrap()) {
+        gilReturn = input.gilReturn
+        let runs = input.runs.map { ReportRun($0, bootstrap: bootstrap) }
+        self.runs = runs
+        let colors = Dictionary(uniqueKeysWithValues: input.interpreters.enumerated().map { index, label in
             (label, SeriesStyle.color(interpreterIndex: index))
         })
 

@@ -18,14 +18,28 @@ public struct ScalingSummary: Sendable {
 
     /// Summarises `rows` (samples of any status; only ok ones enter the figures).
     public init(rows: [ResultRow], bootstrap: Bootstrap = Bootstrap()) {
-        let configurations = ConfigurationSamples.group(rows)
+        self.init(configurations: ConfigurationSamples.group(rows), gilReturn: GILReturn(rows: rows), bootstrap: bootstrap)
+    }
+
+    /// Summarises configurations grouped as their rows were read.
+    public init(configurations: [ConfigurationSamples], gilReturn: GILReturn?, bootstrap: Bootstrap = Bootstrap()) {
         figures = Self.ordered(ScalingFigures.compute(configurations, bootstrap: bootstrap))
         overheads = BuildOverhead.perWorkload(BuildPair.pairs(configurations))
         ladders = ReleaseLadder.compute(figures, overheads: overheads)
-        gilReturn = GILReturn(rows: rows)
+        self.gilReturn = gilReturn
         processes = Dictionary(uniqueKeysWithValues: RowStatus.allCases.map { status in
             (status, configurations.reduce(0) { $0 + $1.processCount(status) })
         })
+    }
+
+    /// The summary of one run of a report, from the figures the report computed (no
+    /// interval is computed twice).
+    public init(run: ReportRun) {
+        figures = Self.ordered(run.figures)
+        overheads = run.overheads
+        ladders = ReleaseLadder.compute(figures, overheads: overheads)
+        gilReturn = run.gilReturn
+        processes = run.processes
     }
 
     /// Aligned text for a terminal; `color` adds ANSI styles (ask for it only on a TTY).
@@ -119,7 +133,7 @@ public struct ScalingSummary: Sendable {
     }
 
     private func table(_ figures: [ScalingFigures]) -> Table {
-        let unit = figures.lazy.compactMap { $0.configuration.ok.first?.unit }.first { !$0.isEmpty } ?? "ops"
+        let unit = figures.lazy.compactMap { $0.configuration.okUnit }.first { !$0.isEmpty } ?? "ops"
         let shownColumns = ["interpreter"] + figures.varying(Self.optionalColumns) { $0.configuration.first.value(of: $1) ?? "" }
         let header = shownColumns + ["threads", "n", "\(unit)/s", "±CI", "speedup", "efficiency", "ft/gil", "peak RSS"]
         var table = Table(header: header, rightAligned: Set(shownColumns.count..<header.count))

@@ -1,9 +1,10 @@
 /// The rows of one configuration: every sample measured with equal configuration columns
 /// (`ResultRow.configurationColumns`, less any ignored ones).
 ///
-/// Grouping tells processes apart once, as rows are grouped: each ok row carries its process's
-/// number within the configuration, so the statistics (`processValues`, `processCount`) never
-/// build a string per row, whatever the number of rows.
+/// No ok row is kept: each leaves its figures as a ``Sample`` (numbers as numbers, its
+/// process numbered once while grouping), so a configuration of a million rows holds a few
+/// tens of bytes per row and the statistics never copy a row or build a string per row. The
+/// first row (which describes the configuration) and the rows that did not end ok are kept whole.
 public struct ConfigurationSamples: Sendable {
     /// `ResultRow.configurationKey(ignoring:)` of every row here.
     public let key: String
@@ -11,16 +12,36 @@ public struct ConfigurationSamples: Sendable {
     public let first: ResultRow
     /// The configuration columns left out of the key.
     public let ignored: Set<String>
-    /// The rows with status ok, the only ones that enter figures.
-    public private(set) var ok: [ResultRow] = []
+    /// The figures of the rows with status ok (the only ones that enter figures), in file order.
+    public private(set) var ok: [Sample] = []
+    /// The `unit` of the first ok row; nil when no row was ok.
+    public private(set) var okUnit: String?
     /// The rows with status failed or timeout.
     public private(set) var notOK: [ResultRow] = []
-    /// Per row of `ok`, its process: 0, 1, ... in order of first appearance.
-    private var okProcess: [Int] = []
     /// Distinct processes per status.
     private var processes: [RowStatus: Int] = [:]
     /// How many distinct configurations (all key columns, ignored ones included) are pooled here.
     public private(set) var pooledConfigurations = 1
+
+    /// The figures of one ok row that the statistics use, and its process.
+    public struct Sample: Sendable, Equatable {
+        /// The row's process: 0, 1, ... in order of first appearance within the configuration.
+        public let process: Int
+        public let throughput: Double
+        public let maxRSSKiB: Int
+        public let latencyP50us: Double?
+        public let latencyP99us: Double?
+        public let latencyP999us: Double?
+
+        init(_ row: ResultRow, process: Int) {
+            self.process = process
+            throughput = row.throughput
+            maxRSSKiB = row.maxRSSKiB
+            latencyP50us = row.latencyP50us
+            latencyP99us = row.latencyP99us
+            latencyP999us = row.latencyP999us
+        }
+    }
 
     /// How many processes ended with `status`.
     public func processCount(_ status: RowStatus) -> Int { processes[status] ?? 0 }
@@ -35,23 +56,22 @@ public struct ConfigurationSamples: Sendable {
     }
 
     /// The finite values of `metric` over the ok rows (rows where it is nil are skipped).
-    public func values(_ metric: (ResultRow) -> Double?) -> [Double] {
+    public func values(_ metric: (Sample) -> Double?) -> [Double] {
         ok.compactMap(metric).filter(\.isFinite)
     }
 
     /// The finite values of `metric` over the ok rows, grouped by process in order of
     /// appearance; processes without a value are left out.
-    public func processValues(_ metric: (ResultRow) -> Double?) -> [[Double]] {
+    public func processValues(_ metric: (Sample) -> Double?) -> [[Double]] {
         var slot = [Int](repeating: -1, count: processCount(.ok))
         var groups: [[Double]] = []
-        for (index, row) in ok.enumerated() {
-            guard let value = metric(row), value.isFinite else { continue }
-            let process = okProcess[index]
-            if slot[process] < 0 {
-                slot[process] = groups.count
+        for sample in ok {
+            guard let value = metric(sample), value.isFinite else { continue }
+            if slot[sample.process] < 0 {
+                slot[sample.process] = groups.count
                 groups.append([])
             }
-            groups[slot[process]].append(value)
+            groups[slot[sample.process]].append(value)
         }
         return groups
     }
@@ -71,15 +91,32 @@ public struct ConfigurationSamples: Sendable {
     /// Groups `rows` into configurations, in order of first appearance; columns in
     /// `ignoring` are left out of the key, so rows differing only there are pooled.
     public static func group(_ rows: [ResultRow], ignoring: Set<String> = []) -> [ConfigurationSamples] {
-        var groups: [Builder] = []
-        var index: [String: Int] = [:]
-        var previous: (row: ResultRow, group: Int, configuration: Int)?
-        for row in rows {
+        var grouping = Grouping(ignoring: ignoring)
+        for row in rows { grouping.add(row) }
+        return grouping.configurations
+    }
+
+    /// Groups rows into configurations one row at a time, as they are read, so that a file
+    /// is grouped without holding its rows (``group(_:ignoring:)`` over a stream).
+    public struct Grouping: Sendable {
+        /// The configuration columns left out of the key.
+        public let ignoring: Set<String>
+        private var groups: [Builder] = []
+        private var index: [String: Int] = [:]
+        /// The last row's configuration columns, where it went, and its full configuration's index there.
+        private var previous: (key: ResultRow.KeyColumns, group: Int, configuration: Int)?
+
+        public init(ignoring: Set<String> = []) {
+            self.ignoring = ignoring
+        }
+
+        /// Adds one row (of any status) to its configuration.
+        public mutating func add(_ row: ResultRow) {
             // Rows of one configuration usually follow one another: compare the key columns with
             // the row before's instead of building and hashing the key again.
-            if let previous, row.sameConfiguration(as: previous.row) {
+            if let previous, previous.key.matches(row) {
                 groups[previous.group].add(row, configuration: previous.configuration)
-                continue
+                return
             }
             let key = row.configurationKey(ignoring: ignoring)
             let group = index[key] ?? {
@@ -89,9 +126,11 @@ public struct ConfigurationSamples: Sendable {
             }()
             let configuration = groups[group].configurationIndex(ignoring.isEmpty ? key : row.configurationKey())
             groups[group].add(row, configuration: configuration)
-            previous = (row, group, configuration)
+            previous = (ResultRow.KeyColumns(row), group, configuration)
         }
-        return groups.map(\.finished)
+
+        /// The configurations so far, in order of first appearance.
+        public var configurations: [ConfigurationSamples] { groups.map(\.finished) }
     }
 
     /// Collects one configuration's rows and numbers its processes.
@@ -128,8 +167,8 @@ public struct ConfigurationSamples: Sendable {
                 }()
                 last = (row.runID, configuration, row.process, number)
             }
-            samples.ok.append(row)
-            samples.okProcess.append(number)
+            if samples.okUnit == nil { samples.okUnit = row.unit }
+            samples.ok.append(Sample(row, process: number))
         }
 
         var finished: ConfigurationSamples {
@@ -143,11 +182,24 @@ public struct ConfigurationSamples: Sendable {
 }
 
 extension ResultRow {
-    /// Whether every configuration column (the `key` role) holds the same value in both rows.
-    func sameConfiguration(as other: ResultRow) -> Bool {
-        var row = self, other = other
-        return Self.keyColumnList.allSatisfy { $0.field(in: &row) == $0.field(in: &other) }
-    }
+    /// The configuration columns (the `key` role) of one row, to tell whether the next row has
+    /// the same configuration without building its key or copying either row.
+    /// (`ConfigurationSamplesTests` checks that every `key` column of the schema is here.)
+    struct KeyColumns: Sendable {
+        let workload, variant, params, interpreter, pythonVersion, build, env, placement, allocator: String
+        let threads: Int
 
-    static let keyColumnList = ResultSchema.columns.filter { $0.role == .key }
+        init(_ row: ResultRow) {
+            (workload, variant, params, interpreter) = (row.workload, row.variant, row.params, row.interpreter)
+            (pythonVersion, build, env, placement, allocator) = (row.pythonVersion, row.build, row.env, row.placement, row.allocator)
+            threads = row.threads
+        }
+
+        /// Whether `row` holds these values in every configuration column.
+        func matches(_ row: ResultRow) -> Bool {
+            row.threads == threads && row.workload == workload && row.variant == variant && row.params == params
+                && row.interpreter == interpreter && row.pythonVersion == pythonVersion && row.build == build
+                && row.env == env && row.placement == placement && row.allocator == allocator
+        }
+    }
 }

@@ -69,28 +69,35 @@ public struct ResultReader {
 
     /// Reads `path` row by row, handing each valid row to `body` in file order, without holding
     /// the file or its rows; fails on the first damaged line, as ``init(path:)`` does.
+    ///
+    /// One pass over the file: as each block arrives its record ends (LF outside quotes) are
+    /// found, and only the records up to the last end found so far are parsed, so a row cut off
+    /// by a crash or power loss (what follows the file's last record end) is dropped rather than
+    /// misread, without a second read of the file.
     @discardableResult
     public static func forEachRow(path: String, _ body: (ResultRow) throws(ResultsError) -> Void) throws(ResultsError) -> Outcome {
         var file = try InputFile(path: path)
         defer { file.close() }
-        guard file.length >= 0 else { return try forEachRow(in: file.readAll(), path: path, body) }
+        guard file.size >= 0 else { return try forEachRow(in: file.readAll(), path: path, body) }
         var outcome = Outcome()
-        // A row cut off by a crash or power loss (after the last record-ending LF) is dropped
-        // rather than misread.
-        if file.length < file.size { outcome.warnings.append(cutOffWarning(path)) }
         var parser = Parser(path: path)
+        var ends = CSVBytes.RecordEnds()
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var filled = 0
+        /// The file offset of `buffer[0]`.
+        var start = 0
         var atEnd = false
         while true {
             if !atEnd {
                 if filled == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
                 let read = try file.read(into: &buffer, at: filled)
+                buffer.withUnsafeBufferPointer { ends.feed(UnsafeBufferPointer(rebasing: $0[filled..<(filled + read)]), at: start + filled) }
                 filled += read
                 atEnd = read == 0
             }
+            let complete = ends.lastEnd - start
             let used = try buffer.withUnsafeBufferPointer { (all) throws(ResultsError) in
-                try parser.parse(UnsafeBufferPointer(rebasing: all[0..<filled]), atEnd: atEnd, body)
+                try parser.parse(UnsafeBufferPointer(rebasing: all[0..<complete]), atEnd: atEnd, body)
             }
             if atEnd { break }
             // Keep the unfinished record's bytes at the front for the next read.
@@ -98,7 +105,9 @@ public struct ResultReader {
                 if used > 0, used < filled { all.baseAddress!.update(from: all.baseAddress! + used, count: filled - used) }
             }
             filled -= used
+            start += used
         }
+        if start + filled > ends.lastEnd { outcome.warnings.append(cutOffWarning(path)) }
         try parser.finish(&outcome)
         return outcome
     }
@@ -241,14 +250,13 @@ public struct ResultReader {
     }
 }
 
-/// A results file opened for reading: `length` is how much of it holds complete lines.
+/// A results file opened for reading.
 struct InputFile {
     let path: String
     let descriptor: Int32
-    /// The file's size when opened.
+    /// The file's size when opened (-1 for a pipe or device): what is read of it, so that rows
+    /// appended meanwhile are left for the next reader.
     let size: Int
-    /// Up to and including its last record-ending LF (outside quotes); what lies after is a cut-off row.
-    let length: Int
     var offset = 0
 
     init(path: String) throws(ResultsError) {
@@ -265,7 +273,6 @@ struct InputFile {
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             // A pipe or device: its size is unknown until read, so it is read whole.
             size = -1
-            length = -1
             return
         }
         size = Int(info.st_size)
@@ -273,12 +280,11 @@ struct InputFile {
             Glibc.close(descriptor)
             throw .cannotRead(path: path, reason: "the file is empty")
         }
-        length = Self.completeLength(descriptor, size: size)
     }
 
     /// The offset past the file's last record-ending LF (0 when it has none): a LF inside a
-    /// quoted field (a `message` with several lines) ends no record, so a torn row is dropped
-    /// whole. Found by one forward scan in 1 MiB blocks (the quote state at the end depends on
+    /// quoted field (a `message` with several lines) ends no record, so a torn row is cut
+    /// whole (`--resume`'s repair). Found by one forward scan in 1 MiB blocks (the quote state at the end depends on
     /// everything before it); bounded memory.
     static func completeLength(_ descriptor: Int32, size: Int) -> Int {
         var block = [UInt8](repeating: 0, count: 1 << 20)
@@ -295,10 +301,10 @@ struct InputFile {
     }
 
     /// Reads the next bytes into `buffer` from `index` (at most to its end, never past
-    /// `length`); 0 at the end.
+    /// `size`); 0 at the end.
     mutating func read(into buffer: inout [UInt8], at index: Int) throws(ResultsError) -> Int {
         var wanted = buffer.count - index
-        if length >= 0 { wanted = min(wanted, length - offset) }
+        if size >= 0 { wanted = min(wanted, size - offset) }
         guard wanted > 0 else { return 0 }
         while true {
             let read = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + index, wanted) }
