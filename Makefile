@@ -3,6 +3,7 @@
 #   make test    provision, build, run the tests (what .ci/run calls)
 #   make test-unit  the fast loop: only the untagged tests (no lab, no programs started)
 #   make lab     build the container lab (rootfs + pair inside); make test-lab tests it end to end
+#   make wheel   the Python-tool wheel (.build/wheel/ftlab-VERSION-py3-none-manylinux_*.whl)
 # Every step skips what is already done, so a second run starts measuring at once.
 
 SWIFT ?= swift
@@ -11,7 +12,7 @@ DEBUG := .build/debug/ftlab
 STAMP := $(shell date -u +%Y%m%dT%H%M%SZ)
 QUICK_CSV ?= results/local/quick-$(STAMP).csv
 
-.PHONY: quick examples examples-debug test test-unit test-lab deps deps-lab deps-slurm lab build build-debug pythons pythons-debug clean-results
+.PHONY: quick examples examples-debug test test-unit test-lab test-wheel wheel deps deps-lab deps-slurm lab build build-debug pythons pythons-debug clean-results
 
 # A mirror folder of CPython source tarballs beside the checkout, when there is one: how labs
 # without python.org get the verified 3.14 release (lab/pythons.toml). Elsewhere it is empty and
@@ -81,3 +82,27 @@ pythons: build
 pythons-debug: build-debug
 	$(DEBUG) lab pythons
 	$(DEBUG) lab pythons --version 3.13
+
+# The wheel that pip, pipx and uv install as a tool (lab/wheel: hatchling and a build hook).
+# Its script is the static release ftlab, stripped, with libnuma linked in from libnuma.a (a
+# machine without libnuma1 still starts it; the plain `make build` loads libnuma.so.1, so the
+# next `make build` relinks). hatchling lives in a venv of its own, installed once from PyPI.
+WHEEL_DIR := .build/wheel
+WHEEL_BACKEND := $(WHEEL_DIR)/backend
+HATCHLING ?= hatchling==1.33.0
+LIBNUMA_A ?= $(shell pkg-config --variable=libdir numa 2>/dev/null)/libnuma.a
+
+wheel: deps
+	@test -f "$(LIBNUMA_A)" || { echo "libnuma.a not found ($(LIBNUMA_A)): apt-get install libnuma-dev pkg-config" >&2; exit 2; }
+	mkdir -p $(WHEEL_DIR)/static-libs && ln -sf "$(LIBNUMA_A)" $(WHEEL_DIR)/static-libs/libnuma.a
+	$(SWIFT) build -c release --static-swift-stdlib --product ftlab -Xlinker -L$(CURDIR)/$(WHEEL_DIR)/static-libs
+	strip -o $(WHEEL_DIR)/ftlab $(RELEASE)
+	test -x $(WHEEL_BACKEND)/bin/python || python3 -m venv $(WHEEL_BACKEND)
+	$(WHEEL_BACKEND)/bin/python -m pip show -q hatchling >/dev/null 2>&1 || $(WHEEL_BACKEND)/bin/python -m pip install -q "$(HATCHLING)"
+	rm -f $(WHEEL_DIR)/ftlab-*.whl
+	FTLAB_WHEEL_BINARY=$(CURDIR)/$(WHEEL_DIR)/ftlab $(WHEEL_BACKEND)/bin/python -m pip wheel -q --no-deps --no-build-isolation -w $(WHEEL_DIR) ./lab/wheel
+	@ls -l $(WHEEL_DIR)/ftlab-*.whl
+
+# WheelIntegrationTests: installs the wheel into a fresh venv with pip and runs it from elsewhere.
+test-wheel: wheel build-debug
+	$(IN_SCRATCH) FTLAB_WHEEL_TESTS=1 FTLAB_UNIT_ONLY= $(SWIFT) test --disable-xctest --filter WheelIntegrationTests $(AFTER_SCRATCH)

@@ -84,18 +84,19 @@ extension RunIdentity {
     /// File in a corpus copied out of git (as in the container lab) that records its revision.
     package static let revisionFile = ".suite-rev"
 
-    /// `git describe`-like revision of the folder holding the corpus; outside git, the one
-    /// recorded in its `.suite-rev` file, else `unknown`.
+    /// The revision recorded in the corpus's `.suite-rev` file (a copy: bundle, container lab,
+    /// wheel), else the `git describe`-like revision of the folder holding it, else `unknown`.
+    /// The recorded one wins: git would answer for whatever repository a copy lies in (a venv
+    /// inside a project's checkout).
     public static func suiteRevision(of directory: String) async -> String {
+        let recorded = FileManager.default.contents(atPath: "\(directory)/\(revisionFile)")
+            .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+        if let recorded, !recorded.isEmpty { return recorded }
         func git(_ args: [String]) async -> String? {
             await HostCommand("git", ["-C", directory] + args, error: .discarded).outputIfSucceeded()?
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        guard let rev = await git(["rev-parse", "--short=12", "HEAD"]) else {
-            let recorded = FileManager.default.contents(atPath: "\(directory)/\(revisionFile)")
-                .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
-            return recorded.flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
-        }
+        guard let rev = await git(["rev-parse", "--short=12", "HEAD"]) else { return "unknown" }
         let dirty = !(await git(["status", "--porcelain", "--untracked-files=no", "--", "."]) ?? "").isEmpty
         return dirty ? rev + "-dirty" : rev
     }

@@ -62,14 +62,20 @@ public struct WorkloadCatalog: Sendable {
         return found
     }
 
-    /// Finds `Workloads/`: `$FTLAB_WORKLOADS`, else upwards from the executable, else upwards
-    /// from the current directory.
-    public static func locateBuiltinDirectory() -> String {
-        if let env = ProcessInfo.processInfo.environment["FTLAB_WORKLOADS"], !env.isEmpty { return env }
+    /// Finds `Workloads/`: `$FTLAB_WORKLOADS`, else in the data folder of an installed ftlab
+    /// (`<prefix>/share/ftlab` beside `<prefix>/bin/ftlab`, where the wheel puts it), else
+    /// upwards from the executable, else upwards from the current directory.
+    public static func locateBuiltinDirectory(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        executable: String = executablePath(),
+        currentDirectory: String = FileManager.default.currentDirectoryPath
+    ) -> String {
+        if let env = environment["FTLAB_WORKLOADS"], !env.isEmpty { return env }
         let starts = [
-            (executablePath() as NSString).deletingLastPathComponent,
-            FileManager.default.currentDirectoryPath,
-        ]
+            CheckoutFile.installedData(executable: executable),
+            (executable as NSString).deletingLastPathComponent,
+            currentDirectory,
+        ].filter { !$0.isEmpty }
         for start in starts {
             var dir = start
             while !dir.isEmpty {
@@ -82,7 +88,7 @@ public struct WorkloadCatalog: Sendable {
                 dir = parent
             }
         }
-        return (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent("Workloads")
+        return (currentDirectory as NSString).appendingPathComponent("Workloads")
     }
 
     /// The workload named `name`, or an error: the broken workload's problem when a broken
