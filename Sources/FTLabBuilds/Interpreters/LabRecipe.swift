@@ -3,10 +3,6 @@ import FTLabRunner
 /// How the lab builds its pinned pair: the source and the flags (discovery of finished builds
 /// lives with the runner, in `LabPythons`).
 extension LabPythons {
-    /// The pinned source: Debian trixie's `python3.13` source package (python.org is unreachable here).
-    public static let pinnedSource = LabSource.debian(
-        package: "python3.13", suite: "trixie", file: "python3.13_3.13.5.orig.tar.xz",
-        sha256: "93e583f243454e6e9e4588ca2c2662206ad961659863277afcdb96801647d640")
     /// Debian packages a fresh machine needs to build the pair with every stdlib module.
     public static let buildPackages = [
         "build-essential", "pkg-config", "libssl-dev", "libffi-dev", "zlib1g-dev", "libbz2-dev",

@@ -89,7 +89,11 @@ public struct InterpreterDiscovery: Sendable {
         var seen = Set<String>()
         var result: [(path: String, foundIn: String)] = []
         func add(_ path: String, _ foundIn: String) {
-            let real = Self.realPath(path)
+            // A venv's python is a link to its base interpreter but runs as another one: it counts
+            // once per venv; anything else once per file.
+            let prefix = ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+            let isVenv = FileManager.default.fileExists(atPath: prefix + "/pyvenv.cfg")
+            let real = isVenv ? "venv:" + Self.realPath(prefix) : Self.realPath(path)
             guard FileManager.default.isExecutableFile(atPath: path), seen.insert(real).inserted else { return }
             result.append((path, foundIn))
         }

@@ -63,7 +63,8 @@ import FTLabRunner
         let out = TestPaths.scratch() + "/pyperf"
         let export = try ftlab(["export", TestPaths.repository + "/results/full-2cpu-epyc.csv", "-o", out])
         #expect(export.status == 0, "stderr: \(export.stderr)")
-        let gil = out + "/\(PinnedPair.gil).json", ft = out + "/\(PinnedPair.freeThreaded).json"
+        // The committed run is about CPython 3.13.5 (its interpreters name the files).
+        let gil = out + "/cpython-3.13.5.json", ft = out + "/cpython-3.13.5t.json"
         for arguments in [["stats", "--quiet", gil], ["hist", "--quiet", ft], ["compare_to", "--quiet", "--table", gil, ft]] {
             let run = try runProgram(python, ["-m", "pyperf"] + arguments)
             #expect(run.status == 0, "pyperf \(arguments[0]): \(run.stderr)")
@@ -79,7 +80,7 @@ import FTLabRunner
         #expect(medians.status == 0, "\(medians.stderr)")
         let fromPyperf = try #require(try JSONSerialization.jsonObject(with: Data(medians.stdout.utf8)) as? [String: Double])
         let rows = try ResultReader(path: TestPaths.repository + "/results/full-2cpu-epyc.csv").rows
-            .filter { $0.interpreter == PinnedPair.freeThreaded && $0.status == .ok }
+            .filter { $0.interpreter == "cpython-3.13.5t" && $0.status == .ok }
         let first = try #require(rows.first { $0.workload == "log-processing" && $0.variant == "partitioned" && $0.threads == 2 && $0.allocator == "system" })
         let ours = Descriptive.median(rows.filter { $0.configurationKey() == first.configurationKey() }.map { $0.wallSeconds / Double($0.ops) })
         let name = try #require(fromPyperf.keys.first { $0.hasPrefix("log-processing/partitioned threads=2") && $0.contains("allocator=system") })

@@ -224,7 +224,7 @@ struct LabKillTests {
             sleep "${FAKE_MMDEBSTRAP_SLEEP:-0}"
             dir=$(mktemp -d)
             mkdir -p "$dir/etc" "$dir/usr/bin" "$dir/opt/ftlab/cache/sources"
-            echo source > "$dir/opt/ftlab/cache/sources/\(LabPythons.pinnedSource.fileName)"
+            echo source > "$dir/opt/ftlab/cache/sources/\(PinnedPair.sourceFileName)"
             tar -cf "$out" -C "$dir" .
             rm -rf "$dir"
             """, at: "\(tools)/mmdebstrap")

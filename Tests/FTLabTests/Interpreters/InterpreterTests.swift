@@ -48,7 +48,7 @@ struct LabPairTests {
         #expect(freethreaded.configureArgs.contains("--disable-gil"))
         #expect(!gil.configureArgs.contains("--disable-gil"))
         for interpreter in pair {
-            #expect(interpreter.sourceSHA256 == LabPythons.pinnedSource.sha256)
+            #expect(PinnedPair.lockedDigests.contains(interpreter.sourceSHA256 ?? "none"), "\(String(describing: interpreter.sourceSHA256))")
         }
         #expect(await LabPythons.installedPair() == pair)
     }
@@ -63,7 +63,7 @@ struct LabPairTests {
         let manifests = LabPythons.builds()
         for label in PinnedPair.labels {
             let manifest = try #require(manifests.first { $0.label == label }, "\(label) has no manifest")
-            #expect(manifest.source.sha256 == LabPythons.pinnedSource.sha256)
+            #expect(PinnedPair.lockedDigests.contains(manifest.source.sha256), "\(manifest.source.sha256)")
             #expect(manifest.sysVersion.hasPrefix(PinnedPair.version))
             #expect(manifest.configureFlags.contains("--disable-gil") == label.hasSuffix("t"))
         }
