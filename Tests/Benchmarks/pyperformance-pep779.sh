@@ -31,6 +31,10 @@ if [ ! -x "$venv/bin/pyperformance" ]; then
     "$venv/bin/pip" install --quiet pyperformance
 fi
 mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+# pyperformance makes its venvs under ./venv: keep them out of the checkout.
+mkdir -p "$cache/venvs/pyperformance-runs"
+cd "$cache/venvs/pyperformance-runs"
 echo "pyperformance $("$venv/bin/pyperformance" --version | awk '{print $2}') on CPython $version; load average: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 # The GIL build first, then the free-threaded one; each writes its own file.
 for side in gil ft; do
