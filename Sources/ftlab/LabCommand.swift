@@ -25,18 +25,23 @@ struct LabCommand: AsyncParsableCommand {
                 and why that release was built).
 
                 Which releases: the lock, lab/pythons.toml, lists each release with its acceptable \
-                source files and their sha256. Without --version, the newest locked release whose \
-                source this machine can get is built and becomes the default pair (`--python lab`); \
-                the output and `ftlab lab status` say which and why, e.g. "3.15.0: www.python.org: \
-                could not resolve host; built 3.13.5 from Debian trixie (python3.13)".
-                  ftlab lab pythons --version 3.14          the newest locked 3.14.x
+                source files and their sha256, and marks with `verified = true` the releases this \
+                project's CI builds and tests end to end (3.13.5, 3.14.7). Without --version, the \
+                newest verified release whose source this machine can get is built and becomes the \
+                default pair (`--python lab`); the output and `ftlab lab status` say which and why, \
+                e.g. "3.15.0, 3.14.8: not verified here (build it with --version X.Y); built 3.14.7 \
+                from mirror folder /srv/cpython". A series (--version 3.14) builds its newest locked \
+                release whose source can be had, saying why it skipped newer ones; an unverified \
+                release builds with a line saying so.
+                  ftlab lab pythons --version 3.14          the newest locked 3.14.x that can be had
                   ftlab lab pythons --version 3.13,3.14,3.15
                   ftlab lab pythons --version all           the ladder: every locked release
                   ftlab lab pythons --source Python-3.12.9.tar.xz --sha256 HEX   any other release
 
                 Where sources come from, in order: the cache (<cache>/sources; a fetched tarball \
                 stays for good), the mirror folder (--source-dir DIR or $FTLAB_SOURCE_DIR, files by \
-                name, for labs without a network), then the origin: Debian's source package through \
+                name, for labs without a network; a file is matched by its digest, so a repacked \
+                copy the lock names with its provenance, such as 3.14.7's, is accepted there), then the origin: Debian's source package through \
                 apt-get under the lab's own sources list (lab/apt/<suite>-src.list; the system's \
                 lists are never touched), or the URL through curl. Every file is checked against its \
                 sha256; one that does not match is set aside in <cache>/sources/rejected and refused.
