@@ -108,6 +108,10 @@ def create(variant, threads, params, seed):
     return LockBench(module, found, variant, threads, work_inside, work_outside)
 
 
+# The shortest benchmark_locks call, in ms (see LockBench.coordinator).
+MIN_CALL_MS = 10
+
+
 class LockBench:
     """benchmark_locks called once per sample by the coordinator; worker i reports C thread i."""
 
@@ -143,13 +147,17 @@ class LockBench:
         cpus = set().union(*self.cpus)
         previous = os.sched_getaffinity(0)
         os.sched_setaffinity(0, cpus)
+        # Calibration starts at 1 ms; on a busy machine the C threads may not run at all in so
+        # short a call (seen: no acquisition in a 1 ms call at load 3 on 2 CPUs), so every call
+        # lasts at least MIN_CALL_MS. A longer call than asked only makes calibration pick less.
+        time_ms = max(batch, MIN_CALL_MS)
         try:
             start = time.perf_counter_ns()
-            result = self.call(batch)
+            result = self.call(time_ms)
             wall_ns = time.perf_counter_ns() - start
         finally:
             os.sched_setaffinity(0, previous)
-        self.record(result, batch, wall_ns)
+        self.record(result, time_ms, wall_ns)
         self.counted.set()
 
     def call(self, time_ms):
