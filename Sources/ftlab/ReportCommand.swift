@@ -16,7 +16,12 @@ struct ReportCommand: ParsableCommand {
             parallel efficiency, the free-threaded/GIL ratio, allocator and placement comparisons \
             where the run swept them, latency percentiles where recorded, and the native ceiling \
             where an interpreter is labelled native-swift. The header names each run's machine and \
-            interpreters. Several files are merged; different runs sit side by side, labelled by \
+            interpreters. When the run measured the pattern workloads (thread-state, stdio, handoff, \
+            shared-state, buffered-copy's impl=io|_pyio), a patterns page comes first: per question, \
+            one sentence per CPython release from the figures (speedup at the largest thread count \
+            with its 95% CI, single-thread cost against the GIL build), and for the options that do \
+            not scale the verdict of `ftlab explain` (given with --verdicts) or the command that \
+            gives it. Several files are merged; different runs sit side by side, labelled by \
             host and run id, and are never pooled.
 
             The HTML page has inline CSS and SVG only: no scripts, nothing fetched.
@@ -27,6 +32,7 @@ struct ReportCommand: ParsableCommand {
               ftlab report results/run.csv --format markdown >> results/README.md
               ftlab report results/run.csv --format text      the scaling table, as `run` prints it
               ftlab report results/run.csv --format json      one `ftlab.report/1` object
+              ftlab report patterns.csv --verdicts why.json --format markdown   with explain's verdicts
 
             Exit codes: 0 written; 2 bad input (a missing file, not an ftlab CSV, an unwritable -o).
             """)
@@ -36,6 +42,11 @@ struct ReportCommand: ParsableCommand {
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write the report (default: standard output).", valueName: "FILE"))
     var output: String?
+
+    @Option(name: .customLong("verdicts"), help: ArgumentHelp(
+        "An `ftlab explain --format json` document whose verdict lines the patterns page quotes for the patterns that do not scale. Repeatable.",
+        valueName: "EXPLAIN.json"))
+    var verdicts: [String] = []
 
     @OptionGroup var format: FormatOptions<Self>
 
@@ -49,11 +60,15 @@ struct ReportCommand: ParsableCommand {
             Diagnostics.warning(warning)
         }
         let report = ScalingReport(rows: input.rows)
+        var explained: [ExplainVerdict] = []
+        for path in verdicts { explained += try ExplainVerdict.read(path: path) }
+        let patterns = PatternsPage(rows: input.rows, verdicts: explained)
         let text = switch format.value {
-        case .markdown: MarkdownReport.render(report)
+        case .markdown: MarkdownReport.render(report, patterns: patterns)
         case .json: try report.json() + "\n"
-        case .text: ScalingSummary(rows: input.rows).text(color: output == nil && colorOptions.enabled)
-        default: HTMLReport.render(report, files: input.paths)
+        case .text: (patterns.isEmpty ? "" : patterns.markdown() + "\n")
+            + ScalingSummary(rows: input.rows).text(color: output == nil && colorOptions.enabled)
+        default: HTMLReport.render(report, files: input.paths, patterns: patterns)
         }
         guard let output else {
             print(text, terminator: "")
