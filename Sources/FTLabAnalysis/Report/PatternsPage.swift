@@ -123,10 +123,17 @@ public struct PatternsPage: Sendable {
     }
 
     public let sections: [Section]
-    /// The run's load average at its start (the first row's), and the largest seen.
-    public let loadAverage: (start: Double, max: Double)?
+    /// Per free-threaded interpreter, the best speedup among the options that share nothing
+    /// between threads (`controls`): how much of N CPUs the run got, whatever the pattern.
+    public let controls: [Figure]
+    /// The 1-minute load average at the run's start, and the median and largest as processes ended.
+    public let loadAverage: (start: Double, median: Double, max: Double)?
 
     public var isEmpty: Bool { sections.isEmpty }
+
+    /// Options whose threads share nothing: their speedup measures the machine, not a pattern.
+    public static let controlOptions = [Option("shared-state", "random-per-thread"), Option("shared-state", "dict-per-thread"),
+                                        Option("handoff", "asyncio-per-thread")]
 
     /// The workloads whose rows the page reads.
     public static let workloads: Set<String> = ["thread-state", "stdio", "handoff", "shared-state"]
@@ -137,11 +144,12 @@ public struct PatternsPage: Sendable {
         let relevant = rows.filter { Self.workloads.contains($0.workload) || ($0.workload == "buffered-copy" && $0.params.contains("impl=")) }
         guard !relevant.isEmpty else {
             sections = []
+            controls = []
             loadAverage = nil
             return
         }
-        let loads = relevant.compactMap(\.loadStart)
-        loadAverage = loads.isEmpty ? nil : (loads[0], loads.max()!)
+        let ends = relevant.compactMap(\.load1m)
+        loadAverage = relevant[0].loadStart.map { ($0, ends.isEmpty ? $0 : Descriptive.median(ends), ends.max() ?? $0) }
         let configurations = ConfigurationSamples.group(relevant)
         let pairs = BuildPair.pairs(configurations)
         // Free-threaded interpreters, newest release first.
@@ -167,6 +175,12 @@ public struct PatternsPage: Sendable {
             if !answers.isEmpty { sections.append(Section(title: pattern.title, question: pattern.question, answers: answers)) }
         }
         self.sections = sections
+        controls = interpreters.compactMap { interpreter in
+            Self.controlOptions.compactMap { option in
+                Self.figure(option, label: option.label(qualified: true), interpreter: interpreter.label,
+                            configurations: configurations, pairs: pairs, baseline: nil, verdicts: [], bootstrap: bootstrap)
+            }.max { $0.speedup.ratio < $1.speedup.ratio }
+        }
     }
 
     /// `3.14.7` -> [3, 14, 7].
@@ -310,8 +324,16 @@ public struct PatternsPage: Sendable {
             + "per op at 1 thread; the ratio to the GIL build's time is from the same run.")
         if let load = loadAverage {
             out.append("")
-            out.append("Load average (1 minute) when the processes started: \(String(format: "%.2f", load.start)) at the start, "
-                + "up to \(String(format: "%.2f", load.max)); figures from a busy machine have wide CIs.")
+            out.append("Load average (1 minute): \(String(format: "%.2f", load.start)) when the run started; as its processes "
+                + "ended, median \(String(format: "%.2f", load.median)), at most \(String(format: "%.2f", load.max)). "
+                + "Figures from a busy machine have wide CIs.")
+        }
+        if !controls.isEmpty {
+            out.append("")
+            out.append("How much of the CPUs the run got: " + controls.map { control in
+                "on CPython \(control.release) (free-threaded) `\(control.label)`, whose threads share nothing, reached "
+                    + "\(NumberFormat.ratio(control.speedup.ratio)) at \(control.threads) threads (\(Self.interval(control.speedup)))"
+            }.joined(separator: "; ") + ". A pattern's speedup is limited by that figure before anything in Python.")
         }
         out.append("")
         for section in sections {

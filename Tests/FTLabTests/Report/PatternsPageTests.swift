@@ -21,6 +21,7 @@ struct PatternsPageTests {
             row.params = params
             row.unit = unit
             row.loadStart = 2.5
+            row.load1m = 3.0
             return row
         }
     }
@@ -65,9 +66,28 @@ struct PatternsPageTests {
         #expect(answer.sentence.hasPrefix("On CPython 3.14.7 (free-threaded), `contextvar` scales; the best is `contextvar` 2."))
         #expect(answer.sentence.contains("against `threading-local` 1.0") || answer.sentence.contains("against `threading-local` 0.9"))
         let markdown = page.markdown()
-        #expect(markdown.contains("Load average (1 minute) when the processes started: 2.50"))
+        #expect(markdown.contains("Load average (1 minute): 2.50 when the run started; as its processes ended, median 3.00, at most 3.00."))
         #expect(markdown.contains("run `ftlab explain thread-state/threading-local --threads 2 --python cpython-3.14.7t`"))
         #expect(!markdown.contains("ftlab explain thread-state/contextvar"), "what scales needs no explanation")
+        #expect(page.controls.isEmpty && !markdown.contains("How much of the CPUs"), "no shared-nothing variant was measured")
+    }
+
+    @Test("a shared-nothing variant is the control: how much of the CPUs the run got")
+    func control() throws {
+        var rows = Self.threadState
+        var seed: UInt64 = 200
+        for ft in [false, true] {
+            for threads in [1, 2] {
+                rows += Self.rows("shared-state", "random-per-thread", release: "3.14.7", freeThreaded: ft, threads: threads,
+                                  mean: threads == 1 ? 1e6 : 1.6e6, unit: "calls", seed: seed)
+                seed += 1
+            }
+        }
+        let page = PatternsPage(rows: rows, bootstrap: Self.bootstrap)
+        let control = try #require(page.controls.first)
+        #expect(page.controls.count == 1 && control.label == "shared-state/random-per-thread")
+        #expect(abs(control.speedup.ratio - 1.6) < 0.1)
+        #expect(page.markdown().contains("How much of the CPUs the run got: on CPython 3.14.7 (free-threaded) `shared-state/random-per-thread`"))
     }
 
     @Test("explain's verdict replaces the command where one was given")

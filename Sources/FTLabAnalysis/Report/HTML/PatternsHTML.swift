@@ -13,7 +13,9 @@ enum PatternsHTML {
                 "Speedup is the median throughput at the largest thread count over that at 1 thread, with its bootstrap 95% CI "
                     + "over processes; \u{201C}scales\u{201D} means the CI's low end reaches 1 + 0.5 (N - 1) (1.5x at 2 threads), "
                     + "\u{201C}scales partly\u{201D} that it is above 1. Single-thread cost is the time per op at 1 thread."
-                    + (page.loadAverage.map { String(format: " Load average (1 minute) at the start: %.2f, up to %.2f.", $0.start, $0.max) } ?? ""))),
+                    + (page.loadAverage.map { String(format: " Load average (1 minute): %.2f at the start; median %.2f, at most %.2f as processes ended.", $0.start, $0.median, $0.max) } ?? "")
+                    + page.controls.map { " Control on CPython \($0.release): \($0.label), whose threads share nothing, reached "
+                        + "\(NumberFormat.ratio($0.speedup.ratio)) at \($0.threads) threads." }.joined())),
             .group(page.sections.map { section in
                 .div(
                     .h3(.escaped(section.title)),
