@@ -7,6 +7,8 @@ queue item, one round trip, one pool checkout, one offloaded job) of `size` item
 - queue: the main thread (coordinator) puts threads * batch lists of `size` fresh items on a
   queue.Queue(maxsize=4 * threads), then one end marker per consumer; the workers consume.
   Every item is marked in a bytearray when consumed; end_sample requires each mark to be 1.
+Items of one worker (ping-pong, semaphore-pool, asyncio-per-thread) are c * threads + i for
+its count c, so every thread's integers stay as small as every other's.
 - event-ping-pong / condition-ping-pong: worker i starts its own partner thread on its first
   batch (a thread inherits its creator's CPU affinity, so the partner shares worker i's CPU);
   per op the worker hands a request of `size` items and waits for the partner's answer, the
@@ -88,6 +90,15 @@ def sum_shifted(first, count, w):
     return (S(first + count + w) - S(first + w)) - (S(first + count) - S(first))
 
 
+def sum_strided(first, stride, count, w):
+    """sum of job(x) over x = first + c * stride, c = 0 .. count-1, in closed form:
+    job(x) = w x^2 + w (w-1) x + squares(w)."""
+    n = count
+    sx = n * first + stride * n * (n - 1) // 2
+    sxx = n * first * first + first * stride * n * (n - 1) + stride * stride * (n - 1) * n * (2 * n - 1) // 6
+    return w * sxx + w * (w - 1) * sx + n * squares(w)
+
+
 def S(n):
     """sum_{x=0}^{n-1} squares(x) = n (n-1)^2 (n-2) / 12."""
     return n * (n - 1) ** 2 * (n - 2) // 12
@@ -136,7 +147,8 @@ class QueueHandoff(Handoff):
 
 
 class PingPong(Handoff):
-    """Worker i and its partner thread; items of worker i are i * 2**40 + its count."""
+    """Worker i and its partner thread; worker i's items are c * threads + i for its count c
+    (small for every thread, so none does costlier integer arithmetic than another)."""
 
     def prepare(self):
         self.partners = [None] * self.threads
@@ -145,21 +157,21 @@ class PingPong(Handoff):
     def run(self, index, batch):
         if self.partners[index] is None:
             self.partners[index] = self.start_partner(index)
-        ask = self.ask
-        size, x, total = self.size, index << 40 | self.items[index], 0
+        ask, stride = self.ask, self.threads
+        size, c, total = self.size, self.items[index], 0
         for _ in range(batch):
-            answer = ask(index, x)
-            total += answer
-            x += size
+            total += ask(index, c * stride + index)
+            c += size
         self.items[index] += batch * size
         self.totals[index] += total
         return batch
 
     def answer(self, x):
-        return sum(self.job(y) for y in range(x, x + self.size))
+        """x is the first of `size` items of the asking worker: x, x + threads, ..."""
+        return sum(self.job(y) for y in range(x, x + self.size * self.threads, self.threads))
 
     def expected(self):
-        return sum(sum_shifted(i << 40, n, self.work) for i, n in enumerate(self.items))
+        return sum(sum_strided(i, self.threads, n, self.work) for i, n in enumerate(self.items))
 
     def cleanup(self):
         self.stop = True
@@ -243,7 +255,8 @@ class SemaphorePool(Handoff):
 
     def run(self, index, batch):
         acquire, release, pool, job, size = self.bound.acquire, self.bound.release, self.pool, self.job, self.size
-        x, total = index << 40 | self.items[index], 0
+        stride = self.threads
+        x, total = self.items[index] * stride + index, 0
         for _ in range(batch):
             acquire()
             try:
@@ -252,19 +265,19 @@ class SemaphorePool(Handoff):
                 self.problems.append(f"thread {index}: the semaphore let a thread in with no connection left")
                 release()
                 continue
-            for y in range(x, x + size):
+            for y in range(x, x + size * stride, stride):
                 total += job(y)
             connection[1] += 1
             pool.append(connection)
             release()
-            x += size
+            x += size * stride
         self.items[index] += batch * size
         self.totals[index] += total
         self.given[index] += batch
         return batch
 
     def expected(self):
-        return sum(sum_shifted(i << 40, n, self.work) for i, n in enumerate(self.items))
+        return sum(sum_strided(i, self.threads, n, self.work) for i, n in enumerate(self.items))
 
     def verify(self):
         if len(self.pool) != self.slots or sorted(c for c, _ in self.pool) != list(range(self.slots)):
@@ -348,15 +361,15 @@ class AsyncioPerThread(Handoff):
 
     async def task(self, x):
         await asyncio.sleep(0)
-        return sum(self.job(y) for y in range(x, x + self.size))
+        return sum(self.job(y) for y in range(x, x + self.size * self.threads, self.threads))
 
     async def batch_of_tasks(self, index, batch):
-        size, x = self.size, index << 40 | self.items[index]
-        window, total = 64, 0
+        size, stride = self.size, self.threads
+        c, window, total = self.items[index], 64, 0
         for first in range(0, batch, window):
             n = min(window, batch - first)
-            total += sum(await asyncio.gather(*(self.task(x + j * size) for j in range(n))))
-            x += n * size
+            total += sum(await asyncio.gather(*(self.task((c + j * size) * stride + index) for j in range(n))))
+            c += n * size
         return total
 
     def run(self, index, batch):
@@ -367,7 +380,7 @@ class AsyncioPerThread(Handoff):
         return batch
 
     def expected(self):
-        return sum(sum_shifted(i << 40, n, self.work) for i, n in enumerate(self.items))
+        return sum(sum_strided(i, self.threads, n, self.work) for i, n in enumerate(self.items))
 
     def cleanup(self):
         for loop in self.loops or []:

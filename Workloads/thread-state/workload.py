@@ -5,9 +5,10 @@ calls `reads` helper functions that each read the context back and use it, then 
 previous context. The context lives in one module-level object shared by every thread, as in
 real code: a `contextvars.ContextVar` (`contextvar`) or a `threading.local` (`threading-local`).
 
-Request k of thread i has the id i * 2**32 + k; helper j adds id * (j + 1) to the thread's
-total, so a read that saw another thread's (or an older) context changes the total. verify()
-compares every thread's total with its closed form.
+Request k of thread i has the id k * threads + i (small for every thread, so no thread does
+costlier integer arithmetic than another); helper j adds id * (j + 1) to the thread's total, so
+a read that saw another thread's (or an older) context changes the total. verify() compares
+every thread's total with its closed form.
 """
 
 import contextvars
@@ -15,7 +16,6 @@ import threading
 
 REQUEST = contextvars.ContextVar("request_id", default=-1)
 LOCAL = threading.local()
-SHIFT = 1 << 32
 
 
 def create(variant, threads, params, seed):
@@ -39,16 +39,20 @@ class ThreadState:
     def prepare(self):
         pass
 
+    def expected(self, i, n, weight):
+        """weight * the sum of ids k * threads + i for k < n."""
+        return weight * (self.threads * n * (n - 1) // 2 + i * n)
+
     def verify(self):
         weight = len(self.helpers) * (len(self.helpers) + 1) // 2
         problems = []
         for i in range(self.threads):
             n = self.done[i]
-            want = weight * (i * SHIFT * n + n * (n - 1) // 2)
-            if self.totals[i] != want:
-                problems.append(f"thread {i}: total {self.totals[i]} after {n} requests, expected {want}")
+            if self.totals[i] != self.expected(i, n, weight):
+                problems.append(f"thread {i}: total {self.totals[i]} after {n} requests, "
+                                f"expected {self.expected(i, n, weight)}")
         got = str(sum(self.totals))
-        want = str(sum(weight * (i * SHIFT * n + n * (n - 1) // 2) for i, n in enumerate(self.done)))
+        want = str(sum(self.expected(i, n, weight) for i, n in enumerate(self.done)))
         return not problems, got, want, "; ".join(problems)
 
 
@@ -62,10 +66,10 @@ class ContextVarState(ThreadState):
         return use
 
     def run(self, index, batch):
-        set_, reset, helpers = REQUEST.set, REQUEST.reset, self.helpers
+        set_, reset, helpers, threads = REQUEST.set, REQUEST.reset, self.helpers, self.threads
         first, total = self.done[index], 0
         for k in range(first, first + batch):
-            token = set_(index * SHIFT + k)
+            token = set_(k * threads + index)
             for use in helpers:
                 total += use()
             reset(token)
@@ -84,11 +88,11 @@ class LocalState(ThreadState):
         return use
 
     def run(self, index, batch):
-        local, helpers = LOCAL, self.helpers
+        local, helpers, threads = LOCAL, self.helpers, self.threads
         first, total = self.done[index], 0
         for k in range(first, first + batch):
             previous = getattr(local, "request_id", -1)
-            local.request_id = index * SHIFT + k
+            local.request_id = k * threads + index
             for use in helpers:
                 total += use()
             local.request_id = previous
