@@ -40,6 +40,8 @@ public struct PatternsPage: Sendable {
         public let options: [Option]
         /// `impl=io` for `impl=_pyio` options: figures relative to the twin with this param.
         public let baseline: (from: String, to: String)?
+        /// What a reader must know to read the figures (printed under the answers), if anything.
+        public var note: String? = nil
     }
 
     /// The questions of issue 32, in the order the page answers them.
@@ -62,7 +64,10 @@ public struct PatternsPage: Sendable {
         Pattern(title: "Handoffs between threads",
                 question: "queue.Queue producer/consumers, Event and Condition ping-pong, a Semaphore-bounded pool: which handoff "
                     + "scales, and what does one cost?",
-                options: ["queue", "event-ping-pong", "condition-ping-pong", "semaphore-pool"].map { Option("handoff", $0) }, baseline: nil),
+                options: ["queue", "event-ping-pong", "condition-ping-pong", "semaphore-pool"].map { Option("handoff", $0) }, baseline: nil,
+                note: "`queue` has one busy thread more than `threads` (the main thread produces): at 1 thread it shares the "
+                    + "consumer's CPU, so part of its speedup is the producer getting a CPU of its own. A ping-pong partner runs "
+                    + "on its worker's CPU: each round trip is two thread switches on one CPU."),
         Pattern(title: "Shared caches and state",
                 question: "A shared random.Random, a functools.lru_cache hit by every thread, one dict written by all threads "
                     + "against one per thread: what does sharing cost?",
@@ -70,7 +75,9 @@ public struct PatternsPage: Sendable {
                 baseline: nil),
         Pattern(title: "asyncio and threads together",
                 question: "One event loop offloading CPU work with asyncio.to_thread, or one event loop per thread?",
-                options: [Option("handoff", "asyncio-to-thread"), Option("handoff", "asyncio-per-thread")], baseline: nil),
+                options: [Option("handoff", "asyncio-to-thread"), Option("handoff", "asyncio-per-thread")], baseline: nil,
+                note: "`asyncio-to-thread`'s event loop runs on the main thread, on top of the N executor threads: at 1 thread "
+                    + "the loop and the one executor thread share a CPU."),
     ]
 
     /// One option on one free-threaded interpreter, at 1 thread and at the run's largest count.
@@ -120,6 +127,7 @@ public struct PatternsPage: Sendable {
         public let title: String
         public let question: String
         public let answers: [Answer]
+        public let note: String?
     }
 
     public let sections: [Section]
@@ -172,7 +180,9 @@ public struct PatternsPage: Sendable {
                 answers.append(Answer(release: interpreter.release, interpreter: interpreter.label, figures: figures,
                                       sentence: Self.sentence(pattern, figures: figures, release: interpreter.release)))
             }
-            if !answers.isEmpty { sections.append(Section(title: pattern.title, question: pattern.question, answers: answers)) }
+            if !answers.isEmpty {
+                sections.append(Section(title: pattern.title, question: pattern.question, answers: answers, note: pattern.note))
+            }
         }
         self.sections = sections
         controls = interpreters.compactMap { interpreter in
@@ -342,6 +352,7 @@ public struct PatternsPage: Sendable {
                 out += ["- **CPython \(answer.release)**: \(answer.sentence)"]
             }
             out.append("")
+            if let note = section.note { out += [note, ""] }
             var table = Table(header: ["option", "interpreter", "1-thread cost", "time vs GIL (95% CI)", "throughput at N (±CI)",
                                        "speedup at N (95% CI)", "verdict"],
                               rightAligned: [2, 3, 4, 5])

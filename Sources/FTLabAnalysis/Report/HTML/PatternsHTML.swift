@@ -23,6 +23,7 @@ enum PatternsHTML {
                     .ul(.group(section.answers.map { answer in
                         .li(.strong(.escaped("CPython \(answer.release): ")), .escaped(plain(answer.sentence)))
                     })),
+                    .if(section.note != nil, .p(.escaped(plain(section.note ?? "")))),
                     .table(
                         .thead(.tr(.th("option"), .th("interpreter"), .th(.class("num"), "1-thread cost"),
                                    .th(.class("num"), "time vs GIL"), .th(.class("num"), "speedup at N (95% CI)"), .th("verdict"),
