@@ -16,7 +16,12 @@ struct ReportCommand: ParsableCommand {
             parallel efficiency, the free-threaded/GIL ratio, allocator and placement comparisons \
             where the run swept them, latency percentiles where recorded, and the native ceiling \
             where an interpreter is labelled native-swift. The header names each run's machine and \
-            interpreters. Several files are merged; different runs sit side by side, labelled by \
+            interpreters. When the run measured the pattern workloads (thread-state, stdio, handoff, \
+            shared-state, buffered-copy's impl=io|_pyio), a patterns page comes first: per question, \
+            one sentence per CPython release from the figures (speedup at the largest thread count \
+            with its 95% CI, single-thread cost against the GIL build), and for the options that do \
+            not scale the verdict of `ftlab explain` (given with --verdicts) or the command that \
+            gives it. Several files are merged; different runs sit side by side, labelled by \
             host and run id, and are never pooled.
 
             The HTML page has inline CSS and SVG only: no scripts, nothing fetched.
@@ -27,6 +32,7 @@ struct ReportCommand: ParsableCommand {
               ftlab report results/run.csv --format markdown >> results/README.md
               ftlab report results/run.csv --format text      the scaling table, as `run` prints it
               ftlab report results/run.csv --format json      one `ftlab.report/1` object
+              ftlab report patterns.csv --verdicts why.json --format markdown   with explain's verdicts
 
             Exit codes: 0 written; 2 bad input (a missing file, not an ftlab CSV, an unwritable -o).
             """)
@@ -36,6 +42,11 @@ struct ReportCommand: ParsableCommand {
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write the report (default: standard output).", valueName: "FILE"))
     var output: String?
+
+    @Option(name: .customLong("verdicts"), help: ArgumentHelp(
+        "An `ftlab explain --format json` document whose verdict lines the patterns page quotes for the patterns that do not scale. Repeatable.",
+        valueName: "EXPLAIN.json"))
+    var verdicts: [String] = []
 
     @OptionGroup var format: FormatOptions<Self>
 
@@ -47,17 +58,26 @@ struct ReportCommand: ParsableCommand {
         // Rows are gathered as they are read (by run and configuration, figures as numbers),
         // never held: memory follows the configurations, not the rows.
         var rows = ReportRows(pooling: format.value == .text)
-        let input = try ReportInput.forEachRow(paths: files) { rows.add($0) }
+        // The patterns page reads its own few workloads' rows; only those are kept.
+        var patternRows: [ResultRow] = []
+        let input = try ReportInput.forEachRow(paths: files) { row in
+            rows.add(row)
+            if PatternsPage.reads(row) { patternRows.append(row) }
+        }
         for warning in input.warnings {
             Diagnostics.warning(warning)
         }
         let report = ScalingReport(rows)
+        var explained: [ExplainVerdict] = []
+        for path in verdicts { explained += try ExplainVerdict.read(path: path) }
+        let patterns = PatternsPage(rows: patternRows, verdicts: explained)
         let text = switch format.value {
-        case .markdown: MarkdownReport.render(report)
+        case .markdown: MarkdownReport.render(report, patterns: patterns)
         case .json: try report.json() + "\n"
-        case .text: ScalingSummary(configurations: rows.pooled?.configurations ?? [], gilReturn: rows.gilReturn)
+        case .text: (patterns.isEmpty ? "" : patterns.markdown() + "\n")
+            + ScalingSummary(configurations: rows.pooled?.configurations ?? [], gilReturn: rows.gilReturn)
             .text(color: output == nil && colorOptions.enabled)
-        default: HTMLReport.render(report, files: input.paths)
+        default: HTMLReport.render(report, files: input.paths, patterns: patterns)
         }
         guard let output else {
             print(text, terminator: "")

@@ -35,6 +35,22 @@ struct SelectionTests {
         #expect(throws: WorkloadError.badParameter("=5")) { try ParameterSettings.parse(["=5"], catalog: c, selection: [tiny]) }
     }
 
+    @Test("a parameter given again with another value is swept; the same value twice is not")
+    func sweeps() throws {
+        let c = try catalog
+        let tiny = try c.workload(named: "tiny")
+        #expect(try ParameterSettings.parse(["n=5"], catalog: c, selection: [tiny]).combinations(for: tiny) == [["n": "5"]])
+        #expect(try ParameterSettings.parse([], catalog: c, selection: [tiny]).combinations(for: tiny) == [["n": "100"]])
+        #expect(try ParameterSettings.parse(["n=5", "n=5"], catalog: c, selection: [tiny]).combinations(for: tiny) == [["n": "5"]])
+        #expect(try ParameterSettings.parse(["n=5", "n=7"], catalog: c, selection: [tiny]).combinations(for: tiny)
+            == [["n": "5"], ["n": "7"]])
+        // The workload's own setting replaces a global sweep of the same key.
+        #expect(try ParameterSettings.parse(["n=5", "n=7", "tiny.n=9"], catalog: c, selection: [tiny]).combinations(for: tiny)
+            == [["n": "9"]])
+        #expect(try ParameterSettings.parse(["tiny.n=1", "tiny.n=2"], catalog: c, selection: [tiny]).combinations(for: tiny)
+            == [["n": "1"], ["n": "2"]])
+    }
+
     @Test("thread lists and env settings are validated")
     func runInput() throws {
         #expect(try parseThreadList("1,2,4") == [1, 2, 4])

@@ -22,12 +22,18 @@ One op is one byte. Variants (batch = chunks per thread, except copyfileobj: who
   did). verify(): every record was read once per completed pass, plus once if it lies before
   the final position, each with a matching head and tail.
 
+`impl=_pyio` makes every timed open() _pyio.open: the same FileIO/BufferedReader/
+BufferedWriter stack in pure Python, whose buffered objects lock with a threading.Lock where
+C io takes a critical section. Files written or checked outside the timed work use C io.
+
 Files live in DIR/ftlab-buffered-copy-<pid>/, made in prepare() and removed by cleanup(),
 which the harness calls at the end, after a failure too. Folders left behind by killed
 processes are removed by the next prepare().
 """
 
+import _pyio
 import hashlib
+import io
 import os
 import shutil
 import sys
@@ -222,6 +228,11 @@ class BufferedCopy:
         if self.size == 0:
             raise ValueError("param 'file_size' must be at least one chunk")
         self.requested_dir = params["dir"]
+        impl = params.get("impl", "io")
+        if impl not in ("io", "_pyio"):
+            raise ValueError(f"param 'impl' must be 'io' or '_pyio', not {impl!r}")
+        # The timed open(): C io, or _pyio, its pure-Python twin (Python-level locks).
+        self.open = _pyio.open if impl == "_pyio" else io.open
         self.root = None
 
     def prepare(self):
@@ -300,12 +311,12 @@ class Independent(ChainCopy):
     def prepare(self):
         super().prepare()
         for chain in self.chains:
-            self.open(chain)
+            self.reopen(chain)
             chain.copied = 0
 
-    def open(self, chain):
-        chain.reader = open(chain.src, "rb", buffering=self.buffer)
-        chain.writer = open(chain.dst, "wb", buffering=self.buffer)
+    def reopen(self, chain):
+        chain.reader = self.open(chain.src, "rb", buffering=self.buffer)
+        chain.writer = self.open(chain.dst, "wb", buffering=self.buffer)
 
     def run(self, index, batch):
         chain, size = self.chains[index], self.chunk
@@ -316,7 +327,7 @@ class Independent(ChainCopy):
                 chain.reader.close()
                 chain.writer.close()
                 chain.turn()
-                self.open(chain)
+                self.reopen(chain)
                 read, write = chain.reader.read, chain.writer.write
                 data = read(size)
             write(data)
@@ -339,8 +350,8 @@ class CopyFileObj(ChainCopy):
     def run(self, index, batch):
         chain = self.chains[index]
         for _ in range(batch):
-            with open(chain.src, "rb", buffering=self.buffer) as src, \
-                    open(chain.dst, "wb", buffering=self.buffer) as dst:
+            with self.open(chain.src, "rb", buffering=self.buffer) as src, \
+                    self.open(chain.dst, "wb", buffering=self.buffer) as dst:
                 shutil.copyfileobj(src, dst, self.chunk)
             chain.turn()
         return batch * self.size
@@ -352,7 +363,7 @@ class SharedWriter(BufferedCopy):
     def prepare(self):
         super().prepare()
         self.file = self.path("shared")
-        self.writer = open(self.file, "wb", buffering=self.buffer)
+        self.writer = self.open(self.file, "wb", buffering=self.buffer)
         self.fillers = [body(self.seed, t, self.chunk) for t in range(self.threads)]
         self.written = [0] * self.threads  # records each thread has written
         self.checked = [0] * self.threads  # ... of which the file has been checked
@@ -427,7 +438,7 @@ class SharedReader(BufferedCopy):
         super().prepare()
         self.file = self.path("shared")
         write_file(self.file, self.original(0))
-        self.reader = open(self.file, "rb", buffering=self.buffer)
+        self.reader = self.open(self.file, "rb", buffering=self.buffer)
         self.rewind_lock = threading.Lock()
         self.passes = 0
         self.records = self.size // self.chunk

@@ -1,10 +1,12 @@
 import FTLabCore
-/// The report as GitHub-flavoured markdown, for a README: per run, the machine, the
-/// interpreters and the scaling summary tables (`ScalingSummary.markdown()` of the run's figures).
+/// The report as GitHub-flavoured markdown, for a README: the patterns page when the run
+/// measured the pattern workloads (`PatternsPage`), then per run, the machine, the
+/// interpreters and the scaling summary tables (`ScalingSummary.markdown()`).
 public enum MarkdownReport {
-    public static func render(_ report: ScalingReport) -> String {
+    public static func render(_ report: ScalingReport, patterns: PatternsPage? = nil) -> String {
         guard !report.runs.isEmpty else { return "The results files hold no measurements.\n" }
-        return report.runs.map { run in
+        let page = patterns.map { $0.isEmpty ? "" : $0.markdown() + "\n" } ?? ""
+        return page + report.runs.map { run in
             let id = run.identity
             var interpreters = Table(header: ["interpreter", "Python", "build", "GIL observed", "--env"])
             interpreters.rows = run.interpreters.map {

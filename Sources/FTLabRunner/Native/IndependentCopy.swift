@@ -76,6 +76,10 @@ package final class IndependentCopy: NativeWorkload, @unchecked Sendable {
         size = try CopyContent.parseSize("file_size", settings.params["file_size"] ?? "") / chunk * chunk
         guard size > 0 else { throw .badParameter("param 'file_size' must be at least one chunk") }
         requestedDirectory = settings.params["dir"] ?? CopyDirectory.defaultDirectory
+        let impl = settings.params["impl"] ?? "io"
+        guard impl == "io" else {
+            throw .badParameter("param 'impl': the native ceiling copies with C stdio streams; impl=\(impl) has no native counterpart")
+        }
     }
 
     /// File `file`'s original content (its first `length` bytes), in blocks.

@@ -120,7 +120,9 @@ public struct RunPlan: Sendable {
         var skipped: [String] = notes
         var nativeRefusals: [String] = []
         for (workload, variant) in selection {
-            if workload.manifest.kind == .server { _ = try LoadOptions.parse(params: params.values(for: workload)) }
+            if workload.manifest.kind == .server {
+                for values in params.combinations(for: workload) { _ = try LoadOptions.parse(params: values) }
+            }
             let maxThreads = workload.manifest.variants.first { $0.name == variant }?.maxThreads
             for n in request.threads {
                 if let maxThreads, n > maxThreads {
@@ -150,11 +152,13 @@ public struct RunPlan: Sendable {
                                     if !nativeRefusals.contains(refusal) { nativeRefusals.append(refusal) }
                                     continue
                                 }
-                                configurations.append(RunConfiguration(
-                                    workload: workload, variant: variant, params: params.values(for: workload),
-                                    interpreter: interpreter, threads: n, placement: placement,
-                                    allocator: allocatorChoice(allocator, build: interpreter.build, version: interpreter.version, env: env),
-                                    env: env, seed: request.seed))
+                                for values in params.combinations(for: workload) {
+                                    configurations.append(RunConfiguration(
+                                        workload: workload, variant: variant, params: values,
+                                        interpreter: interpreter, threads: n, placement: placement,
+                                        allocator: allocatorChoice(allocator, build: interpreter.build, version: interpreter.version, env: env),
+                                        env: env, seed: request.seed))
+                                }
                             }
                         }
                     }

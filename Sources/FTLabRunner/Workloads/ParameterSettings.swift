@@ -1,9 +1,14 @@
 import FTLabCore
 /// Workload parameters given on the command line (`KEY=VALUE` for every selected workload
-/// that has KEY, `WORKLOAD.KEY=VALUE` for one), merged over each manifest's defaults.
+/// that has KEY, `WORKLOAD.KEY=VALUE` for one), merged over each manifest's defaults. A key
+/// given again with another value is swept: the run measures every value, interleaved like
+/// any other configuration (`--param impl=io --param impl=_pyio`).
 public struct ParameterSettings: Sendable, Equatable {
     package var global: [String: String] = [:]
     package var perWorkload: [String: [String: String]] = [:]
+    /// Every distinct value given per key, in order (one entry: no sweep).
+    package var globalSweeps: [String: [String]] = [:]
+    package var perWorkloadSweeps: [String: [String: [String]]] = [:]
     package var manifests: [String: WorkloadManifest] = [:]
 
     /// Parses and validates settings against the workloads they apply to.
@@ -23,6 +28,9 @@ public struct ParameterSettings: Sendable, Equatable {
                     throw .unknownParameter(workload: workload.name, name: name, known: known)
                 }
                 result.perWorkload[workload.name, default: [:]][name] = value
+                if !(result.perWorkloadSweeps[workload.name]?[name]?.contains(value) ?? false) {
+                    result.perWorkloadSweeps[workload.name, default: [:]][name, default: []].append(value)
+                }
             } else {
                 let owners = selected.values.filter { $0.manifest.params.contains { $0.name == key } }
                 guard !owners.isEmpty else {
@@ -31,6 +39,7 @@ public struct ParameterSettings: Sendable, Equatable {
                                             known: Array(Set(selection.flatMap { $0.manifest.params.map(\.name) })).sorted())
                 }
                 result.global[key] = value
+                if !(result.globalSweeps[key]?.contains(value) ?? false) { result.globalSweeps[key, default: []].append(value) }
             }
         }
         return result
@@ -43,5 +52,24 @@ public struct ParameterSettings: Sendable, Equatable {
         for (k, v) in global where values[k] != nil { values[k] = v }
         for (k, v) in perWorkload[workload.name] ?? [:] { values[k] = v }
         return values
+    }
+
+    /// Every combination of the swept values for `workload`, each merged over the defaults like
+    /// `values(for:)`; one combination when nothing is swept. Keys sweep in the manifest's
+    /// order, the first slowest.
+    public func combinations(for workload: Workload) -> [[String: String]] {
+        var combinations = [values(for: workload)]
+        for p in workload.manifest.params {
+            let swept = perWorkloadSweeps[workload.name]?[p.name] ?? globalSweeps[p.name] ?? []
+            guard swept.count > 1 else { continue }
+            combinations = combinations.flatMap { base in
+                swept.map { value in
+                    var values = base
+                    values[p.name] = value
+                    return values
+                }
+            }
+        }
+        return combinations
     }
 }

@@ -6,7 +6,7 @@ import FTLabCore
 /// workload/variant gets its charts (`SectionCharts`), a table of figures and its failures.
 public enum HTMLReport {
     /// The page; `files` are the results files it was made from, as named on the command line.
-    public static func render(_ report: ScalingReport, files: [String]) -> String {
+    public static func render(_ report: ScalingReport, files: [String], patterns: PatternsPage? = nil) -> String {
         HTML(
             .lang(.english),
             .head(
@@ -22,6 +22,7 @@ public enum HTMLReport {
                     .div(.class("runs"), .group(report.runs.enumerated().map { runCard($1, index: $0) }))
                 ),
                 gilWarning(report),
+                patterns.map(PatternsHTML.render) ?? .empty,
                 tableOfContents(report),
                 overheads(report),
                 ladders(report),
