@@ -70,6 +70,6 @@ struct UserWorkloadTests {
         #expect(variants.map { $0["native"] as? Bool } == [true, false, false, false])
         let broken = try #require(listing["broken"] as? [[String: String]])
         #expect(broken.contains { $0["name"] == "missing-field" && $0["problem"]?.contains("missing-field/workload.toml:10") == true })
-        #expect((copy["params"] as? [[String: String]])?.compactMap { $0["name"] } == ["file_size", "buffer_size", "chunk_size", "dir"])
+        #expect((copy["params"] as? [[String: String]])?.compactMap { $0["name"] } == ["file_size", "buffer_size", "chunk_size", "dir", "impl"])
     }
 }
