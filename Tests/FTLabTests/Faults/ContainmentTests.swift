@@ -252,7 +252,9 @@ struct HostileWorkloadTests {
         process.standardError = FileHandle.nullDevice
         try process.run()
         let venvs = scratch + "/cache/ftlab/venvs"
-        let venv = try await waitFor { processes(commandLineContaining: venvs).first }
+        // Planning comes first (probing the interpreter, the catalog): slow when the tests run
+        // side by side on 2 CPUs, so this waits longer than most.
+        let venv = try await waitFor(seconds: 120) { processes(commandLineContaining: venvs).first }
         try #require(venv != nil, "ftlab never started `python -m venv`")
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()

@@ -22,9 +22,9 @@ func launchFTLab(_ arguments: [String]) throws -> Process {
     return process
 }
 
-/// Polls every 100 ms, for up to 30 s, until `find` gives a value.
-func waitFor<T>(_ find: () throws -> T?) async throws -> T? {
-    for _ in 0..<300 {
+/// Polls every 100 ms, for up to `seconds` (30 by default), until `find` gives a value.
+func waitFor<T>(seconds: Int = 30, _ find: () throws -> T?) async throws -> T? {
+    for _ in 0..<(seconds * 10) {
         if let value = try find() { return value }
         try await Task.sleep(for: .milliseconds(100))
     }
