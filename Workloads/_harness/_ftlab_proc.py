@@ -2,6 +2,8 @@
 
 import os
 import re
+import shutil
+import tempfile
 
 _SHARED_OBJECT = re.compile(r"\.so(\.|$)")
 
@@ -115,3 +117,25 @@ def _jemalloc_allocated(path):
     if mallctl(b"stats.allocated", ctypes.byref(value), ctypes.byref(length), None, 0) != 0:
         return None
     return value.value
+
+
+def scratch_folder(base, prefix):
+    """A fresh folder for this process's files under `base`, named `<prefix><pid>-...`.
+
+    Folders of earlier processes that died before their cleanup (same prefix, a pid no longer
+    alive) are removed first. mkdtemp: an unpredictable name, mode 0700, never someone else's."""
+    for name in os.listdir(base):
+        pid = name[len(prefix):].split("-")[0]
+        if name.startswith(prefix) and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(os.path.join(base, name), ignore_errors=True)
+    return tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=base)
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # alive, another user's
+    return True

@@ -40,6 +40,9 @@ import sys
 import tempfile
 import threading
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "_harness"))
+import _ftlab_proc  # noqa: E402
+
 DEFAULT_DIR = "/dev/shm"
 FOLDER_PREFIX = "ftlab-buffered-copy-"
 HEAD = 16  # bytes of a record's id, at its start and again at its end
@@ -167,9 +170,7 @@ def workdir(requested):
               file=sys.stderr)
     elif not os.path.isdir(requested):
         raise ValueError(f"param 'dir': {requested!r} is not a directory")
-    remove_stale(base)
-    # mkdtemp: an unpredictable name, mode 0700, never someone else's folder.
-    return tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-", dir=base)
+    return _ftlab_proc.scratch_folder(base, FOLDER_PREFIX)
 
 
 def fallback_dir():
@@ -192,24 +193,6 @@ def filesystem(path):
             if inside and len(point) >= len(best):
                 best, kind = point, fields[2]
     return kind
-
-
-def remove_stale(base):
-    """Removes folders of earlier processes that died before their cleanup."""
-    for name in os.listdir(base):
-        pid = name[len(FOLDER_PREFIX):].split("-")[0]
-        if name.startswith(FOLDER_PREFIX) and pid.isdigit() and not alive(int(pid)):
-            shutil.rmtree(os.path.join(base, name), ignore_errors=True)
-
-
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # alive, another user's
-    return True
 
 
 # ---- the variants --------------------------------------------------------------------

@@ -30,6 +30,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "_harness"))
+import _ftlab_proc  # noqa: E402
+
 PATHS = ["/", "/index.html", "/api/items", "/api/cart", "/login", "/static/app.js", "/robots.txt"]
 STATUSES = [200, 200, 200, 304, 404, 200, 500]
 RECORD = re.compile(rb"req (\d+) (\d+) status=(\d+) bytes=(\d+) path=(\S+?);")
@@ -57,24 +60,6 @@ def create(variant, threads, params, seed):
     return Stdio(variant, threads, target, impl, folder)
 
 
-def remove_stale(base):
-    """Removes folders of earlier processes that died before their cleanup."""
-    for name in os.listdir(base):
-        pid = name[len(FOLDER_PREFIX):].split("-")[0]
-        if name.startswith(FOLDER_PREFIX) and pid.isdigit() and not alive(int(pid)):
-            shutil.rmtree(os.path.join(base, name), ignore_errors=True)
-
-
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # alive, another user's
-    return True
-
-
 def fields(k):
     """status, bytes, path of record k (any thread)."""
     return STATUSES[k % 7], (k * 7919) % 100000, PATHS[(k // 7) % 7]
@@ -94,8 +79,7 @@ class Stdio:
         self.stream = self.cat = None
 
     def prepare(self):
-        remove_stale(self.folder)
-        self.root = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-", dir=self.folder)
+        self.root = _ftlab_proc.scratch_folder(self.folder, FOLDER_PREFIX)
         self.path = os.path.join(self.root, "out")
         self.logger = logging.getLogger(f"ftlab.stdio.{self.variant}")
         self.logger.propagate = False
