@@ -49,72 +49,57 @@ extension LabPythons {
             let lock = try PythonLock.load()
             for candidates in try lock.candidates(matching: spec) {
                 var skipped: [(version: String, why: String)] = []
-                var done = false
-                for release in candidates {
-                    if !request.fetchOnly, !request.force, let kept = await builder.keptPair(release.version) {
-                        outcome.pairs.append(kept)
-                        done = true
-                        break
-                    }
-                    let found: SourceFinder.Found
-                    do throws(LabError) {
-                        found = try await finder.find(release.version, sources: release.sources)
-                    } catch {
-                        // A series (`--version 3.14`) falls back to its older locked releases.
-                        guard candidates.count > 1, case .unobtainable(_, _, let attempts, _) = error else { throw error }
-                        skipped.append((release.version, attempts.joined(separator: ", ")))
-                        reporter.say("source: skipping \(release.version): \(attempts.joined(separator: ", "))")
-                        continue
-                    }
-                    try await SourceTarball.check(found.tarball, is: release.version)
-                    let verb = request.fetchOnly ? "fetched" : "built"
-                    let why = (Self.merged(skipped) + ["\(verb) \(release.version) from \(found.via)"]).joined(separator: "; ")
-                    if !skipped.isEmpty { reporter.say("\(spec): \(why)") }
-                    if !release.verified {
-                        reporter.say("\(release.version): not verified here (this project's CI builds and tests "
-                            + "\(lock.verifiedVersions.joined(separator: ", ")) end to end)")
-                    }
-                    done = true
-                    if request.fetchOnly { outcome.sources.append(found.tarball); break }
-                    outcome.pairs.append(try await builder.pair(
-                        release.version, found: found, force: request.force, selection: "--version \(spec): \(why)", checked: true))
-                    break
-                }
-                if !done {
+                // A series (`--version 3.14`) falls back to its older locked releases.
+                guard let first = try await firstObtainable(
+                    candidates, request: request, finder: finder, builder: builder, reporter: reporter,
+                    fallBack: candidates.count > 1, skipped: &skipped)
+                else {
                     throw .unobtainable(
                         version: candidates.map(\.version).joined(separator: " or "),
                         files: SourceFinder.fileNames(candidates.flatMap(\.sources)),
                         attempts: Self.merged(skipped), mirror: request.mirror)
                 }
+                let (release, pick) = first
+                let found: SourceFinder.Found
+                switch pick {
+                case .kept(let kept):
+                    outcome.pairs.append(kept)
+                    continue
+                case .found(let tarball):
+                    found = tarball
+                }
+                let verb = request.fetchOnly ? "fetched" : "built"
+                let why = (Self.merged(skipped) + ["\(verb) \(release.version) from \(found.via)"]).joined(separator: "; ")
+                if !skipped.isEmpty { reporter.say("\(spec): \(why)") }
+                if !release.verified {
+                    reporter.say("\(release.version): not verified here (this project's CI builds and tests "
+                        + "\(lock.verifiedVersions.joined(separator: ", ")) end to end)")
+                }
+                if request.fetchOnly { outcome.sources.append(found.tarball); continue }
+                outcome.pairs.append(try await builder.pair(
+                    release.version, found: found, force: request.force, selection: "--version \(spec): \(why)", checked: true))
             }
         case .newestObtainable:
             let lock = try PythonLock.load()
             var skipped: [(version: String, why: String)] = []
-            for release in lock.releases {
-                guard release.verified else {
-                    skipped.append((release.version, "not verified here (build it with --version X.Y)"))
-                    continue
-                }
-                if !request.fetchOnly, !request.force, let kept = await builder.keptPair(release.version) {
-                    let reason = (Self.merged(skipped) + ["\(release.version): already built"]).joined(separator: "; ")
-                    outcome.pairs = [kept]
-                    outcome.chosenDefault = LabDefault(version: release.version, reason: reason)
-                    break
-                }
-                let found: SourceFinder.Found
-                do throws(LabError) {
-                    found = try await finder.find(release.version, sources: release.sources)
-                } catch {
-                    guard case .unobtainable(_, _, let attempts, _) = error else { throw error }
-                    skipped.append((release.version, attempts.joined(separator: ", ")))
-                    reporter.say("source: skipping \(release.version): \(attempts.joined(separator: ", "))")
-                    continue
-                }
-                try await SourceTarball.check(found.tarball, is: release.version)
-                let reason = (Self.merged(skipped) + ["built \(release.version) from \(found.via)"]).joined(separator: "; ")
-                if request.fetchOnly { outcome.sources = [found.tarball]; break }
-                outcome.pairs = [try await builder.pair(release.version, found: found, force: request.force, selection: reason, checked: true)]
+            let first = try await firstObtainable(
+                lock.releases, request: request, finder: finder, builder: builder, reporter: reporter,
+                fallBack: true, skipped: &skipped,
+                skip: { $0.verified ? nil : "not verified here (build it with --version X.Y)" })
+            switch first {
+            case (let release, .kept(let kept))?:
+                let reason = (Self.merged(skipped) + ["\(release.version): already built"]).joined(separator: "; ")
+                outcome.pairs = [kept]
                 outcome.chosenDefault = LabDefault(version: release.version, reason: reason)
+            case (let release, .found(let found))?:
+                let reason = (Self.merged(skipped) + ["built \(release.version) from \(found.via)"]).joined(separator: "; ")
+                if request.fetchOnly {
+                    outcome.sources = [found.tarball]
+                } else {
+                    outcome.pairs = [try await builder.pair(release.version, found: found, force: request.force, selection: reason, checked: true)]
+                    outcome.chosenDefault = LabDefault(version: release.version, reason: reason)
+                }
+            case nil:
                 break
             }
             if outcome.pairs.isEmpty && outcome.sources.isEmpty {
@@ -132,6 +117,44 @@ extension LabPythons {
             }
         }
         return outcome
+    }
+
+    /// What the first usable release of a list came to: its pair already built, or its verified tarball.
+    private enum Pick {
+        case kept([Interpreter])
+        case found(SourceFinder.Found)
+    }
+
+    /// The first of `releases` (newest first) whose pair is already built or whose source can be
+    /// had, checked; nil when none. A release `skip` gives a reason for is passed over, and so is
+    /// one whose source cannot be had when `fallBack` (otherwise that error is thrown); each adds
+    /// its line to `skipped`.
+    private static func firstObtainable(
+        _ releases: [PythonLock.Release], request: LabBuildRequest, finder: SourceFinder, builder: LabBuilder,
+        reporter: PhaseReporter, fallBack: Bool, skipped: inout [(version: String, why: String)],
+        skip: (PythonLock.Release) -> String? = { _ in nil }
+    ) async throws(LabError) -> (PythonLock.Release, Pick)? {
+        for release in releases {
+            if let why = skip(release) {
+                skipped.append((release.version, why))
+                continue
+            }
+            if !request.fetchOnly, !request.force, let kept = await builder.keptPair(release.version) {
+                return (release, .kept(kept))
+            }
+            let found: SourceFinder.Found
+            do throws(LabError) {
+                found = try await finder.find(release.version, sources: release.sources)
+            } catch {
+                guard fallBack, case .unobtainable(_, _, let attempts, _) = error else { throw error }
+                skipped.append((release.version, attempts.joined(separator: ", ")))
+                reporter.say("source: skipping \(release.version): \(attempts.joined(separator: ", "))")
+                continue
+            }
+            try await SourceTarball.check(found.tarball, is: release.version)
+            return (release, .found(found))
+        }
+        return nil
     }
 
     /// "3.15.0, 3.14.8: why" for releases skipped for the same reason in a row.
