@@ -123,6 +123,10 @@ public struct LabAssembly {
         let found: SourceFinder.Found
         do throws(LabError) {
             let release = try PythonLock.load().releases(matching: LabPythons.defaultVersion(cache: cache))[0]
+            // The lab already holds a source of the release (seeded earlier): nothing to fetch;
+            // the build inside checks its digest.
+            let labSources = "\(rootfs.tree)\(LabRootfs.cache)/sources"
+            if release.sources.contains(where: { FileManager.default.fileExists(atPath: "\(labSources)/\($0.fileName)") }) { return }
             let finder = SourceFinder(cache: cache, mirror: ProcessInfo.processInfo.environment[SourceFinder.mirrorVariable], reporter: reporter)
             found = try await withCacheLock(cache, waiting: { reporter.say("waiting for another ftlab build to finish (\($0))") }) {
                 () async throws(LabError) in try await finder.find(release.version, sources: release.sources)
@@ -132,7 +136,6 @@ public struct LabAssembly {
         }
         let tarball = found.tarball
         let target = "\(rootfs.tree)\(LabRootfs.cache)/sources/\(found.source.fileName)"
-        guard !FileManager.default.fileExists(atPath: target) else { return }
         let partial = target + ".part"
         try? FileManager.default.createDirectory(
             atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
