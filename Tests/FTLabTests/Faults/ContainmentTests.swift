@@ -239,23 +239,37 @@ struct HostileWorkloadTests {
     @Test("SIGTERM to ftlab while it makes a venv: ftlab exits 130 and the venv's processes end with it, no temporary file left")
     func interruptedVenv() async throws {
         let python = try TestPaths.labPython(.gil)
-        let scratch = TestPaths.scratch()
         let tools = { try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("ftlab-tool-") } }
         let toolsBefore = Set(try tools())
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestPaths.ftlab)
-        process.arguments = ["run", "unresolvable", "--workloads-dir", TestPaths.fixtures + "/package-workloads", "--python", python,
-                             "--threads", "1", "-o", scratch + "/x.csv"]
-        // A cache of its own: the venv is made afresh.
-        process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CACHE_HOME": scratch + "/cache"]) { _, new in new }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let venvs = scratch + "/cache/ftlab/venvs"
-        // Planning comes first (probing the interpreter, the catalog): slow when the tests run
-        // side by side on 2 CPUs, so this waits longer than most.
-        let venv = try await waitFor(seconds: 120) { processes(commandLineContaining: venvs).first }
-        try #require(venv != nil, "ftlab never started `python -m venv`")
+        // The venv runs for a few seconds; when the tests run side by side on 2 CPUs that window
+        // was missed now and then (the cause is not known yet): such an attempt is made again
+        // with a fresh cache, and what ftlab said is kept for the failure message.
+        var attempt: (process: Process, venvs: String)?
+        var said: [String] = []
+        for _ in 1...3 {
+            let scratch = TestPaths.scratch()
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: TestPaths.ftlab)
+            process.arguments = ["run", "unresolvable", "--workloads-dir", TestPaths.fixtures + "/package-workloads", "--python", python,
+                                 "--threads", "1", "-o", scratch + "/x.csv"]
+            // A cache of its own: the venv is made afresh.
+            process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CACHE_HOME": scratch + "/cache"]) { _, new in new }
+            let stderrPath = scratch + "/stderr"
+            _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle(forWritingAtPath: stderrPath)
+            try process.run()
+            let venvs = scratch + "/cache/ftlab/venvs"
+            // Planning comes first (probing the interpreter, the catalog): slow under load.
+            if try await waitFor(seconds: 60, { processes(commandLineContaining: venvs).first }) != nil {
+                attempt = (process, venvs)
+                break
+            }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            said.append((try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "")
+        }
+        let (process, venvs) = try #require(attempt, "ftlab never started `python -m venv`; it said: \(said)")
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)
