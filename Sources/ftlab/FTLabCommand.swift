@@ -25,7 +25,7 @@ struct FTLabCommand: AsyncParsableCommand {
             """,
         version: FTLabVersion.current,
         subcommands: [
-            RunCommand.self, ServeCommand.self, ListCommand.self, CompareCommand.self, MergeCommand.self, ReportCommand.self,
+            RunCommand.self, ProjectCommand.self, ServeCommand.self, ListCommand.self, CompareCommand.self, MergeCommand.self, ReportCommand.self,
             ExplainCommand.self, EnvCommand.self, PlanCommand.self, LabCommand.self, LaunchCommand.self,
             NativeCommand.self, ExportCommand.self, SlurmCommand.self, BundleCommand.self,
         ]

@@ -23,9 +23,9 @@ public struct RunOutput: Sendable {
     public static let localFolder = "results/local"
 
     /// `results/local/run-<UTC time>.csv`.
-    public static func defaultPath(now: Date = Date()) -> String {
+    public static func defaultPath(prefix: String = "run", now: Date = Date()) -> String {
         let stamp = RunIdentity.newRunID(at: now).id.split(separator: "-").first.map(String.init) ?? "run"
-        return "\(localFolder)/run-\(stamp).csv"
+        return "\(localFolder)/\(prefix)-\(stamp).csv"
     }
 
     /// The log folder of the CSV at `path`.

@@ -1,0 +1,5 @@
+import fixtureproj_gil
+
+
+def test_gil_extension():
+    assert fixtureproj_gil.twice(21) == 42
