@@ -91,7 +91,8 @@ def parse_args(argv):
     """Parse and check the command line (PROTOCOL.md); UsageError on anything wrong."""
     parser = ArgumentParser(prog="run.py", description="ftlab workload harness")
     parser.add_argument("--workload-dir", required=True)
-    parser.add_argument("--variant", required=True)
+    parser.add_argument("--variant", required=True, action="append",
+                        help="repeatable: several run one after another in this process (see PROTOCOL.md)")
     parser.add_argument("--threads", required=True, type=int)
     parser.add_argument("--samples", required=True, type=int)
     parser.add_argument("--warmups", required=True, type=int)
@@ -135,8 +136,8 @@ def parse_args(argv):
     return args
 
 
-def load_workload(directory, args):
-    """Take the manifest (FTLAB_MANIFEST_JSON from ftlab, else workload.toml), check variant and
+def load_workload(directory, args, variant):
+    """Take the manifest (FTLAB_MANIFEST_JSON from ftlab, else workload.toml), check `variant` and
     params, import workload.py and create the instance."""
     given = os.environ.get(ENVIRONMENT_KEY)
     manifest_path = os.path.join(directory, "workload.toml")
@@ -145,14 +146,14 @@ def load_workload(directory, args):
         if not os.path.isfile(path):
             raise UsageError(f"--workload-dir {directory!r} has no {os.path.basename(path)}")
     manifest = manifest_from_json(given) if given is not None else read_manifest(manifest_path)
-    if args.variant not in manifest.variants:
+    if variant not in manifest.variants:
         raise UsageError(
-            f"unknown variant {args.variant!r} for {manifest.name}; "
+            f"unknown variant {variant!r} for {manifest.name}; "
             f"variants: {', '.join(manifest.variants)}"
         )
-    limit = manifest.max_threads.get(args.variant)
+    limit = manifest.max_threads.get(variant)
     if limit is not None and args.threads > limit:
-        raise UsageError(f"{manifest.name}/{args.variant} runs at most {limit} thread"
+        raise UsageError(f"{manifest.name}/{variant} runs at most {limit} thread"
                          f"{'' if limit == 1 else 's'} (max_threads), not {args.threads}")
     unknown = sorted(set(args.param) - set(manifest.params))
     if unknown:
@@ -167,7 +168,7 @@ def load_workload(directory, args):
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
-    instance = module.create(args.variant, args.threads, dict(params), args.seed)
+    instance = module.create(variant, args.threads, dict(params), args.seed)
     return manifest, params, instance
 
 
@@ -428,7 +429,7 @@ def check(directory, args):
     the user's app, read a request file), nothing else. A ValueError there is a bad argument:
     exit 2 with an `error` whose message starts with `UsageError: `; exit 0 sends nothing."""
     try:
-        manifest, _, instance = load_workload(directory, args)
+        manifest, _, instance = load_workload(directory, args, args.variant[0])
         hook = getattr(instance, "check", None) if manifest.kind == "server" else None
         if hook is not None:
             hook()
@@ -458,6 +459,64 @@ class GILWatch:
         self.show(message, category, filename, lineno, file, line)
 
 
+def measure(channel, gil_watch, args, variant, cleanup, fail):
+    """Create, prepare and measure one variant: its `hello`, samples and `bye`. Returns the exit
+    status it asks for (0 verified, 3 not)."""
+    directory = args.workload_dir
+    manifest, params, instance = load_workload(directory, args, variant)
+    cleanup.instance = instance
+    instance.prepare()
+    is_gil_enabled = getattr(sys, "_is_gil_enabled", None)
+    libraries = mapped_libraries()
+    channel.send({
+        "type": "hello", "protocol": PROTOCOL_VERSION, "pid": os.getpid(),
+        "implementation": sys.implementation.name,
+        "python_version": platform.python_version(),
+        "build": "freethreaded" if sysconfig.get_config_var("Py_GIL_DISABLED") else "gil",
+        "gil_enabled": bool(is_gil_enabled()) if is_gil_enabled else True,
+        "executable": sys.executable, "workload": manifest.name, "variant": variant,
+        "threads": args.threads, "unit": manifest.unit, "params": params,
+        "mapped_libraries": libraries,
+        "pythonmalloc": os.environ.get("PYTHONMALLOC", ""),
+        "ld_preload": os.environ.get("LD_PRELOAD", ""),
+        "gil_enabled_by": gil_watch.modules,
+    })
+
+    if manifest.kind == "server":
+        threading.excepthook = lambda hook: fail(hook.exc_value)
+        return serve(channel, args, instance, UsageError)
+
+    pool = Pool(instance, args.threads, args.cpus, fail)
+    sampler = Sampler(pool, channel)
+    pool.thread_stats = args.thread_stats
+    if args.batch is None:
+        batch = sampler.calibrate(args.target_seconds, args.warmups)
+    else:
+        batch = args.batch
+        for _ in range(args.warmups):
+            sampler.run(batch, warmup=True)
+    for _ in range(args.samples):
+        sampler.run(batch, warmup=False)
+    pool.stop()
+
+    ok, checksum, expected, message = verdict(instance.verify(), instance.verify, directory)
+    cleanup()
+    channel.send({
+        "type": "bye", "verified": ok, "checksum": checksum, "expected": expected,
+        "message": message,
+        "max_rss_kib": peak_rss_kib(),
+        "thread_cpus": [sorted(cpus) for cpus in pool.seen_cpus],
+        "thread_allowed": pool.allowed_cpus,
+        "allocator_stats": allocator_stats(mapped_libraries()),
+    })
+    return 0 if ok else 3
+
+
+def usage_error(channel, exc):
+    print(f"run.py: error: {exc}", file=sys.stderr)
+    channel.send({"type": "error", "message": f"UsageError: {exc}", "traceback": "", "where": ""})
+
+
 def main(argv):
     channel = Channel()
     gil_watch = GILWatch()
@@ -472,61 +531,40 @@ def main(argv):
         directory = args.workload_dir
         if args.check:
             return check(directory, args)
-        manifest, params, instance = load_workload(directory, args)
-        cleanup.instance = instance
-        instance.prepare()
-        is_gil_enabled = getattr(sys, "_is_gil_enabled", None)
-        libraries = mapped_libraries()
-        channel.send({
-            "type": "hello", "protocol": PROTOCOL_VERSION, "pid": os.getpid(),
-            "implementation": sys.implementation.name,
-            "python_version": platform.python_version(),
-            "build": "freethreaded" if sysconfig.get_config_var("Py_GIL_DISABLED") else "gil",
-            "gil_enabled": bool(is_gil_enabled()) if is_gil_enabled else True,
-            "executable": sys.executable, "workload": manifest.name, "variant": args.variant,
-            "threads": args.threads, "unit": manifest.unit, "params": params,
-            "mapped_libraries": libraries,
-            "pythonmalloc": os.environ.get("PYTHONMALLOC", ""),
-            "ld_preload": os.environ.get("LD_PRELOAD", ""),
-            "gil_enabled_by": gil_watch.modules,
-        })
-
-        if manifest.kind == "server":
-            threading.excepthook = lambda hook: fail(hook.exc_value)
-            return serve(channel, args, instance, UsageError)
-
-        pool = Pool(instance, args.threads, args.cpus, fail)
-        sampler = Sampler(pool, channel)
-        pool.thread_stats = args.thread_stats
-        if args.batch is None:
-            batch = sampler.calibrate(args.target_seconds, args.warmups)
-        else:
-            batch = args.batch
-            for _ in range(args.warmups):
-                sampler.run(batch, warmup=True)
-        for _ in range(args.samples):
-            sampler.run(batch, warmup=False)
-        pool.stop()
-
-        ok, checksum, expected, message = verdict(instance.verify(), instance.verify, directory)
-        cleanup()
-        channel.send({
-            "type": "bye", "verified": ok, "checksum": checksum, "expected": expected,
-            "message": message,
-            "max_rss_kib": peak_rss_kib(),
-            "thread_cpus": [sorted(cpus) for cpus in pool.seen_cpus],
-            "thread_allowed": pool.allowed_cpus,
-            "allocator_stats": allocator_stats(mapped_libraries()),
-        })
-        return 0 if ok else 3
+        if len(args.variant) == 1:
+            return measure(channel, gil_watch, args, args.variant[0], cleanup, fail)
     except UsageError as exc:
-        print(f"run.py: error: {exc}", file=sys.stderr)
-        channel.send({"type": "error", "message": f"UsageError: {exc}", "traceback": "",
-                      "where": ""})
+        usage_error(channel, exc)
         return 2
     except BaseException as exc:
         fail(exc)
         return 1  # only reached when another thread is already reporting its failure
+    return measure_each(channel, gil_watch, args, cleanup, fail)
+
+
+def measure_each(channel, gil_watch, args, cleanup, fail):
+    """Several variants in one process (PROTOCOL.md, "Several variants"): a `variant` line before
+    each; a variant that fails sends its `error` and the next one goes on. A worker thread's
+    failure still ends the process."""
+    os.environ["FTLAB_VARIANTS"] = json.dumps(args.variant)
+    status = 0
+    for variant in args.variant:
+        channel.send({"type": "variant", "name": variant})
+        try:
+            code = measure(channel, gil_watch, args, variant, cleanup, fail)
+        except UsageError as exc:
+            usage_error(channel, exc)
+            code = 2
+        except Exception as exc:  # noqa: BLE001 - this variant's failure, reported; the next goes on
+            cleanup()
+            text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+            sys.stderr.write(text)
+            channel.send({"type": "error", "message": clip(f"{type(exc).__name__}: {exc}", 4 * MAX_TEXT),
+                          "traceback": clip(text, 64 * MAX_TEXT),
+                          "where": error_location(exc, args.workload_dir)})
+            code = 1
+        status = status or code
+    return status
 
 
 if __name__ == "__main__":

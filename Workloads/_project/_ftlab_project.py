@@ -34,37 +34,63 @@ GIL_WARNING = "The global interpreter lock (GIL) has been enabled to load module
 
 
 def create(variant, threads, params, seed):
-    """The body of test `variant` (a pytest node id), set up by pytest in a driver thread."""
+    """The body of test `variant` (a pytest node id), set up by pytest in a driver thread.
+
+    When the harness runs several variants in this process (FTLAB_VARIANTS), one pytest session
+    collects them all and hands them over in that order: collection and module fixtures are
+    paid once per process."""
+    global SESSION
     if not PROJECT_ROOT or not os.path.isdir(PROJECT_ROOT):
         raise RuntimeError(f"the project snapshot {PROJECT_ROOT!r} is gone; run `ftlab project` again")
     os.chdir(PROJECT_ROOT)
     if PROJECT_ROOT not in sys.path:
         sys.path.insert(0, PROJECT_ROOT)
+    import json
     import shlex
     try:
         extra = shlex.split(params.get("pytest_options", ""))
     except ValueError as exc:
         raise ValueError(f"param 'pytest_options' is not a shell-quoted argument list: {exc}") from None
-    driver = Driver(variant, threads, extra)
-    driver.start()
-    return driver.test
+    wanted = json.loads(os.environ.get("FTLAB_VARIANTS", "null")) or [variant]
+    if variant not in wanted:
+        wanted = [variant]
+    if SESSION is None or (SESSION.wanted, SESSION.threads, SESSION.extra) != (wanted, threads, extra):
+        SESSION = Session(wanted, threads, extra)
+        SESSION.start()
+    return SESSION.test_for(variant)
 
 
-class Driver:
-    """Runs pytest on one test in a thread of its own and hands the test's call over."""
+SESSION = None
 
-    def __init__(self, nodeid, threads, extra):
-        self.nodeid = nodeid
-        self.args = ["-q", "-p", "no:cacheprovider", "-s"] + extra + [nodeid]
-        self.test = ProjectTest(nodeid, threads, self)
+
+class Handover:
+    """One test's way through the session: handed over at its call, released by the harness."""
+
+    def __init__(self, test):
+        self.test = test
         self.handed = threading.Event()
         self.release = threading.Event()
-        self.ended = threading.Event()
-        self.exit_code = None
         self.failure = None  # pytest's report of a phase that failed before the call
         self.skipped = None
-        self.item = None
+
+
+class Session:
+    """Runs pytest on the wanted tests in a thread of its own and hands each test's call over."""
+
+    def __init__(self, wanted, threads, extra):
+        self.wanted = wanted
+        self.threads = threads
+        self.extra = extra
+        # The test files, not the node ids: a node id pytest cannot find would stop the session
+        # for all of them (exit code 4); tests are picked from what the files hold.
+        files = [path for path in dict.fromkeys(nodeid.split("::")[0] for nodeid in wanted) if os.path.exists(path)]
+        self.args = ["-q", "-p", "no:cacheprovider", "-s"] + extra + (files or list(dict.fromkeys(wanted)))
+        self.states = {nodeid: Handover(ProjectTest(nodeid, threads, self)) for nodeid in wanted}
+        self.collection_failures = []
+        self.exit_code = None
+        self.collected = False
         self.show = warnings.showwarning  # the harness's, which records GIL warnings
+        self.gil_warnings = []
         self.thread = threading.Thread(target=self._main, name="ftlab-pytest", daemon=True)
 
     def start(self):
@@ -75,65 +101,89 @@ class Driver:
         try:
             self.exit_code = pytest.main(self.args, plugins=[self])
         finally:
-            self.ended.set()
-            self.handed.set()
+            for state in self.states.values():
+                state.handed.set()
+
+    def test_for(self, nodeid):
+        """The test object of `nodeid`; tests before it that the harness skipped are let go."""
+        for earlier in self.wanted[:self.wanted.index(nodeid)]:
+            self.states[earlier].release.set()
+        return self.states[nodeid].test
 
     # pytest hooks
     def pytest_collection_modifyitems(self, session, config, items):
-        chosen = [item for item in items if item.nodeid == self.nodeid]
-        items[:] = chosen[:1]
-        if items:
-            self.item = items[0]
-            self.item.runtest = self._hand_over
+        order = {nodeid: i for i, nodeid in enumerate(self.wanted)}
+        chosen = {}
+        for item in items:
+            if item.nodeid in order and item.nodeid not in chosen:
+                chosen[item.nodeid] = item
+                item.runtest = (lambda item=item: self._hand_over(item))
+        items[:] = sorted(chosen.values(), key=lambda item: order[item.nodeid])
+        self.collected = True
+        for nodeid, state in self.states.items():
+            if nodeid not in chosen:
+                state.handed.set()
 
     def pytest_warning_recorded(self, warning_message, when, nodeid, location):
-        text = str(warning_message.message)
-        if text.startswith(GIL_WARNING):
-            self.show(warning_message.message, warning_message.category, warning_message.filename,
-                      warning_message.lineno)
+        # Kept for the main thread: showing it here, inside pytest's catch_warnings, would record
+        # it again (3.14t's context-aware warnings) while pytest iterates its records.
+        if str(warning_message.message).startswith(GIL_WARNING):
+            self.gil_warnings.append(warning_message)
 
     def pytest_runtest_logreport(self, report):
-        if report.when != "call" and report.failed and self.failure is None:
-            self.failure = f"{report.when} failed: {last_lines(str(report.longrepr), 30)}"
-        if report.skipped and self.skipped is None:
+        state = self.states.get(report.nodeid)
+        if state is None:
+            return
+        if report.when != "call" and report.failed and state.failure is None:
+            state.failure = f"{report.when} failed: {last_lines(str(report.longrepr), 30)}"
+            state.handed.set()
+        if report.skipped and state.skipped is None:
             longrepr = report.longrepr
-            self.skipped = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+            state.skipped = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+            state.handed.set()
 
     def pytest_collectreport(self, report):
-        if report.failed and self.failure is None:
-            self.failure = f"collection failed: {last_lines(str(report.longrepr), 30)}"
+        if report.failed:
+            self.collection_failures.append(f"{report.nodeid or '.'}: {last_lines(str(report.longrepr), 30)}")
 
-    def _hand_over(self):
-        self.test.bind(self.item)
-        self.handed.set()
-        self.release.wait()
+    def _hand_over(self, item):
+        state = self.states[item.nodeid]
+        state.test.bind(item)
+        state.handed.set()
+        state.release.wait()
 
-    def wait_handed(self):
-        """Waits until pytest reached the call; raises what stopped it before."""
-        self.handed.wait()
-        if self.test.call is not None:
+    def wait_handed(self, nodeid):
+        """Waits until pytest reached the test's call; raises what stopped it before."""
+        state = self.states[nodeid]
+        state.handed.wait()
+        while self.gil_warnings:
+            w = self.gil_warnings.pop(0)
+            self.show(w.message, w.category, w.filename, w.lineno)
+        if state.test.call is not None:
             return
-        if self.skipped:
-            raise RuntimeError(f"pytest skipped {self.nodeid}: {self.skipped}")
-        if self.failure:
-            raise RuntimeError(f"{self.nodeid}: {self.failure}")
-        if self.item is None:
-            raise RuntimeError(f"pytest did not collect {self.nodeid} (exit code {self.exit_code}); "
-                               f"run `pytest --collect-only -q {self.nodeid}` in the project to see why")
-        raise RuntimeError(f"pytest ended before calling {self.nodeid} (exit code {self.exit_code})")
+        if state.skipped:
+            raise RuntimeError(f"pytest skipped {nodeid}: {state.skipped}")
+        if state.failure:
+            raise RuntimeError(f"{nodeid}: {state.failure}")
+        if self.collection_failures:
+            raise RuntimeError(f"pytest did not collect {nodeid}: {self.collection_failures[0]}")
+        if not self.collected or state.test.call is None:
+            raise RuntimeError(f"pytest did not collect {nodeid} (exit code {self.exit_code}); "
+                               f"run `pytest --collect-only -q {nodeid}` in the project to see why")
 
-    def finish(self):
-        self.release.set()
-        self.thread.join(timeout=60)
+    def finish(self, nodeid):
+        self.states[nodeid].release.set()
+        if nodeid == self.wanted[-1]:
+            self.thread.join(timeout=60)
 
 
 class ProjectTest:
     """The harness's workload object for one test."""
 
-    def __init__(self, nodeid, threads, driver):
+    def __init__(self, nodeid, threads, session):
         self.nodeid = nodeid
         self.threads = threads
-        self.driver = driver
+        self.session = session
         self.call = None
         self.calls = [0] * threads
         self.failures = [None] * threads  # (call number, text) of each thread's first failure
@@ -175,7 +225,7 @@ class ProjectTest:
         self.call = call
 
     def prepare(self):
-        self.driver.wait_handed()
+        self.session.wait_handed(self.nodeid)
         try:
             self.call(0)
         except BaseException as exc:
@@ -205,7 +255,7 @@ class ProjectTest:
                 f"{self.nodeid} failed on thread {index} at its call {number} {where}: {text}")
 
     def cleanup(self):
-        self.driver.finish()
+        self.session.finish(self.nodeid)
 
 
 def run_case(case_class, name):

@@ -133,19 +133,19 @@ public struct ProjectSummary: Sendable {
         var lines = ["project \(project): \(tests.count) tests measured on \(release)"]
         if let g = singleThreadGeomean {
             lines.append("  single thread, free-threaded/GIL throughput (geometric mean over \(tests.compactMap(\.singleThreadRatio).count) tests): "
-                + "\(NumberFormat.ratio(g.value)) [95% CI \(NumberFormat.ratio(g.low))-\(NumberFormat.ratio(g.high))], "
+                + "\(NumberFormat.ratio(g.value)) [95% CI \(NumberFormat.ratio(g.low)) to \(NumberFormat.ratio(g.high))], "
                 + "i.e. \(NumberFormat.percent(1 / g.value - 1, signed: true)) time per test (PEP 779's line: +15%)")
         }
         lines.append("  verdicts: " + counts.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", "))
         let scaled = tests.compactMap { t in t.speedups[maxThreads].map { (t, $0) } }
         if !scaled.isEmpty, maxThreads > 1 {
             let values = scaled.map(\.1).sorted()
-            lines.append("  speedup at \(maxThreads) threads (free-threaded): min \(NumberFormat.ratio(values.first!))x, "
-                + "median \(NumberFormat.ratio(Descriptive.quantile(sorted: values, 0.5)))x, max \(NumberFormat.ratio(values.last!))x")
+            lines.append("  speedup at \(maxThreads) threads (free-threaded): min \(NumberFormat.ratio(values.first!)), "
+                + "median \(NumberFormat.ratio(Descriptive.quantile(sorted: values, 0.5))), max \(NumberFormat.ratio(values.last!))")
             lines.append("  least scaling:")
             for (test, speedup) in scaled.sorted(by: { $0.1 < $1.1 }).prefix(10) {
                 let command = explain(test.nodeid, maxThreads)
-                lines.append("    \(NumberFormat.ratio(speedup))x  \(test.nodeid)" + (command.isEmpty ? "" : "\n          why: \(command)"))
+                lines.append("    \(NumberFormat.ratio(speedup))  \(test.nodeid)" + (command.isEmpty ? "" : "\n          why: \(command)"))
             }
         }
         let failing = tests.filter { $0.failure != nil }

@@ -1,16 +1,32 @@
 import Foundation
 import FTLabCore
 
-/// One process to run: a configuration and which repetition of it.
+/// One process to run: a configuration and which repetition of it; or, for variants of one
+/// `process_group`, several configurations that differ only in their variant, measured one
+/// after another in that process.
 public struct WorkUnit: Sendable, Equatable {
+    /// The first (or only) configuration.
     public var configuration: RunConfiguration
+    /// Every configuration the process measures, in order (`[configuration]` for most units).
+    public var members: [RunConfiguration]
     /// 1-based repetition index (the CSV's `process` column).
     public var process: Int
 
     public init(configuration: RunConfiguration, process: Int) {
         self.configuration = configuration
+        self.members = [configuration]
         self.process = process
     }
+
+    /// A process that measures `members` (at least one) one after another.
+    public init(members: [RunConfiguration], process: Int) {
+        self.configuration = members[0]
+        self.members = members
+        self.process = process
+    }
+
+    /// Whether the process measures several variants.
+    public var isShared: Bool { members.count > 1 }
 }
 
 /// How a process went, judged from its exit, its protocol transcript and the evidence it sent.
@@ -78,19 +94,38 @@ public struct SuiteRunner: Sendable {
     /// Orders the matrix so configurations that are compared with each other (the two builds
     /// at equal threads) run side by side in time: repetition-major, then thread count,
     /// then interpreter, placement and allocator. Drift of the machine then hits both alike.
+    /// Variants of one `process_group` share each process: their configurations that differ only
+    /// in the variant become one unit per repetition, in plan order.
     public static func schedule(_ configurations: [RunConfiguration], processes: Int) -> [WorkUnit] {
         var units: [WorkUnit] = []
-        var byWorkload: [(String, [RunConfiguration])] = []
+        var byWorkload: [(String, [[RunConfiguration]])] = []
+        var sharedAt: [String: (Int, Int)] = [:]
         for c in configurations {
+            if let group = c.processGroup {
+                let shared = sharedKey(c, group: group)
+                if let (i, j) = sharedAt[shared] { byWorkload[i].1[j].append(c); continue }
+                let key = "\(c.workload.name)\u{0}\(group)"
+                let i = byWorkload.firstIndex { $0.0 == key } ?? { byWorkload.append((key, [])); return byWorkload.count - 1 }()
+                byWorkload[i].1.append([c])
+                sharedAt[shared] = (i, byWorkload[i].1.count - 1)
+                continue
+            }
             let key = "\(c.workload.name)/\(c.variant)"
-            if let i = byWorkload.firstIndex(where: { $0.0 == key }) { byWorkload[i].1.append(c) } else { byWorkload.append((key, [c])) }
+            if let i = byWorkload.firstIndex(where: { $0.0 == key }) { byWorkload[i].1.append([c]) } else { byWorkload.append((key, [[c]])) }
         }
         for (_, group) in byWorkload {
             for process in 1...max(1, processes) {
-                for c in group { units.append(WorkUnit(configuration: c, process: process)) }
+                for members in group { units.append(WorkUnit(members: members, process: process)) }
             }
         }
         return units
+    }
+
+    /// What configurations sharing a process have in common: everything but the variant.
+    static func sharedKey(_ c: RunConfiguration, group: String) -> String {
+        [c.workload.name, group, c.interpreter.label, c.interpreter.path, String(c.threads), c.placement.policy,
+         c.placement.threadCPUs.map(String.init).joined(separator: ","), c.allocator.name, c.envText, c.paramsText,
+         String(c.seed)].joined(separator: "\u{0}")
     }
 
     /// The command line for `unit`: launcher prefix (when placement needs one), `wrapper`
@@ -105,7 +140,8 @@ public struct SuiteRunner: Sendable {
         let entry = c.interpreter.build == .native ? ["_native"] : ["-X", "faulthandler", harnessScript]
         var harness = entry + [
             // `--option=VALUE` for names and paths: a variant named `-rf` is never read as an option.
-            "--workload-dir=\(c.workload.directory)", "--variant=\(c.variant)", "--threads", String(c.threads),
+            "--workload-dir=\(c.workload.directory)"] + unit.members.map { "--variant=\($0.variant)" } + [
+            "--threads", String(c.threads),
             "--samples", String(repetition.samples), "--warmups", String(repetition.warmups),
             "--seed", String(c.seed),
         ]
@@ -142,8 +178,9 @@ public struct SuiteRunner: Sendable {
         }
         return ProcessSpec(
             executable: executable, arguments: arguments,
-            environment: environment(for: unit.configuration),
-            timeoutSeconds: timeoutSeconds,
+            environment: environment(for: unit),
+            // --timeout is per variant: a process that measures several gets that much for each.
+            timeoutSeconds: timeoutSeconds * Double(unit.members.count),
             stderrLogPath: (logDirectory as NSString).appendingPathComponent(logName + ".log"))
     }
 
@@ -151,6 +188,15 @@ public struct SuiteRunner: Sendable {
     /// other `PYTHON*` variable of ftlab's own environment removed so runs are reproducible;
     /// plus the validated manifest for run.py (`FTLAB_MANIFEST_JSON`, which `ftlab _native`
     /// does not need) and a `[script]` workload's script path (`FTLAB_<TOOL>`).
+    public func environment(for unit: WorkUnit) -> [String: String?] {
+        var env = environment(for: unit.configuration)
+        if unit.isShared {
+            env[WorkloadManifest.harnessEnvironmentKey] = unit.configuration.workload.manifest.harnessJSON(variants: unit.members.map(\.variant))
+        }
+        return env
+    }
+
+    /// The environment of one configuration's process (see ``environment(for:)-(WorkUnit)``).
     public func environment(for configuration: RunConfiguration) -> [String: String?] {
         var env: [String: String?] = [:]
         for key in ProcessInfo.processInfo.environment.keys where key.hasPrefix("PYTHON") || key == "LD_PRELOAD" {

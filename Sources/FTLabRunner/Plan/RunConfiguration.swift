@@ -147,6 +147,8 @@ public struct RunConfiguration: Sendable, Equatable {
 
     /// The PyPI requirements of this configuration's variant.
     public var requirements: [String] { workload.manifest.requirements(for: variant) }
+    /// The variant's `process_group`: configurations of one group share their processes.
+    public var processGroup: String? { workload.manifest.variants.first { $0.name == variant }?.processGroup }
 
     public init(workload: Workload, variant: String, params: [String: String], interpreter: InterpreterChoice,
                 threads: Int, placement: PlacementChoice, allocator: AllocatorChoice, env: [EnvSetting], seed: Int) {

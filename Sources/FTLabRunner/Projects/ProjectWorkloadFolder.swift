@@ -33,7 +33,9 @@ enum ProjectWorkloadFolder {
             "requirements = [\(record.requirements.map(quoted).joined(separator: ", "))]",
         ]
         for test in record.tests {
-            lines += ["", "[[variants]]", "name = \(quoted(test.nodeid))"]
+            // The tests of one file share each process: one pytest session collects the file once.
+            let file = test.nodeid.components(separatedBy: "::")[0]
+            lines += ["", "[[variants]]", "name = \(quoted(test.nodeid))", "process_group = \(quoted(file))"]
             if let reason = test.threadUnsafe {
                 lines.append("question = \(quoted("Thread-unsafe (pytest-run-parallel: \(reason)): measured at one thread only."))")
                 lines.append("max_threads = 1")

@@ -32,7 +32,11 @@ public struct Suite: Sendable {
                     progress: Progress, deadline: ContinuousClock.Instant? = nil) async throws -> SuiteReport {
         var report = SuiteReport()
         let start = ContinuousClock.now
-        let todo = units.filter { !completed.contains(Self.unitKey($0, rowMaker: rowMaker)) }
+        let todo = units.compactMap { unit -> WorkUnit? in
+            guard unit.isShared else { return completed.contains(Self.unitKey(unit, rowMaker: rowMaker)) ? nil : unit }
+            let left = unit.members.filter { !completed.contains(Self.unitKey(WorkUnit(configuration: $0, process: unit.process), rowMaker: rowMaker)) }
+            return left.isEmpty ? nil : WorkUnit(members: left, process: unit.process)
+        }
         report.processesSkipped = units.count - todo.count
         progress.begin(total: todo.count, skipped: report.processesSkipped)
         for (index, unit) in todo.enumerated() {
@@ -42,14 +46,14 @@ public struct Suite: Sendable {
                 break
             }
             progress.starting(unit, index: index)
-            let outcome = try await runner.run(unit)
+            let outcomes = unit.isShared ? try await runner.runShared(unit) : [try await runner.run(unit)]
             if LiveProcesses.shared.interrupted { report.interrupted = true; break }
-            let rows = rowMaker.rows(for: outcome)
+            let rows = outcomes.flatMap(rowMaker.rows(for:))
             try writer.append(rows)
             report.rows += rows
             report.processesRun += 1
-            if outcome.verdict != .ok { report.processesFailed += 1 }
-            progress.finished(outcome, index: index)
+            if outcomes.contains(where: { $0.verdict != .ok }) { report.processesFailed += 1 }
+            for outcome in outcomes { progress.finished(outcome, index: index) }
         }
         report.elapsedSeconds = MonotonicClock.seconds(since: start)
         progress.end(report)

@@ -40,8 +40,14 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
         public var maxThreads: Int?
         /// PyPI requirements this variant needs on top of the workload's (e.g. its server).
         public var requirements: [String]?
+        /// Variants with the same `process_group` share each interpreter process of a
+        /// configuration, measured one after another (a project's tests of one file); nil: a
+        /// process of its own.
+        public var processGroup: String? = nil
 
-        package enum CodingKeys: String, CodingKey { case name, question, maxThreads = "max_threads", requirements }
+        package enum CodingKeys: String, CodingKey {
+            case name, question, maxThreads = "max_threads", requirements, processGroup = "process_group"
+        }
     }
 
     /// The requirements of `variant`: the workload's, then the variant's own, duplicates dropped.
@@ -120,9 +126,15 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
     /// of that variant gets in `harnessEnvironmentKey`. One variant's share keeps the variable
     /// small whatever the workload declares (an environment string may hold 128 KiB).
     public func harnessJSON(variant: String) -> String {
-        var one = self
-        one.variants = variants.filter { $0.name == variant }
-        return one.harnessJSON
+        harnessJSON(variants: [variant])
+    }
+
+    /// The manifest as ``harnessJSON`` shows it with only `names` among its variants: what a
+    /// process that measures several variants of one `process_group` gets.
+    public func harnessJSON(variants names: [String]) -> String {
+        var some = self
+        some.variants = variants.filter { names.contains($0.name) }
+        return some.harnessJSON
     }
 
     /// The most bytes `harnessJSON(variant:)` may take (the kernel refuses a longer environment
