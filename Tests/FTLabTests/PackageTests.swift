@@ -59,6 +59,68 @@ struct PackageTests {
         #expect(throws: WorkloadError.self) { try Workload.load(directory: dir) }
     }
 
+    @Test("a requirements parameter: a file, a folder's requirements.txt, else its pyproject's dependencies; anything else names the parameter")
+    func requirementsParameter() throws {
+        let dir = TestPaths.scratch()
+        try "httpbin\nflask>=3  # the app's\n".write(toFile: dir + "/app-reqs.txt", atomically: true, encoding: .utf8)
+        #expect(try Requirements.fromParameter("app_requirements", value: dir + "/app-reqs.txt") == ["httpbin", "flask>=3"])
+        #expect(try Requirements.fromParameter("app_requirements", value: "").isEmpty)
+        let project = dir + "/project"
+        try FileManager.default.createDirectory(atPath: project, withIntermediateDirectories: true)
+        try """
+            [project]
+            name = "myapp"
+            dependencies = ["flask>=3.1", "orjson"]
+            """.write(toFile: project + "/pyproject.toml", atomically: true, encoding: .utf8)
+        #expect(try Requirements.fromParameter("app_requirements", value: project) == ["flask>=3.1", "orjson"])
+        try "waitress\n".write(toFile: project + "/requirements.txt", atomically: true, encoding: .utf8)
+        #expect(try Requirements.fromParameter("app_requirements", value: project) == ["waitress"], "requirements.txt comes first")
+        let cases: [(String, String)] = [
+            (dir + "/missing.txt", "no such file or folder"),
+            (dir, "neither requirements.txt nor pyproject.toml"),
+        ]
+        try "flask\n-e .\n".write(toFile: dir + "/bad.txt", atomically: true, encoding: .utf8)
+        let empty = dir + "/empty-project"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        try "[project]\nname = \"x\"\n".write(toFile: empty + "/pyproject.toml", atomically: true, encoding: .utf8)
+        for (value, reason) in cases + [(dir + "/bad.txt", "bad.txt:2: requirement \"-e .\" is a pip option"),
+                                        (empty, "has no [project] dependencies")] {
+            do {
+                _ = try Requirements.fromParameter("app_requirements", value: value)
+                Issue.record("\(value) was read")
+            } catch {
+                #expect(error.exitCode == 2)
+                #expect(error.description.hasPrefix("bad --param app_requirements=\(value): ") && error.description.contains(reason),
+                        "\(error.description)")
+            }
+        }
+    }
+
+    @Test("a parameter of kind requirements joins its value's requirements to the configuration's; an unknown kind is a bad manifest")
+    func requirementsParameterInThePlan() throws {
+        let dir = TestPaths.scratch()
+        try "httpbin\n".write(toFile: dir + "/reqs.txt", atomically: true, encoding: .utf8)
+        var request = RunRequest()
+        request.selectors = ["http-handling/waitress"]
+        request.interpreters = [InterpreterChoice(label: "py", path: "/py")]
+        request.placements = ["none"]
+        request.params = ["app_requirements=\(dir)/reqs.txt"]
+        let catalog = try WorkloadCatalog.load()
+        let plan = try RunPlan.make(request, catalog: catalog, topology: try SysfsFixture.thisMachine.topology())
+        let waitress = try #require(plan.configurations.first { $0.variant == "waitress" })
+        #expect(waitress.requirements.first { $0.hasPrefix("waitress") } != nil && waitress.requirements.last == "httpbin")
+        #expect(waitress.paramsText.contains("app_requirements=\(dir)/reqs.txt"), "the row names the file")
+        request.params = ["app_requirements=\(dir)/nope.txt"]
+        #expect(throws: WorkloadError.badRequirementsParameter(parameter: "app_requirements", value: "\(dir)/nope.txt",
+                                                               reason: "no such file or folder")) {
+            try RunPlan.make(request, catalog: catalog, topology: try SysfsFixture.thisMachine.topology())
+        }
+        let manifest = Self.manifest + "\n[[params]]\nname = \"deps\"\ndefault = \"\"\ndescription = \"d\"\nkind = \"packages\"\n"
+        #expect(throws: WorkloadError.self) { try WorkloadManifest.parse(manifest, path: "w.toml") }
+        let good = manifest.replacingOccurrences(of: "kind = \"packages\"", with: "kind = \"requirements\"")
+        #expect(try WorkloadManifest.parse(good, path: "w.toml").params.first?.kind == "requirements")
+    }
+
     @Test("the venv identity ignores spelling and order; the freeze identity is 12 hex digits")
     func identities() {
         #expect(Requirements.normalized(["b", "a >= 1", "b"]) == Requirements.normalized(["a>=1", "b"]))
