@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import FTLabCore
-import FTLabRunner
+@testable import FTLabRunner
 import FTLabAnalysis
 
 @Suite("Workload requirements, venv identity and the GIL-came-back warning")
@@ -119,6 +119,37 @@ struct PackageTests {
         #expect(throws: WorkloadError.self) { try WorkloadManifest.parse(manifest, path: "w.toml") }
         let good = manifest.replacingOccurrences(of: "kind = \"packages\"", with: "kind = \"requirements\"")
         #expect(try WorkloadManifest.parse(good, path: "w.toml").params.first?.kind == "requirements")
+    }
+
+    @Test("a failed install names the package pip failed on and its reason, not only the requirements asked for")
+    func failedPackageNamed() throws {
+        let log = """
+            Processing /x/gil-only
+              Getting requirements to build wheel: finished with status 'error'
+              error: subprocess-exited-with-error
+
+              × Getting requirements to build wheel did not run successfully.
+              │ exit code: 1
+              ╰─> [3 lines of output]
+                  Traceback (most recent call last):
+                  RuntimeError: CFFI does not support the free-threaded build of CPython 3.13.
+
+                  [end of output]
+
+              note: This error originates from a subprocess, and is likely not a problem with pip.
+            ERROR: Failed to build 'cffi' when getting requirements to build wheel
+            """
+        let path = TestPaths.scratch() + "/install.log"
+        try log.write(toFile: path, atomically: true, encoding: .utf8)
+        let error = PackageError.installFailed(interpreter: "cpython-3.13.5t", requirements: ["flask", "httpbin"], tail: "...", log: path)
+        #expect(error.description.hasPrefix("cpython-3.13.5t: pip could not install cffi: RuntimeError: CFFI does not support the "
+                                            + "free-threaded build of CPython 3.13. (needed by flask httpbin); pip's last lines: "),
+                "\(error.description)")
+        let older = "ERROR: Failed to build installable wheels for some pyproject.toml based projects (crcmod)\n"
+        #expect(PipLog.failedPackage(older) == "crcmod" && PipLog.buildOutputEnd(older) == nil)
+        #expect(PipLog.failedPackage("ERROR: No matching distribution found for ftlab-no-such-project==1.0\n") == "ftlab-no-such-project==1.0")
+        let unnamed = PackageError.installFailed(interpreter: "py", requirements: ["a", "b"], tail: "killed", log: path + ".none")
+        #expect(unnamed.description.hasPrefix("py: pip could not install a b; pip's last lines: killed"))
     }
 
     @Test("the venv identity ignores spelling and order; the freeze identity is 12 hex digits")

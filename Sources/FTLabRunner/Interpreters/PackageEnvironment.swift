@@ -57,9 +57,55 @@ public enum PackageError: FTLabError, Equatable {
         case let .venvFailed(interpreter, output):
             "\(interpreter): `python -m venv` failed (the interpreter needs its ensurepip module): \(output)"
         case let .installFailed(interpreter, requirements, tail, log):
-            "\(interpreter): pip could not install \(requirements.joined(separator: " ")); pip's last lines: \(tail) (full log: \(log))"
+            "\(interpreter): pip could not install " + Self.culprit(requirements: requirements, tail: tail, log: log)
+                + "; pip's last lines: \(tail) (full log: \(log))"
         case let .freezeFailed(interpreter, output): "\(interpreter): `pip freeze` failed: \(output)"
         }
+    }
+}
+
+extension PackageError {
+    /// The package pip failed on and why, from its log (`Failed to build 'cffi' ...`, the last
+    /// line of the failing build's output), with the requirements that pulled it in; the
+    /// requirements alone when the log names no package.
+    static func culprit(requirements: [String], tail: String, log: String) -> String {
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? tail
+        let asked = requirements.joined(separator: " ")
+        guard let package = PipLog.failedPackage(text) else { return asked }
+        let reason = PipLog.buildOutputEnd(text).map { ": \($0)" } ?? ""
+        return "\(package)\(reason) (needed by \(asked))"
+    }
+}
+
+/// What pip's install log says about a failure.
+enum PipLog {
+    /// The package pip names as the one that failed, if any.
+    static func failedPackage(_ log: String) -> String? {
+        let patterns = [
+            #"Failed to build '([^']+)'"#,
+            #"Failed to build installable wheels for some pyproject\.toml based projects \(([^)]+)\)"#,
+            #"Failed building wheel for ([A-Za-z0-9._-]+)"#,
+            #"Failed to build ([A-Za-z0-9._-]+)"#,
+            #"No matching distribution found for ([^\s]+)"#,
+        ]
+        for pattern in patterns {
+            guard let regex = try? NSRegularExpression(pattern: pattern) else { continue }
+            let range = NSRange(log.startIndex..., in: log)
+            if let match = regex.matches(in: log, range: range).last, let found = Range(match.range(at: 1), in: log) {
+                return String(log[found])
+            }
+        }
+        return nil
+    }
+
+    /// The last line of the failing build step's output (pip frames it with `╰─> [N lines of
+    /// output]` ... `[end of output]`): usually the package's own reason, e.g. cffi's "CFFI does
+    /// not support the free-threaded build of CPython 3.13".
+    static func buildOutputEnd(_ log: String) -> String? {
+        let lines = log.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let end = lines.lastIndex(of: "[end of output]") else { return nil }
+        let line = lines[..<end].last { !$0.isEmpty }
+        return line.map { String($0.prefix(300)) }
     }
 }
 
