@@ -145,6 +145,13 @@ struct PackageTests {
         #expect(error.description.hasPrefix("cpython-3.13.5t: pip could not install cffi: RuntimeError: CFFI does not support the "
                                             + "free-threaded build of CPython 3.13. (needed by flask httpbin); pip's last lines: "),
                 "\(error.description)")
+        // pip 25.1 (3.13.5's) names no package, and nests cffi's failure inside brotlicffi's
+        // (httpbin's dependency): the innermost step that failed, and its own last line.
+        let nested = PackageError.installFailed(interpreter: "cpython-3.13.5t", requirements: ["httpbin"], tail: "...",
+                                                log: TestPaths.fixtures + "/pip/httpbin-3.13t-pip25.1.log")
+        #expect(nested.description.hasPrefix("cpython-3.13.5t: pip could not install cffi>=1.17.0: RuntimeError: CFFI does not "
+                                             + "support the free-threaded build of CPython 3.13. Upgrade to free-threaded 3.14 or newer "
+                                             + "to use CFFI with the free-threaded build. (needed by httpbin); "), "\(nested.description)")
         let older = "ERROR: Failed to build installable wheels for some pyproject.toml based projects (crcmod)\n"
         #expect(PipLog.failedPackage(older) == "crcmod" && PipLog.buildOutputEnd(older) == nil)
         #expect(PipLog.failedPackage("ERROR: No matching distribution found for ftlab-no-such-project==1.0\n") == "ftlab-no-such-project==1.0")
