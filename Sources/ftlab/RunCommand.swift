@@ -32,15 +32,17 @@ struct RunCommand: AsyncParsableCommand {
               ftlab run http-handling/flask-waitress --threads 1,2 --quick
               ftlab run my-workload --python ~/venvs/app/bin/python
               ftlab run --callable sysconfig:get_paths --threads 1,2 --quick
-              ftlab run --callable work:parse_all --callable-dir ./mycode --requirement orjson --threads 1,2
-              ftlab run http-handling/waitress --param app=httpbin:app --param app_requirements=reqs.txt \\
-                  --param requests=requests.txt --threads 1,2
+              ftlab run --callable work:parse --callable-dir ./mycode --requirement orjson
+              ftlab run http-handling/waitress --param app=httpbin:app \\
+                  --param requests=req.txt --param app_requirements=deps.txt
 
             A workload whose workload.toml declares `requirements` runs from a venv made for each \
             interpreter under the ftlab cache (pip from PyPI, reused by later runs); the freeze is \
             printed, kept in the run's log folder and identified in every row (`packages`). An \
             install that fails on some interpreters only (no wheel for that ABI) records their \
-            configurations as failed and the rest runs; one no interpreter can install is bad input.
+            configurations as failed and the rest runs; one no interpreter can install is bad input. \
+            A server's own app names its requirements with --param app_requirements=FILE|DIR, \
+            --callable with --requirement and --requirements; they go into the same venvs.
 
             --callable MODULE:FUNCTION runs one function as a workload (named MODULE, variant \
             FUNCTION; alone, it is the whole run): every worker thread calls it with no arguments; \
