@@ -31,12 +31,25 @@ struct RunCommand: AsyncParsableCommand {
               ftlab run --workloads-dir ~/my-workloads my-workload --quick
               ftlab run http-handling/flask-waitress --threads 1,2 --quick
               ftlab run my-workload --python ~/venvs/app/bin/python
+              ftlab run --callable sysconfig:get_paths --threads 1,2 --quick
+              ftlab run --callable work:parse --callable-dir ./mycode --requirement orjson
+              ftlab run http-handling/waitress --param app=httpbin:app \\
+                  --param requests=req.txt --param app_requirements=deps.txt
 
             A workload whose workload.toml declares `requirements` runs from a venv made for each \
             interpreter under the ftlab cache (pip from PyPI, reused by later runs); the freeze is \
             printed, kept in the run's log folder and identified in every row (`packages`). An \
             install that fails on some interpreters only (no wheel for that ABI) records their \
-            configurations as failed and the rest runs; one no interpreter can install is bad input.
+            configurations as failed and the rest runs; one no interpreter can install is bad input. \
+            A server's own app names its requirements with --param app_requirements=FILE|DIR, \
+            --callable with --requirement and --requirements; they go into the same venvs.
+
+            --callable MODULE:FUNCTION runs one function as a workload (named MODULE, variant \
+            FUNCTION; alone, it is the whole run): every worker thread calls it with no arguments; \
+            its result at 1 thread must come back from every call at N threads (--no-result-check \
+            for a result that varies; rows say result_check=off). A module that does not import, \
+            a missing or non-callable attribute, or a function that raises at 1 thread is bad \
+            input, with the exception, before anything is measured.
 
             Exit codes: 0 every process verified; 1 some process failed or timed out;
             2 bad input; 130 interrupted.
@@ -63,6 +76,8 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var settings: SettingsOptions
 
     @OptionGroup var workloads: WorkloadsDirOptions
+
+    @OptionGroup var callableOptions: CallableOptions
 
     @Option(name: .customLong("ab-env"), help: ArgumentHelp(
         "A/B in one run: every configuration runs twice, side by side in time, without (A) and with (B) this setting, "
@@ -154,8 +169,12 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let catalog = try workloads.catalog()
+        var catalog = try workloads.catalog()
         for broken in catalog.broken { Diagnostics.warning("skipped the broken workload \(broken.name): \(broken.problem)") }
+        // --callable adds its workload to the ones named; alone, it is the whole run.
+        let callable = try callableOptions.target()
+        if let callable { try catalog.add(callable) }
+        let selectors = self.selectors + (callable.map { [$0.selector] } ?? [])
         let topology = try Topology.read()
         let repetition = repetitionSetting()
         var request = RunRequest()
@@ -176,7 +195,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         request.env = settings.env
         request.abEnv = try abEnvSettings.map(EnvSetting.parse)
-        request.params = settings.params
+        request.params = settings.params + (callable?.params ?? [])
         request.quickSuite = quick
         request.unsupported = await ScriptProbe.unsupported(try catalog.select(selectors), interpreters: request.interpreters)
         var plan = try RunPlan.make(request, catalog: catalog, topology: topology)

@@ -123,7 +123,7 @@ struct ServerWorkloadTests {
         return WorkUnit(configuration: config, process: 1)
     }
 
-    func drive(responses: [Int], badBody: String? = nil) -> ServerDriver.Outcome {
+    func drive(responses: [Int], badBody: String? = nil, badStatus: String? = nil) -> ServerDriver.Outcome {
         var outcome = ServerDriver.Outcome()
         outcome.transcript = HarnessTranscript.parse([HarnessProtocolTests.hello, HarnessProtocolTests.bye].joined(separator: "\n")).0
         for (index, count) in responses.enumerated() {
@@ -135,16 +135,20 @@ struct ServerWorkloadTests {
             load.wallSeconds = 0.1
             for value in [100_000, 200_000, 900_000] where count > 0 { _ = load.latency.record(UInt64(value)) }
             load.clientCPUSeconds = 0.05
+            if let badStatus, index == 0 {
+                load.errors.badStatus = 1
+                load.firstWrong = badStatus
+            }
             if let badBody, index == 0 {
                 load.errors.badBody = 2
-                load.firstBadBody = badBody
+                load.firstWrong = load.firstWrong ?? badBody
             }
             outcome.load.append(load)
         }
         return outcome
     }
 
-    @Test("the verdict: the driver's problem, a wrong body, a sample without answers; else the batch checks")
+    @Test("the verdict: the driver's problem, a wrong status or body, a sample without answers; else the batch checks")
     func verdicts() throws {
         let unit = try unit()
         let ok = ProcessResult(ending: .exited(0), protocolOutput: "", stderrTail: "", elapsedSeconds: 1)
@@ -156,7 +160,11 @@ struct ServerWorkloadTests {
             == .failed("the server's port (its listening message) did not come within 2 s; stderr: starting"))
         let wrong = SuiteRunner.judgeServer(unit: unit, result: ok, drive: drive(responses: [10], badBody: "GET /x: body CRC-32 1, expected 2"),
                                             timeoutSeconds: 9)
-        #expect(wrong == .failed("2 wrong response bodies, first: GET /x: body CRC-32 1, expected 2"))
+        #expect(wrong == .failed("2 wrong responses (2 body), first: GET /x: body CRC-32 1, expected 2"))
+        // A wrong status is a wrong answer too, and the message says which part differed.
+        let both = SuiteRunner.judgeServer(unit: unit, result: ok, drive: drive(responses: [10], badBody: "GET /x: body length 9 bytes, expected 8",
+                                                                             badStatus: "GET /y: status 500, expected 200"), timeoutSeconds: 9)
+        #expect(both == .failed("3 wrong responses (1 status, 2 body), first: GET /y: status 500, expected 200"))
         #expect(SuiteRunner.judgeServer(unit: unit, result: ok, drive: drive(responses: [10, 0]), timeoutSeconds: 9)
             == .failed("measured sample 2 got no responses"))
         let timedOut = ProcessResult(ending: .timedOut, protocolOutput: "", stderrTail: "", elapsedSeconds: 9)

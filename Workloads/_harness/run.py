@@ -425,14 +425,18 @@ def error_location(exc, directory):
 
 
 def check(directory, args):
-    """`--check`: create the workload and, for a server, run its optional `check()` (e.g. import
-    the user's app, read a request file), nothing else. A ValueError there is a bad argument:
+    """`--check`: create the workload and run its optional `precheck()` (any kind: e.g. call a
+    `--callable` function once) and, for a server, its optional `check()` (e.g. import the
+    user's app, read a request file), nothing else. A ValueError there is a bad argument:
     exit 2 with an `error` whose message starts with `UsageError: `; exit 0 sends nothing."""
     try:
         manifest, _, instance = load_workload(directory, args, args.variant[0])
-        hook = getattr(instance, "check", None) if manifest.kind == "server" else None
-        if hook is not None:
-            hook()
+        hooks = [getattr(instance, "precheck", None)]
+        if manifest.kind == "server":
+            hooks.append(getattr(instance, "check", None))
+        for hook in hooks:
+            if hook is not None:
+                hook()
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     return 0

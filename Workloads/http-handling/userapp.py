@@ -3,24 +3,24 @@
 
 Request file: one request per line, `#` starts a comment, blank lines are skipped:
 
-    METHOD PATH EXPECTED_STATUS [CRC32]
+    METHOD PATH EXPECTED_STATUS [CRC32|status-only]
     GET /health 200
     GET /items?page=2 200 3735928559
+    GET /now 200 status-only
 
-The load generator sends GET requests only. Each response's status and body length are checked
-(the length is learned by calling the app once per line before serving, off the serving path);
-with a CRC32 (decimal, `zlib.crc32` of the body) the body is checked too, on a sample of responses.
-Every problem is a ValueError naming the value (and the line), which the harness reports as a
-bad argument before anything is measured.
+The load generator sends GET requests only. Every response's status is checked. The body of a
+line without `status-only` is learned by the runner before the load from two requests made
+exactly like the load generator's (same headers), which must agree; every response's length and
+a sample of their CRC-32s must then match it. A CRC32 (decimal, `zlib.crc32` of the body) on the
+line must match the learned body too. `status-only`: a body that changes (a timestamp) is not
+checked. Every problem is a ValueError naming the value (and the line), which the harness
+reports as a bad argument before anything is measured.
 """
 
-import asyncio
 import importlib
 import inspect
-import io
 import os
 import sys
-import zlib
 
 
 def load_app(spec, app_dir):
@@ -65,8 +65,12 @@ def interface(app):
                      f"(environ, start_response), an ASGI app is async and takes (scope, receive, send)")
 
 
+STATUS_ONLY = "status-only"
+
+
 def read_requests(path):
-    """[(method, target, status, crc32 or None)] from a request file; ValueError with the line."""
+    """[(method, target, status, check)] from a request file, `check` a CRC32 (int), None (learn
+    the body) or STATUS_ONLY; ValueError naming the file, the line and the word at fault."""
     try:
         with open(path, encoding="utf-8") as file:
             lines = file.read().splitlines()
@@ -80,77 +84,38 @@ def read_requests(path):
         words = line.split()
         where = f"requests file {path}:{number}: {raw.strip()!r}"
         if len(words) not in (3, 4):
-            raise ValueError(f"{where}: expected METHOD PATH STATUS [CRC32]")
+            raise ValueError(f"{where}: expected METHOD PATH STATUS [CRC32|{STATUS_ONLY}]")
         method, target, status = words[0], words[1], words[2]
         if method != "GET":
-            raise ValueError(f"{where}: method {method}: the load generator sends GET only")
+            raise ValueError(f"{where}: method {method!r}: the load generator sends GET only")
         if not target.startswith("/"):
             raise ValueError(f"{where}: path {target!r} must start with /")
-        if not (status.isdigit() and 100 <= int(status) <= 599):
+        if not (status.isascii() and status.isdigit() and 100 <= int(status) <= 599):
             raise ValueError(f"{where}: status {status!r} is not an HTTP status (100-599)")
-        crc = None
+        check = None
         if len(words) == 4:
-            if not words[3].isdigit() or int(words[3]) >= 1 << 32:
-                raise ValueError(f"{where}: CRC32 {words[3]!r} is not a decimal zlib.crc32 value")
-            crc = int(words[3])
-        found.append((method, target, int(status), crc))
+            if words[3] == STATUS_ONLY:
+                check = STATUS_ONLY
+            elif words[3].isascii() and words[3].isdigit() and int(words[3]) < 1 << 32:
+                check = int(words[3])
+            else:
+                raise ValueError(f"{where}: {words[3]!r} is neither a decimal zlib.crc32 value nor {STATUS_ONLY}")
+        found.append((method, target, int(status), check))
     if not found:
         raise ValueError(f"requests file {path!r} holds no request")
     return found
 
 
-def call_wsgi(app, target):
-    """(status, body) from calling a WSGI app directly for GET `target`."""
-    path, _, query = target.partition("?")
-    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "SCRIPT_NAME": "",
-               "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
-               "HTTP_HOST": "127.0.0.1", "wsgi.version": (1, 0), "wsgi.url_scheme": "http",
-               "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr, "wsgi.multithread": True,
-               "wsgi.multiprocess": False, "wsgi.run_once": False}
-    status = []
-    result = app(environ, lambda s, headers, exc_info=None: status.append(int(s.split()[0])))
-    try:
-        body = b"".join(result)
-    finally:
-        if hasattr(result, "close"):
-            result.close()
-    return status[0], body
-
-
-def call_asgi(app, target):
-    """(status, body) from calling an ASGI app directly for GET `target` (its own event loop)."""
-    path, _, query = target.partition("?")
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-             "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": query.encode(),
-             "root_path": "", "headers": [(b"host", b"127.0.0.1")], "client": ("127.0.0.1", 1),
-             "server": ("127.0.0.1", 80)}
-    status, chunks = [], []
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        if message["type"] == "http.response.start":
-            status.append(message["status"])
-        elif message["type"] == "http.response.body":
-            chunks.append(message.get("body", b""))
-
-    asyncio.run(app(scope, receive, send))
-    return status[0], b"".join(chunks)
-
-
-def checks(app, kind, requests):
-    """The mix entries for `requests`: each answer's status must be the file's; the length is
-    what the app answered when called directly."""
-    call = call_asgi if kind == "asgi" else call_wsgi
+def checks(requests):
+    """The mix entries for `requests` (PROTOCOL.md, `listening`): a `status-only` line checks the
+    status alone; any other line's body is learned by the runner from two requests made exactly
+    like the load generator's (so a body that echoes the request's headers is learned with the
+    headers it will get), then its length and CRC-32 are checked under load; a CRC32 on the line
+    must match the learned body."""
     mix = []
-    for _, target, status, crc in requests:
-        got, body = call(app, target)
-        if got != status:
-            raise ValueError(f"GET {target}: the app answered {got} when called directly, the requests "
-                             f"file expects {status}")
-        if crc is not None and zlib.crc32(body) != crc:
-            raise ValueError(f"GET {target}: the app's body has CRC32 {zlib.crc32(body)}, the requests "
-                             f"file expects {crc}")
-        mix.append({"target": target, "status": status, "length": len(body), "crc32": crc})
+    for _, target, status, check in requests:
+        if check == STATUS_ONLY:
+            mix.append({"target": target, "status": status, "length": None, "crc32": None})
+        else:
+            mix.append({"target": target, "status": status, "length": None, "crc32": check, "learn": True})
     return mix

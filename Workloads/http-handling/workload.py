@@ -51,7 +51,7 @@ def create(variant, threads, params, seed):
     """The server object for `variant` (see workload.toml)."""
     servers = {"thread-per-connection": ThreadPerConnection, "thread-pool": ThreadPool,
                "asyncio": SingleLoop, "asyncio-per-thread": LoopPerThread}
-    user_params = [name for name in ("app", "app_dir", "requests") if params.get(name)]
+    user_params = [name for name in ("app", "app_dir", "requests", "app_requirements") if params.get(name)]
     if variant in servers:
         if user_params:
             raise ValueError(f"--param {user_params[0]} is for the PyPI server variants (waitress, gunicorn, "
@@ -504,7 +504,8 @@ class LoopPerThread(_Loops):
 
 class AppServer(Server):
     """A PyPI server serving the default app (Flask for WSGI servers, Starlette for ASGI ones)
-    or the user's own (`app`, `app_dir`, `requests` params)."""
+    or the user's own (`app`, `app_dir`, `requests` params; `app_requirements` is ftlab's: the
+    venv it runs from)."""
 
     def __init__(self, server, app, params):
         super().__init__(app)
@@ -521,8 +522,9 @@ class AppServer(Server):
             import granian._granian  # noqa: F401  what the server process imports, seen by the GIL watch
         spec, requests = self.params.get("app", ""), self.params.get("requests", "")
         if not spec:
-            if requests or self.params.get("app_dir"):
-                raise ValueError("--param requests and app_dir go with --param app=MODULE:CALLABLE")
+            given = [name for name in ("requests", "app_dir", "app_requirements") if self.params.get(name)]
+            if given:
+                raise ValueError(f"--param {given[0]} goes with --param app=MODULE:CALLABLE (your own app)")
             self.app.prepare()
             import webapps
             make = webapps.flask_app if self.server.interface == "wsgi" else webapps.starlette_app
@@ -538,9 +540,9 @@ class AppServer(Server):
                              f"{self.server.interface.upper()} apps (waitress, gunicorn, granian-wsgi: WSGI; "
                              f"uvicorn, granian-asgi: ASGI)")
         if not requests:
-            raise ValueError(f"app {spec!r} needs --param requests=FILE (lines of METHOD PATH STATUS [CRC32])")
+            raise ValueError(f"app {spec!r} needs --param requests=FILE (lines of METHOD PATH STATUS [CRC32|status-only])")
         self.web_app = app
-        self.mix_checks = userapp.checks(app, kind, userapp.read_requests(requests))
+        self.mix_checks = userapp.checks(userapp.read_requests(requests))
 
     def prepare(self):
         self.check()

@@ -1,6 +1,7 @@
 import FTLabCore
-/// Drives one server process: waits for its port, sends warmup and measured samples of load
-/// with the load generator (taking the server's counters around each), then stops it.
+/// Drives one server process: waits for its port, learns the bodies the mix leaves to learn
+/// (``BodyLearner``), sends warmup and measured samples of load with the load generator
+/// (taking the server's counters around each), then stops it.
 package struct ServerDriver: Sendable {
     /// What the conversation produced.
     package struct Outcome: Sendable {
@@ -26,11 +27,14 @@ package struct ServerDriver: Sendable {
         var load: LoadGenerator?
         do {
             let listening = try conversation.awaitListening(within: startupSeconds)
-            let generator = try LoadGenerator(port: UInt16(listening.port), mix: listening.requests, options: options)
+            let port = UInt16(listening.port)
+            let learned = try BodyLearner.learn(listening.requests, port: port, timeout: options.requestTimeout)
+            let generator = try LoadGenerator(port: port, mix: learned.mix, options: options)
             load = generator
             outcome.load = try measure(generator, &conversation)
             generator.close()
-            _ = try conversation.stop(client: (generator.responses, generator.abandoned), within: replySeconds)
+            // The learning requests were served too.
+            _ = try conversation.stop(client: (generator.responses + learned.responses, generator.abandoned), within: replySeconds)
             _ = pipe.waitForEnd(within: replySeconds)
         } catch let error as LoadGenError {
             load?.close()

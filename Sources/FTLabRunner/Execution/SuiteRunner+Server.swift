@@ -26,7 +26,7 @@ extension SuiteRunner {
 
     /// A server process's verdict: the batch checks (hello, verified bye, threads, placement,
     /// allocator), after the problems only the driver saw, then the client's checks: every
-    /// measured sample got answers, and no answer was wrong.
+    /// measured sample got answers, and no answer was wrong (status, body length, body CRC-32).
     package static func judgeServer(unit: WorkUnit, result: ProcessResult, drive: ServerDriver.Outcome,
                             timeoutSeconds: Double) -> ProcessVerdict {
         let endedByRunner = result.ending == .timedOut || result.ending == .interrupted
@@ -36,9 +36,11 @@ extension SuiteRunner {
         let verdict = judge(unit: unit, result: result, transcript: drive.transcript, protocolError: drive.protocolError,
                             timeoutSeconds: timeoutSeconds)
         guard verdict == .ok else { return verdict }
-        let wrong = drive.load.reduce(0) { $0 + $1.errors.badBody }
-        if wrong > 0, let first = drive.load.lazy.compactMap(\.firstBadBody).first {
-            return .failed("\(wrong) wrong response bod\(wrong == 1 ? "y" : "ies"), first: \(first)")
+        let status = drive.load.reduce(0) { $0 + $1.errors.badStatus }
+        let body = drive.load.reduce(0) { $0 + $1.errors.badBody }
+        if status + body > 0, let first = drive.load.lazy.compactMap(\.firstWrong).first {
+            let parts = [(status, "status"), (body, "body")].filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
+            return .failed("\(status + body) wrong response\(status + body == 1 ? "" : "s") (\(parts.joined(separator: ", "))), first: \(first)")
         }
         if let (index, empty) = drive.load.enumerated().first(where: { $0.element.responses == 0 }) {
             let errors = empty.errors.summary

@@ -57,9 +57,69 @@ public enum PackageError: FTLabError, Equatable {
         case let .venvFailed(interpreter, output):
             "\(interpreter): `python -m venv` failed (the interpreter needs its ensurepip module): \(output)"
         case let .installFailed(interpreter, requirements, tail, log):
-            "\(interpreter): pip could not install \(requirements.joined(separator: " ")); pip's last lines: \(tail) (full log: \(log))"
+            "\(interpreter): pip could not install " + Self.culprit(requirements: requirements, tail: tail, log: log)
+                + "; pip's last lines: \(tail) (full log: \(log))"
         case let .freezeFailed(interpreter, output): "\(interpreter): `pip freeze` failed: \(output)"
         }
+    }
+}
+
+extension PackageError {
+    /// The package pip failed on and why, from its log (`Failed to build 'cffi' ...`, the last
+    /// line of the failing build's output), with the requirements that pulled it in; the
+    /// requirements alone when the log names no package.
+    static func culprit(requirements: [String], tail: String, log: String) -> String {
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? tail
+        let asked = requirements.joined(separator: " ")
+        guard let package = PipLog.failedPackage(text) else { return asked }
+        let reason = PipLog.buildOutputEnd(text).map { ": \($0)" } ?? ""
+        return "\(package)\(reason) (needed by \(asked))"
+    }
+}
+
+/// What pip's install log says about a failure.
+enum PipLog {
+    /// The package pip failed on, if its log says: the one it names (`Failed to build 'cffi'`,
+    /// recent pip), else the last one it was collecting when a build step ended in error (older
+    /// pip names none, and nests the failing dependency's output in its parent's: brotlicffi's
+    /// build dependencies failing on cffi).
+    static func failedPackage(_ log: String) -> String? {
+        let named = [
+            #"Failed to build '([^']+)'"#,
+            #"Failed to build installable wheels for some pyproject\.toml based projects \(([^)]+)\)"#,
+            #"Failed building wheel for ([A-Za-z0-9._-]+)"#,
+            #"Failed to build ([A-Za-z0-9._-]+)"#,
+        ]
+        if let found = lastMatch(of: named, in: log) { return found }
+        let lines = log.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        if let failed = lines.lastIndex(where: { $0.hasSuffix("finished with status 'error'") }),
+           let collecting = lines[..<failed].last(where: { $0.hasPrefix("Collecting ") }) {
+            return collecting.dropFirst("Collecting ".count).split(separator: " ").first.map(String.init)
+        }
+        return lastMatch(of: [#"No matching distribution found for ([^\s]+)"#], in: log)
+    }
+
+    /// The first group of the last match of the first pattern that matches.
+    private static func lastMatch(of patterns: [String], in log: String) -> String? {
+        for pattern in patterns {
+            guard let regex = try? NSRegularExpression(pattern: pattern) else { continue }
+            let range = NSRange(log.startIndex..., in: log)
+            if let match = regex.matches(in: log, range: range).last, let found = Range(match.range(at: 1), in: log) {
+                return String(log[found])
+            }
+        }
+        return nil
+    }
+
+    /// The last line of the failing build step's own output: pip frames a step's output with
+    /// `╰─> [N lines of output]` ... `[end of output]`, a nested step's inside its parent's, so
+    /// the first frame to end is the innermost. Usually the package's own reason, e.g. cffi's
+    /// "CFFI does not support the free-threaded build of CPython 3.13".
+    static func buildOutputEnd(_ log: String) -> String? {
+        let lines = log.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let end = lines.firstIndex(of: "[end of output]") else { return nil }
+        let line = lines[..<end].last { !$0.isEmpty }
+        return line.map { String($0.prefix(300)) }
     }
 }
 

@@ -20,10 +20,15 @@ public final class CannedServer: @unchecked Sendable {
     private var _cpuSeconds = 0.0
     private let finished = DispatchSemaphore(value: 0)
 
+    /// Each body ends with the response's number (a body that changes with every request).
+    private let numbered: Bool
+
     /// Listens on an ephemeral port of 127.0.0.1 and serves on a thread pinned to `cpu` (nil:
-    /// unpinned) until ``stop()``.
-    public init(body: [UInt8] = Array(#"{"ok":true}"#.utf8), cpu: Int? = nil) throws(LoadGenError) {
+    /// unpinned) until ``stop()``. `numbered`: every body is ``body`` followed by the response's
+    /// number, so no two bodies are alike (for tests of body checks).
+    public init(body: [UInt8] = Array(#"{"ok":true}"#.utf8), cpu: Int? = nil, numbered: Bool = false) throws(LoadGenError) {
         self.body = body
+        self.numbered = numbered
         response = Array("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_in()
@@ -123,7 +128,14 @@ public final class CannedServer: @unchecked Sendable {
     /// Sends the response `times` times; false when the connection is gone.
     private func reply(_ fd: Int32, times: Int) -> Bool {
         guard times > 0 else { return true }
-        let out = times == 1 ? response : Array([[UInt8]](repeating: response, count: times).joined())
+        var out = times == 1 ? response : Array([[UInt8]](repeating: response, count: times).joined())
+        if numbered {
+            let first = lock.withLock { _served }
+            out = (first..<first + times).flatMap { n -> [UInt8] in
+                let numberedBody = body + Array(String(n).utf8)
+                return Array("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(numberedBody.count)\r\n\r\n".utf8) + numberedBody
+            }
+        }
         let sent = ClientSocket(fd: fd).send(out, timeout: 5)
         if sent { lock.withLock { _served += times } }
         return sent

@@ -35,7 +35,7 @@ package final class ClientWorker: @unchecked Sendable {
         package var errors = LoadErrors()
         package var abandoned = 0
         package var cpuSeconds = 0.0
-        package var firstBadBody: String?
+        package var firstWrong: String?
         package var pinFailure: String?
     }
 
@@ -183,22 +183,27 @@ package final class ClientWorker: @unchecked Sendable {
         connections[i].inFlight = false
         if head.status != check.status {
             sample.errors.badStatus += 1
-        } else if head.contentLength != check.length {
-            badBody(&sample, "GET \(check.target): \(head.contentLength) body bytes, expected \(check.length)")
+            wrong(&sample, "GET \(check.target): status \(head.status), expected \(check.status)")
+        } else if let length = check.length, head.contentLength != length {
+            sample.errors.badBody += 1
+            wrong(&sample, "GET \(check.target): body length \(head.contentLength) bytes, expected \(length)")
         } else if let expected = check.crc32, connections[i].answered % options.verifyEvery == 0 {
             let crc = connections[i].reader.buffer.withUnsafeBufferPointer {
                 CRC32.checksum(UnsafeBufferPointer(rebasing: $0[head.length..<head.totalLength]))
             }
-            if crc != expected { badBody(&sample, "GET \(check.target): body CRC-32 \(crc), expected \(expected)") }
+            if crc != expected {
+                sample.errors.badBody += 1
+                wrong(&sample, "GET \(check.target): body CRC-32 \(crc), expected \(expected)")
+            }
         }
         connections[i].answered += 1
         connections[i].reader.consume(head)
         if head.closes { drop(i, abandoning: false, sample: &sample) }
     }
 
-    private func badBody(_ sample: inout Sample, _ description: String) {
-        sample.errors.badBody += 1
-        if sample.firstBadBody == nil { sample.firstBadBody = description }
+    /// Keeps the first wrong answer's description (which part differed, got and expected).
+    private func wrong(_ sample: inout Sample, _ description: String) {
+        if sample.firstWrong == nil { sample.firstWrong = description }
     }
 
     /// Closes connection `i`; it reconnects before its next request.

@@ -50,7 +50,7 @@ public final class LoadGenerator: @unchecked Sendable {
             sample.errors.add(part.errors)
             sample.abandoned += part.abandoned
             sample.clientCPUSeconds += part.cpuSeconds
-            sample.firstBadBody = sample.firstBadBody ?? part.firstBadBody
+            sample.firstWrong = sample.firstWrong ?? part.firstWrong
             finished = max(finished, part.finishedAt)
         }
         sample.wallSeconds = Double(finished - start) / 1e9

@@ -10,7 +10,7 @@ public struct LoadErrors: Sendable, Equatable {
     public var reset = 0
     /// Requests unanswered within the request timeout.
     public var timeout = 0
-    /// Responses with another status than the mix says.
+    /// Responses with another status than the mix says: a wrong answer.
     public var badStatus = 0
     /// Responses that are not readable HTTP/1.x.
     public var malformed = 0
@@ -20,6 +20,9 @@ public struct LoadErrors: Sendable, Equatable {
     public init() {}
 
     public var total: Int { connect + reset + timeout + badStatus + malformed + badBody }
+
+    /// Answers that came but were wrong: another status, body length or checksum than expected.
+    public var wrong: Int { badStatus + badBody }
 
     public mutating func add(_ other: LoadErrors) {
         connect += other.connect
@@ -53,8 +56,9 @@ public struct LoadSample: Sendable {
     /// CPU time of the client threads (user + system).
     public var clientCPUSeconds = 0.0
     public var clientThreads = 1
-    /// The first wrong body, described.
-    public var firstBadBody: String?
+    /// The first wrong answer, described with the part that differed (status, body length or
+    /// body CRC-32), what came and what was expected.
+    public var firstWrong: String?
 
     public init() {}
 

@@ -117,6 +117,7 @@ public struct RunPlan: Sendable {
             }
         }
         var configurations: [RunConfiguration] = []
+        var namedRequirements: [String: [String]] = [:]
         var skipped: [String] = notes
         var nativeRefusals: [String] = []
         for (workload, variant) in selection {
@@ -153,11 +154,13 @@ public struct RunPlan: Sendable {
                                     continue
                                 }
                                 for values in params.combinations(for: workload) {
-                                    configurations.append(RunConfiguration(
+                                    var configuration = RunConfiguration(
                                         workload: workload, variant: variant, params: values,
                                         interpreter: interpreter, threads: n, placement: placement,
                                         allocator: allocatorChoice(allocator, build: interpreter.build, version: interpreter.version, env: env),
-                                        env: env, seed: request.seed))
+                                        env: env, seed: request.seed)
+                                    configuration.parameterRequirements = try parameterRequirements(workload, values, &namedRequirements)
+                                    configurations.append(configuration)
                                 }
                             }
                         }
@@ -172,6 +175,25 @@ public struct RunPlan: Sendable {
             warnings += nativeRefusals.map { "\($0); skipped" }
         }
         return RunPlan(configurations: configurations, warnings: warnings, skipped: skipped)
+    }
+
+    /// The requirements `values` name through `workload`'s `kind = "requirements"` parameters,
+    /// each value read once (`read` keeps them); a value that names none is bad input.
+    static func parameterRequirements(_ workload: Workload, _ values: [String: String],
+                                      _ read: inout [String: [String]]) throws(WorkloadError) -> [String] {
+        var all: [String] = []
+        for parameter in workload.manifest.params where parameter.kind == WorkloadManifest.Parameter.requirementsKind {
+            let value = values[parameter.name] ?? ""
+            let items: [String]
+            if let known = read[value] {
+                items = known
+            } else {
+                items = try Requirements.fromParameter(parameter.name, value: value)
+                read[value] = items
+            }
+            for item in items where !all.contains(item) { all.append(item) }
+        }
+        return all
     }
 
     /// How `allocator` is swapped in on `build`, with the scope the final environment really

@@ -64,6 +64,20 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
         public var name: String
         public var `default`: String
         public var description: String
+        /// `requirements`: the value names PyPI requirements (a requirements file or a project
+        /// folder, ``Requirements/fromParameter(_:value:)``) that join the variant's in its venv;
+        /// nil: an ordinary value.
+        public var kind: String?
+
+        public init(name: String, default: String, description: String, kind: String? = nil) {
+            self.name = name
+            self.default = `default`
+            self.description = description
+            self.kind = kind
+        }
+
+        /// The one `kind` a parameter may have.
+        public static let requirementsKind = "requirements"
     }
 
     package enum CodingKeys: String, CodingKey {
@@ -186,6 +200,10 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
         if let bad = manifest.params.first(where: { $0.name.isEmpty || $0.name.contains(";") || $0.name.contains("=") }) {
             throw .badManifest(path: path, reason: "parameter name \"\(bad.name)\": a name must not be empty or contain ';' or '='")
         }
+        if let bad = manifest.params.first(where: { $0.kind != nil && $0.kind != Parameter.requirementsKind }) {
+            throw .badManifest(path: path, reason: "parameter \(bad.name): kind \"\(bad.kind!)\" is unknown; "
+                               + "the only kind is \"\(Parameter.requirementsKind)\" (its value names requirements for the venv)")
+        }
         if let bad = manifest.params.first(where: { $0.default.contains(";") }) {
             throw .badManifest(path: path, reason: "parameter \(bad.name): its default \"\(bad.default)\" must not contain ';' "
                                + "(the params column separates parameters with it)")
@@ -294,6 +312,8 @@ public enum WorkloadError: FTLabError, Equatable {
     /// A `[script]` workload whose script is not on this machine.
     case unavailable(workload: String, reason: String)
     case rejectedParameters(selector: String, message: String)
+    /// A `kind = "requirements"` parameter whose value is no requirements file or project folder.
+    case badRequirementsParameter(parameter: String, value: String, reason: String)
 
     public var description: String {
         switch self {
@@ -310,6 +330,9 @@ public enum WorkloadError: FTLabError, Equatable {
                 + "give each parameter its own --param KEY=VALUE"
         case let .noWorkloadsDirectory(path): "workloads directory \(path) does not exist or holds no workload"
         case let .rejectedParameters(selector, message): "\(selector): \(message)"
+        case let .badRequirementsParameter(parameter, value, reason):
+            "bad --param \(parameter)=\(value): \(reason); expected a requirements file (one PEP 508 string a line) "
+                + "or a project folder holding requirements.txt or a pyproject.toml with [project] dependencies"
         case let .duplicateWorkload(name, first, second):
             "workload \(name) is defined twice: \(first) and \(second)"
         case let .unavailable(workload, reason):

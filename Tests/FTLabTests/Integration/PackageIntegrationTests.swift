@@ -112,6 +112,62 @@ extension LoadSensitiveTests {
             #expect((try? ResultReader(path: csv).rows.count) ?? 0 == 0)
         }
 
+        @Test("a user's app echoing the request's headers and answering a timestamp, under waitress on both builds at 1 and 2 threads: every request verified (status; the body where it is stable, learned from requests like the load generator's)")
+        func echoingApp() throws {
+            let dir = TestPaths.scratch()
+            let app = ["--param", "app=echo_app:app", "--param", "app_dir=\(Self.userApp)"]
+            let run = try ftlab(["run", "http-handling/waitress", "--threads", "1,2", "-o", dir + "/echo.csv",
+                                 "--param", "requests=\(Self.userApp)/echo-requests.txt"] + app + Self.tiny)
+            #expect(run.status == 0, "stderr: \(run.stderr)")
+            let rows = try ResultReader(path: dir + "/echo.csv").rows
+            #expect(Set(rows.map { "\($0.interpreter) \($0.threads)" }).count == 4, "both builds, 1 and 2 threads")
+            for row in rows {
+                let name = "\(row.interpreter) threads=\(row.threads)"
+                #expect(row.status == .ok && row.errors == 0 && row.ops > 0, "\(name): \(row.message)")
+            }
+            // A body that changes, learned as if it were stable: the two learning requests disagree.
+            try "GET /hello 200\nGET /time 200\n".write(toFile: dir + "/time.txt", atomically: true, encoding: .utf8)
+            let varying = try ftlab(["run", "http-handling/waitress", "--python", PinnedPair.freeThreaded, "--threads", "1",
+                                     "--param", "requests=\(dir)/time.txt", "-o", dir + "/time.csv"] + app + Self.tiny)
+            #expect(varying.status == 1, "stderr: \(varying.stderr)")
+            let timeRows = try ResultReader(path: dir + "/time.csv").rows
+            #expect(!timeRows.isEmpty && timeRows.allSatisfy { $0.status == .failed && $0.message.contains(
+                "GET /time: two identical requests got different bodies") && $0.message.contains("status-only") }, "\(timeRows.map(\.message))")
+            // The request file expects another status than the app answers: the message says it was the status.
+            let wrong = try ftlab(["run", "http-handling/waitress", "--python", PinnedPair.freeThreaded, "--threads", "1",
+                                   "--param", "requests=\(Self.userApp)/wrong-status.txt", "-o", dir + "/wrong.csv"] + app + Self.tiny)
+            #expect(wrong.status == 1, "stderr: \(wrong.stderr)")
+            let wrongRows = try ResultReader(path: dir + "/wrong.csv").rows
+            #expect(!wrongRows.isEmpty && wrongRows.allSatisfy { $0.status == .failed && $0.message.contains("GET /teapot: status 418, expected 200") },
+                    "\(wrongRows.map(\.message))")
+            // An unknown method or a malformed status: exit 2 naming the line, nothing measured.
+            for (file, expected) in [("bad-method.txt", "bad-method.txt:2: 'POST /hello 200': method 'POST'"),
+                                     ("bad-status.txt", "bad-status.txt:2: 'GET /hello 2000': status '2000' is not an HTTP status")] {
+                let bad = try ftlab(["run", "http-handling/waitress", "--python", PinnedPair.freeThreaded, "--threads", "1",
+                                     "--param", "requests=\(Self.userApp)/\(file)", "-o", dir + "/bad.csv"] + app + Self.tiny)
+                #expect(bad.status == 2 && bad.stderr.contains(expected), "\(file): \(bad.stderr)")
+                #expect((try? ResultReader(path: dir + "/bad.csv").rows.count) ?? 0 == 0, "nothing measured for \(file)")
+            }
+        }
+
+        @Test("--param app_requirements: ftlab installs the app's packages with the server on every interpreter; where one does not install (it refuses the free-threaded build, as cffi does on 3.13t) that interpreter's rows fail naming it, the rest run")
+        func appRequirements() throws {
+            let dir = TestPaths.scratch()
+            try "ftlab-gil-only @ file://\(Self.userApp)/gil-only\n".write(toFile: dir + "/app-reqs.txt", atomically: true, encoding: .utf8)
+            let run = try ftlab(["run", "http-handling/waitress", "--threads", "1", "-o", dir + "/reqs.csv",
+                                 "--param", "app=echo_app:app", "--param", "app_dir=\(Self.userApp)",
+                                 "--param", "requests=\(Self.userApp)/echo-requests.txt",
+                                 "--param", "app_requirements=\(dir)/app-reqs.txt"] + Self.tiny)
+            #expect(run.status == 1, "the free-threaded rows failed: \(run.stderr)")
+            let rows = try ResultReader(path: dir + "/reqs.csv").rows
+            let gil = rows.filter { $0.interpreter == PinnedPair.gil }
+            let ft = rows.filter { $0.interpreter == PinnedPair.freeThreaded }
+            #expect(!gil.isEmpty && gil.allSatisfy { $0.status == .ok && $0.packages.count == 12 }, "\(gil.map(\.message))")
+            #expect(!ft.isEmpty && ft.allSatisfy { $0.status == .failed && $0.message.contains("pip could not install ftlab-gil-only")
+                && $0.message.contains("does not support the free-threaded build") }, "\(ft.map(\.message))")
+            #expect(run.stdout.contains("ftlab-gil-only @ file://") && run.stdout.contains("waitress=="), "the GIL venv's freeze: \(run.stdout)")
+        }
+
         @Test("the user's own WSGI app with a request file under waitress; bad apps and request lines exit 2 first")
         func usersApp() throws {
             let dir = TestPaths.scratch()

@@ -26,7 +26,7 @@ struct LoadGeneratorTests {
         #expect(server.served == load.responses && load.abandoned == 0)
     }
 
-    @Test("a wrong body or status is counted as such")
+    @Test("a wrong status, body length or CRC-32 is counted and the first is described by the part that differed")
     func wrongAnswers() throws {
         let server = try CannedServer()
         defer { server.stop() }
@@ -36,13 +36,27 @@ struct LoadGeneratorTests {
         let crcSample = try badCRC.sample(seconds: 0.05)
         badCRC.close()
         #expect(crcSample.errors.badBody == crcSample.responses && crcSample.responses > 0)
-        #expect(crcSample.firstBadBody?.contains("CRC-32") == true)
+        #expect(crcSample.firstWrong?.hasPrefix("GET /: body CRC-32 ") == true, "\(crcSample.firstWrong ?? "")")
         mix = server.mix
         mix[0].status = 201
         let badStatus = try LoadGenerator(port: server.port, mix: mix, options: LoadOptions(connections: 1))
         let statusSample = try badStatus.sample(seconds: 0.05)
         badStatus.close()
         #expect(statusSample.errors.badStatus == statusSample.responses && statusSample.errors.badBody == 0)
+        #expect(statusSample.firstWrong == "GET /: status 200, expected 201")
+        mix = server.mix
+        mix[0].length = (mix[0].length ?? 0) + 1
+        let badLength = try LoadGenerator(port: server.port, mix: mix, options: LoadOptions(connections: 1))
+        let lengthSample = try badLength.sample(seconds: 0.05)
+        badLength.close()
+        #expect(lengthSample.errors.badBody == lengthSample.responses && lengthSample.responses > 0)
+        #expect(lengthSample.firstWrong == "GET /: body length \(server.body.count) bytes, expected \(server.body.count + 1)")
+        // A line that checks the status only: any body passes.
+        mix = [RequestCheck(target: "/", status: 200, length: nil, crc32: nil)]
+        let statusOnly = try LoadGenerator(port: server.port, mix: mix, options: LoadOptions(connections: 1, verifyEvery: 1))
+        let anyBody = try statusOnly.sample(seconds: 0.05)
+        statusOnly.close()
+        #expect(anyBody.responses > 0 && anyBody.errors.total == 0 && mix[0].statusOnly)
     }
 
     @Test("nobody listening: connect errors are counted, the sample ends on time")
