@@ -145,12 +145,6 @@ public struct RunConfiguration: Sendable, Equatable {
         return ""
     }
 
-<<<<<<< HEAD
-    /// The PyPI requirements of this configuration's variant.
-    public var requirements: [String] { workload.manifest.requirements(for: variant) }
-    /// The variant's `process_group`: configurations of one group share their processes.
-    public var processGroup: String? { workload.manifest.variants.first { $0.name == variant }?.processGroup }
-=======
     /// Requirements named by the configuration's `kind = "requirements"` parameters (e.g.
     /// http-handling's `app_requirements`), read when the plan is made.
     public var parameterRequirements: [String] = []
@@ -161,7 +155,9 @@ public struct RunConfiguration: Sendable, Equatable {
         for item in parameterRequirements where !all.contains(item) { all.append(item) }
         return all
     }
->>>>>>> issue30
+
+    /// The variant's `process_group`: configurations of one group share their processes.
+    public var processGroup: String? { workload.manifest.variants.first { $0.name == variant }?.processGroup }
 
     public init(workload: Workload, variant: String, params: [String: String], interpreter: InterpreterChoice,
                 threads: Int, placement: PlacementChoice, allocator: AllocatorChoice, env: [EnvSetting], seed: Int) {
