@@ -313,12 +313,12 @@ class Sampler:
         self.index += 1
         return wall_ns
 
-    def calibrate(self, target_s, warmups):
+    def calibrate(self, target_s, warmups, first_batch=None):
         """Calibrate the batch (module `calibrate`) on warmup samples of this process."""
-        return calibrate(lambda batch: self.run(batch, warmup=True), target_s, warmups)
+        return calibrate(lambda batch: self.run(batch, warmup=True), target_s, warmups, first_batch)
 
 
-def calibrate(run, target_s, warmups):
+def calibrate(run, target_s, warmups, first_batch=None):
     """Warm up while growing the batch until one sample lasts >= target_s; returns that batch.
 
     `run(batch)` runs one warmup sample and returns its wall time in ns. Runs at least one
@@ -327,10 +327,11 @@ def calibrate(run, target_s, warmups):
     one, is repeated at the same batch before it is believed (the repeat must last at least
     half the target): a one-off stall (page faults, a busy neighbour) must not freeze the
     batch at a size too small to time. The rules are pinned by calibration-vectors.json,
-    which drives ftlab's native harness too.
+    which drives ftlab's native harness too. `first_batch`, when a workload knows roughly what
+    one op costs (its optional `first_batch(target_s)`), is where the doubling starts instead of 1.
     """
     target_ns = target_s * 1e9
-    batch, done = FIRST_CALIBRATION_BATCH, 0
+    batch, done = max(FIRST_CALIBRATION_BATCH, first_batch or 0), 0
     expected_ns = None
     while True:
         wall_ns = run(batch)
@@ -494,7 +495,8 @@ def measure(channel, gil_watch, args, variant, cleanup, fail):
     sampler = Sampler(pool, channel)
     pool.thread_stats = args.thread_stats
     if args.batch is None:
-        batch = sampler.calibrate(args.target_seconds, args.warmups)
+        hint = getattr(instance, "first_batch", None)
+        batch = sampler.calibrate(args.target_seconds, args.warmups, hint(args.target_seconds) if hint else None)
     else:
         batch = args.batch
         for _ in range(args.warmups):

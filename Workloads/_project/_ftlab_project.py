@@ -25,6 +25,7 @@ import os
 import shutil
 import sys
 import threading
+import time
 import traceback
 import unittest
 import warnings
@@ -187,6 +188,7 @@ class ProjectTest:
         self.call = None
         self.calls = [0] * threads
         self.failures = [None] * threads  # (call number, text) of each thread's first failure
+        self.call_seconds = 0.0
         self.scratch = None
 
     def bind(self, item):
@@ -226,11 +228,18 @@ class ProjectTest:
 
     def prepare(self):
         self.session.wait_handed(self.nodeid)
+        start = time.perf_counter()
         try:
             self.call(0)
         except BaseException as exc:
             raise AssertionError(f"{self.nodeid} fails alone (1 call, main thread), as pytest would report: "
                                  f"{describe(exc)}") from None
+        self.call_seconds = time.perf_counter() - start
+
+    def first_batch(self, target_s):
+        """Calibration starts near half the target from the call prepare() timed: a test suite
+        has hundreds of tests, and doubling from 1 costs each a dozen warmups."""
+        return max(1, int(target_s / 2 / max(self.call_seconds, 1e-7)))
 
     def run(self, thread_index, batch):
         call = self.call

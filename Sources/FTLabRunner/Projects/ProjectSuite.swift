@@ -34,7 +34,7 @@ public struct ProjectSuite: Sendable {
 
     /// The packages every project venv gets besides the project: pytest, and pytest-run-parallel
     /// for its markers, fixtures and thread-safety detection.
-    public static let harnessRequirements = ["pytest>=8", "pytest-run-parallel>=0.6"]
+    public static let harnessRequirements = ["pytest>=8", "pytest-run-parallel>=0.10"]
     /// The most seconds collecting (or the plain pytest run) may take on one interpreter.
     public static let collectTimeoutSeconds = 900
 

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import FTLabCore
+import FTLabRunner
+import FTLabAnalysis
+
+extension LoadSensitiveTests {
+    /// `ftlab project` end to end on the lab pair: a real project folder (Fixtures/projects/
+    /// fixtureproj, with a C extension) installed by pip into a venv per build, its tests
+    /// collected by pytest and measured by the harness's worker threads.
+    @Suite("A project's test suite as the workload (ftlab project)", .serialized, .tags(.integration, .needsLab, .network),
+           .skippedInUnitRuns)
+    struct ProjectIntegrationTests {
+        static let fixture = TestPaths.fixtures + "/projects/fixtureproj"
+        static let tiny = ["--processes", "2", "--samples", "3", "--target-seconds", "0.05"]
+
+        @Test("each kind of test is reported as what it is: scales, contends, fails in threads, GIL re-enabled, one thread only")
+        func fourKinds() throws {
+            let csv = TestPaths.scratch() + "/fixtureproj.csv"
+            var run = try ftlab(["project", Self.fixture, "--threads", "1,2", "-o", csv] + Self.tiny)
+            var summary = try Self.summary(csv)
+            // Scaling is judged from timings: when other work took a CPU, measure once more.
+            if Self.timingVerdicts(summary) != ["scales", "contends"] {
+                run = try ftlab(["project", Self.fixture, "--threads", "1,2", "-o", csv + ".again.csv"] + Self.tiny)
+                summary = try Self.summary(csv + ".again.csv")
+            }
+            // The not-thread-safe test fails (exit 1); nothing else may.
+            #expect(run.status == 1, "stderr: \(run.stderr.suffix(3000))")
+            let verdicts = Dictionary(uniqueKeysWithValues: summary.tests.map { ($0.nodeid, $0) })
+            func verdict(_ name: String) -> ProjectSummary.Verdict? { verdicts.first { $0.key.hasSuffix(name) }?.value.verdict }
+            #expect(verdicts.count == 6, "\(verdicts.keys.sorted())")
+            #expect(verdict("::test_scales") == .scales, "\(Self.describe(summary))")
+            #expect(verdict("::ChecksumCase::test_unittest_style") == .scales, "unittest.TestCase methods run too: \(Self.describe(summary))")
+            #expect(verdict("::test_contends") == .contends, "\(Self.describe(summary))")
+            #expect(verdict("::test_not_thread_safe") == .failsInThreads, "\(Self.describe(summary))")
+            #expect(verdict("::test_gil_extension") == .gilReenabled, "\(Self.describe(summary))")
+            #expect(verdict("::test_marked_thread_unsafe") == .oneThreadOnly, "\(Self.describe(summary))")
+
+            let failure = try #require(verdicts.first { $0.key.hasSuffix("::test_not_thread_safe") }?.value.failure)
+            #expect(failure.threads == 2 && failure.message.contains("while 2 threads ran it at once")
+                    && failure.message.contains("already registered"), "\(failure.message)")
+            #expect(run.stdout.contains("thread-safety finding: passes alone, fails at 2 threads"), "\(run.stdout)")
+            #expect(run.stdout.contains("one thread only: tests/test_fixture.py::test_marked_thread_unsafe (writes one module-level list)"),
+                    "\(run.stdout)")
+            #expect(run.stderr.contains("importing fixtureproj_gil (distribution fixtureproj) re-enabled the GIL"), "\(run.stderr)")
+            #expect(run.stdout.contains("single thread, free-threaded/GIL throughput (geometric mean over"), "\(run.stdout)")
+            #expect(run.stdout.contains("ftlab explain 'fixtureproj/tests/"), "each least-scaling test has its explain command")
+        }
+
+        @Test("bad input: a folder that is not there, one without tests, a node id that does not exist, an unknown extra: exit 2 naming it",
+              arguments: [
+                  (["/nonexistent/project"], "project folder /nonexistent/project does not exist"),
+                  (["EMPTY"], "has no tests: pytest collected none"),
+                  ([fixture, "--test", "tests/test_fixture.py::test_nope"], "pytest could not collect the tests (exit code 4)"),
+                  ([fixture, "--extra", "nope"], "the project has no extra \"nope\"; its extras: test"),
+              ])
+        func badInput(arguments: [String], message: String) throws {
+            let scratch = TestPaths.scratch()
+            let empty = scratch + "/empty-project"
+            try FileManager.default.createDirectory(atPath: empty + "/tests", withIntermediateDirectories: true)
+            try "[project]\nname = \"emptyproj\"\nversion = \"1\"\n".write(toFile: empty + "/pyproject.toml", atomically: true, encoding: .utf8)
+            let given = arguments.map { $0 == "EMPTY" ? empty : $0 }
+            let run = try ftlab(["project"] + given + ["--python", PinnedPair.freeThreaded, "-o", scratch + "/bad.csv"] + Self.tiny)
+            #expect(run.status == 2, "\(given): \(run.stderr)")
+            #expect(run.stderr.contains(message), "\(given): \(run.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: scratch + "/bad.csv"), "nothing measured")
+        }
+
+        @Test("a module that fails to collect is named and left out while the others are measured; a test that fails alone is a failed row")
+        func partialCollection() throws {
+            let scratch = TestPaths.scratch()
+            let project = scratch + "/partial"
+            try FileManager.default.createDirectory(atPath: project + "/tests", withIntermediateDirectories: true)
+            try "[project]\nname = \"partialproj\"\nversion = \"1\"\n[build-system]\nrequires = [\"setuptools>=69\"]\nbuild-backend = \"setuptools.build_meta\"\n[tool.setuptools]\npy-modules = []\n"
+                .write(toFile: project + "/pyproject.toml", atomically: true, encoding: .utf8)
+            try "import warnings\nwarnings.simplefilter('error')\nimport no_such_module_anywhere\n"
+                .write(toFile: project + "/tests/test_broken.py", atomically: true, encoding: .utf8)
+            try "def test_fine():\n    assert sum(range(100)) == 4950\n\ndef test_fails():\n    assert 1 + 1 == 3, 'arithmetic'\n"
+                .write(toFile: project + "/tests/test_ok.py", atomically: true, encoding: .utf8)
+            let csv = scratch + "/partial.csv"
+            let run = try ftlab(["project", project, "--python", PinnedPair.freeThreaded, "--threads", "1", "-o", csv] + Self.tiny)
+            #expect(run.status == 1, "stderr: \(run.stderr)")
+            #expect(run.stderr.contains("tests/test_broken.py failed to collect (its tests are left out)"), "\(run.stderr)")
+            #expect(run.stderr.contains("No module named 'no_such_module_anywhere'"), "\(run.stderr)")
+            let rows = try ResultReader(path: csv).rows
+            #expect(Set(rows.map(\.variant)) == ["tests/test_ok.py::test_fine", "tests/test_ok.py::test_fails"])
+            #expect(rows.filter { $0.variant.hasSuffix("test_fine") }.allSatisfy { $0.status == .ok })
+            let failed = rows.filter { $0.variant.hasSuffix("test_fails") }
+            #expect(!failed.isEmpty && failed.allSatisfy { $0.status == .failed && $0.message.contains("fails alone") && $0.message.contains("arithmetic") },
+                    "\(failed.map(\.message))")
+        }
+
+        static func summary(_ csv: String) throws -> ProjectSummary {
+            let rows = try ResultReader(path: csv).rows
+            return ProjectSummary(rows: rows, workload: "fixtureproj",
+                                  oneThreadOnly: ["tests/test_fixture.py::test_marked_thread_unsafe": "writes one module-level list"])
+        }
+
+        static func timingVerdicts(_ summary: ProjectSummary) -> [String] {
+            ["::test_scales", "::test_contends"].map { name in summary.tests.first { $0.nodeid.hasSuffix(name) }?.verdict.rawValue ?? "-" }
+        }
+
+        static func describe(_ summary: ProjectSummary) -> String {
+            summary.tests.map { "\($0.nodeid): \($0.verdict.rawValue) \($0.speedups)" }.joined(separator: "; ")
+        }
+    }
+}
