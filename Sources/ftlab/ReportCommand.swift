@@ -60,9 +60,12 @@ struct ReportCommand: ParsableCommand {
         var rows = ReportRows(pooling: format.value == .text)
         // The patterns page reads its own few workloads' rows; only those are kept.
         var patternRows: [ResultRow] = []
+        // So does each project's summary (`ftlab project`).
+        var projectRows: [ResultRow] = []
         let input = try ReportInput.forEachRow(paths: files) { row in
             rows.add(row)
             if PatternsPage.reads(row) { patternRows.append(row) }
+            if ProjectSummary.reads(row) { projectRows.append(row) }
         }
         for warning in input.warnings {
             Diagnostics.warning(warning)
@@ -71,13 +74,14 @@ struct ReportCommand: ParsableCommand {
         var explained: [ExplainVerdict] = []
         for path in verdicts { explained += try ExplainVerdict.read(path: path) }
         let patterns = PatternsPage(rows: patternRows, verdicts: explained)
+        let projects = ProjectSummary.all(projectRows)
         let text = switch format.value {
-        case .markdown: MarkdownReport.render(report, patterns: patterns)
+        case .markdown: MarkdownReport.render(report, patterns: patterns, projects: projects)
         case .json: try report.json() + "\n"
-        case .text: (patterns.isEmpty ? "" : patterns.markdown() + "\n")
+        case .text: (patterns.isEmpty ? "" : patterns.markdown() + "\n") + projects.map { $0.text() + "\n\n" }.joined()
             + ScalingSummary(configurations: rows.pooled?.configurations ?? [], gilReturn: rows.gilReturn)
             .text(color: output == nil && colorOptions.enabled)
-        default: HTMLReport.render(report, files: input.paths, patterns: patterns)
+        default: HTMLReport.render(report, files: input.paths, patterns: patterns, projects: projects)
         }
         guard let output else {
             print(text, terminator: "")

@@ -3,9 +3,10 @@ import FTLabCore
 /// measured the pattern workloads (`PatternsPage`), then per run, the machine, the
 /// interpreters and the scaling summary tables (`ScalingSummary.markdown()`).
 public enum MarkdownReport {
-    public static func render(_ report: ScalingReport, patterns: PatternsPage? = nil) -> String {
+    public static func render(_ report: ScalingReport, patterns: PatternsPage? = nil, projects: [ProjectSummary] = []) -> String {
         guard !report.runs.isEmpty else { return "The results files hold no measurements.\n" }
-        let page = patterns.map { $0.isEmpty ? "" : $0.markdown() + "\n" } ?? ""
+        let page = (patterns.map { $0.isEmpty ? "" : $0.markdown() + "\n" } ?? "")
+            + projects.map { "## Project \($0.project)\n\n```\n\($0.text())\n```\n\n" }.joined()
         return page + report.runs.map { run in
             let id = run.identity
             var interpreters = Table(header: ["interpreter", "Python", "build", "GIL observed", "--env"])

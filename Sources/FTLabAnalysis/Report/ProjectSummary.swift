@@ -50,6 +50,18 @@ public struct ProjectSummary: Sendable {
     /// The most threads measured on the free-threaded build.
     public let maxThreads: Int
 
+    /// Whether `row` comes from a project's test suite (`ftlab project`: `test_runner=pytest` in its params).
+    public static func reads(_ row: ResultRow) -> Bool {
+        row.params.split(separator: ";").contains("test_runner=pytest")
+    }
+
+    /// One summary per project in `rows`, in order of appearance.
+    public static func all(_ rows: [ResultRow]) -> [ProjectSummary] {
+        var names: [String] = []
+        for row in rows where reads(row) && !names.contains(row.workload) { names.append(row.workload) }
+        return names.map { ProjectSummary(rows: rows, workload: $0) }
+    }
+
     /// Summarises `workload`'s rows (one release: the newest present when several are).
     public init(rows: [ResultRow], workload: String, oneThreadOnly: [String: String] = [:]) {
         let mine = rows.filter { $0.workload == workload }
@@ -65,6 +77,10 @@ public struct ProjectSummary: Sendable {
         for (nodeid, group) in configurations.groupedInOrder(by: { $0.first.variant }) {
             var test = Test(nodeid: nodeid, verdict: .unmeasured, singleThreadRatio: ratios[nodeid])
             test.oneThreadReason = oneThreadOnly[nodeid]
+            if test.oneThreadReason == nil, maxThreads > 1, !group.contains(where: { $0.first.threads > 1 }) {
+                // The run skipped its other thread counts: the generated workload's max_threads.
+                test.oneThreadReason = "measured at one thread only (pytest-run-parallel calls it thread-unsafe)"
+            }
             let ft = group.filter { $0.first.build == "freethreaded" }
             if let base = ft.first(where: { $0.first.threads == 1 }), !base.ok.isEmpty {
                 let one = Descriptive.median(base.values(\.throughput))

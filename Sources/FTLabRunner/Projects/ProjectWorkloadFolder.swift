@@ -43,6 +43,10 @@ package enum ProjectWorkloadFolder {
                 lines.append("question = \(quoted("Does \(test.nodeid) scale when every thread runs it at once?"))")
             }
         }
+        // Always in the params column (its default is not empty): how `ftlab report` tells a
+        // project's rows from a workload's.
+        lines += ["", "[[params]]", "name = \"test_runner\"", "default = \"pytest\"",
+                  "description = \"What runs the tests: pytest (ftlab project).\""]
         lines += ["", "[[params]]", "name = \(quoted(optionsParameter))",
                   "default = \(quoted(record.pytestOptions.map(shellQuoted).joined(separator: " ")))",
                   "description = \"pytest options every measuring process passes (shell-quoted), as `ftlab project --pytest-option` gave them.\""]

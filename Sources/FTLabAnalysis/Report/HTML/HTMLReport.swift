@@ -6,7 +6,8 @@ import FTLabCore
 /// workload/variant gets its charts (`SectionCharts`), a table of figures and its failures.
 public enum HTMLReport {
     /// The page; `files` are the results files it was made from, as named on the command line.
-    public static func render(_ report: ScalingReport, files: [String], patterns: PatternsPage? = nil) -> String {
+    public static func render(_ report: ScalingReport, files: [String], patterns: PatternsPage? = nil,
+                              projects: [ProjectSummary] = []) -> String {
         HTML(
             .lang(.english),
             .head(
@@ -23,6 +24,7 @@ public enum HTMLReport {
                 ),
                 gilWarning(report),
                 patterns.map(PatternsHTML.render) ?? .empty,
+                ProjectHTML.render(projects),
                 tableOfContents(report),
                 overheads(report),
                 ladders(report),
