@@ -20,7 +20,7 @@ public enum ProjectError: FTLabError, Equatable {
         case let .noTests(folder):
             "\(folder) has no tests: pytest collected none (test files are test_*.py or *_test.py; pass paths or node ids after the folder)"
         case let .noName(folder):
-            "cannot tell the project name of \(folder): no [project] name in pyproject.toml and no name in setup.cfg; pass --name NAME"
+            "cannot tell the distribution name of \(folder): no [project] name in pyproject.toml and no name in setup.cfg (a setup.py project: pass --name with the name it installs as)"
         case let .badPyproject(path, reason): "cannot read \(path): \(reason)"
         case let .unknownExtra(name, known):
             "the project has no extra \"\(name)\"; its extras: \(known.isEmpty ? "(none)" : known.joined(separator: ", "))"

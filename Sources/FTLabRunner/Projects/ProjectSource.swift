@@ -6,8 +6,11 @@ import FTLabCore
 public struct ProjectSource: Sendable, Equatable {
     /// The project folder as given, absolute.
     public var folder: String
-    /// The distribution name (`[project] name`, setup.cfg's `name`, or `--name`).
+    /// The workload name its rows carry: `--name`, else the distribution's.
     public var name: String
+    /// The distribution name pip installs it as (`[project] name`, setup.cfg's `name`; for a
+    /// folder pip cannot install, the folder's name).
+    public var distribution: String
     /// Whether pip can install the folder (pyproject.toml, setup.py or setup.cfg).
     public var installable: Bool
     /// The extras installed with it (`[test]`): the ones asked for, else those named like a test extra.
@@ -39,8 +42,8 @@ public struct ProjectSource: Sendable, Equatable {
         }
         let installable = pyproject.project != nil || pyproject.buildSystem != nil
             || fm.fileExists(atPath: "\(absolute)/setup.py") || fm.fileExists(atPath: "\(absolute)/setup.cfg")
-        guard let found = name ?? pyproject.project?.name ?? Self.setupCfgName(absolute)
-            ?? (installable ? nil : (absolute as NSString).lastPathComponent) else { throw .noName(folder: absolute) }
+        guard let found = pyproject.project?.name ?? Self.setupCfgName(absolute)
+            ?? (installable ? name : (absolute as NSString).lastPathComponent) else { throw .noName(folder: absolute) }
 
         let known = (pyproject.project?.optionalDependencies ?? [:]).keys.sorted()
         var chosenExtras: [String]
@@ -64,7 +67,7 @@ public struct ProjectSource: Sendable, Equatable {
             }
         }
         if !installable { chosenExtras = [] }
-        return ProjectSource(folder: absolute, name: found, installable: installable, extras: chosenExtras,
+        return ProjectSource(folder: absolute, name: name ?? found, distribution: found, installable: installable, extras: chosenExtras,
                              testRequirements: requirements)
     }
 

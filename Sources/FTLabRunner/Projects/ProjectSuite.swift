@@ -48,7 +48,7 @@ public struct ProjectSuite: Sendable {
         var requirements = harnessRequirements
         if source.installable {
             let extras = source.extras.isEmpty ? "" : "[\(source.extras.joined(separator: ","))]"
-            requirements.append("\(source.name)\(extras) @ file://\(snapshot)")
+            requirements.append("\(source.distribution)\(extras) @ file://\(snapshot)")
         }
         requirements += source.testRequirements
         let installer = PackageInstaller(cache: cache)
@@ -65,7 +65,7 @@ public struct ProjectSuite: Sendable {
                                                      collection: nil, installFailure: error.description, builtFromSource: []))
                 continue
             }
-            let built = Self.builtFromSource(venvRoot: set.root, project: source.name)
+            let built = Self.builtFromSource(venvRoot: set.root, project: source.distribution)
             announce("\(interpreter.label): collecting the tests")
             let collection = try await collect(python: set.python, collector: collector, snapshot: snapshot,
                                                selection: selection, label: interpreter.label)

@@ -106,3 +106,30 @@ extension LoadSensitiveTests {
         }
     }
 }
+
+extension LoadSensitiveTests.ProjectIntegrationTests {
+    @Test("the regression gate: the project at a base and at a change that doubles one function's work; compare exits 1 naming that test")
+    func regressionGate() throws {
+        let scratch = TestPaths.scratch()
+        let base = scratch + "/base", change = scratch + "/change"
+        for copy in [base, change] { try FileManager.default.copyItem(atPath: Self.fixture, toPath: copy) }
+        let module = change + "/src/fixtureproj/__init__.py"
+        let text = try String(contentsOfFile: module, encoding: .utf8)
+        // The change: checksum() walks its range twice.
+        let slower = text.replacingOccurrences(of: "    for i in range(n):\n        total = (total * 31 + i) % 1_000_003\n    return total",
+                                               with: "    for i in range(2 * n):\n        total = (total * 31 + i % n) % 1_000_003\n    return total")
+        #expect(slower != text)
+        try slower.write(toFile: module, atomically: true, encoding: .utf8)
+        let options = ["--test", "tests/test_fixture.py::test_scales", "--test", "tests/test_fixture.py::test_contends",
+                       "--python", PinnedPair.freeThreaded, "--threads", "1", "--processes", "3", "--samples", "3",
+                       "--target-seconds", "0.05"]
+        for (folder, csv) in [(base, "base.csv"), (change, "new.csv")] {
+            let run = try ftlab(["project", folder, "-o", scratch + "/" + csv] + options)
+            #expect(run.status == 0, "\(folder): \(run.stderr.suffix(2000))")
+        }
+        let compare = try ftlab(["compare", scratch + "/base.csv", scratch + "/new.csv", "--threshold", "10%"])
+        #expect(compare.status == 1, "a regression: \(compare.stdout) \(compare.stderr)")
+        let flagged = compare.stdout.split(separator: "\n").filter { $0.contains("test_scales") }
+        #expect(!flagged.isEmpty, "\(compare.stdout)")
+    }
+}

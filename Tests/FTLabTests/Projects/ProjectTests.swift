@@ -26,7 +26,9 @@ import Testing
             lint = ["ruff"]
             """)
         let source = try ProjectSource.read(folder: dir)
-        #expect(source.name == "mylib" && source.installable)
+        #expect(source.name == "mylib" && source.distribution == "mylib" && source.installable)
+        let renamed = try ProjectSource.read(folder: dir, name: "base")
+        #expect(renamed.name == "base" && renamed.distribution == "mylib", "--name renames the rows, not what pip installs")
         #expect(source.extras == ["test"])
         #expect(source.testRequirements == ["hypothesis", "ruff"])
         #expect(throws: ProjectError.unknownExtra(name: "bench", known: ["docs", "test"])) {
