@@ -19,10 +19,12 @@ extension LoadSensitiveTests {
             let csv = TestPaths.scratch() + "/fixtureproj.csv"
             var run = try ftlab(["project", Self.fixture, "--threads", "1,2", "-o", csv] + Self.tiny)
             var summary = try Self.summary(csv)
-            // Scaling is judged from timings: when other work took a CPU, measure once more.
-            if Self.timingVerdicts(summary) != ["scales", "contends"] {
-                run = try ftlab(["project", Self.fixture, "--threads", "1,2", "-o", csv + ".again.csv"] + Self.tiny)
-                summary = try Self.summary(csv + ".again.csv")
+            // Scaling is judged from timings: when other work took a CPU (pinned threads of the
+            // free-threaded build then wait for each other at every stop-the-world collection),
+            // measure again, up to twice.
+            for attempt in 2...3 where Self.timingVerdicts(summary) != ["scales", "scales", "contends"] {
+                run = try ftlab(["project", Self.fixture, "--threads", "1,2", "-o", csv + ".\(attempt).csv"] + Self.tiny)
+                summary = try Self.summary(csv + ".\(attempt).csv")
             }
             // The not-thread-safe test fails (exit 1); nothing else may.
             #expect(run.status == 1, "stderr: \(run.stderr.suffix(3000))")
@@ -98,7 +100,7 @@ extension LoadSensitiveTests {
         }
 
         static func timingVerdicts(_ summary: ProjectSummary) -> [String] {
-            ["::test_scales", "::test_contends"].map { name in summary.tests.first { $0.nodeid.hasSuffix(name) }?.verdict.rawValue ?? "-" }
+            ["::test_scales", "::ChecksumCase::test_unittest_style", "::test_contends"].map { name in summary.tests.first { $0.nodeid.hasSuffix(name) }?.verdict.rawValue ?? "-" }
         }
 
         static func describe(_ summary: ProjectSummary) -> String {

@@ -68,7 +68,8 @@ import Testing
         #expect(manifest.variants.map(\.maxThreads) == [nil, nil, 1])
         #expect(manifest.variants[2].question.contains("monkeypatch"))
         #expect(manifest.requirements == record.requirements)
-        #expect(manifest.params.first?.default == "-p no:xdist '-o x=a b'", "shell-quoted for the harness's shlex")
+        #expect(manifest.params.map(\.name) == ["test_runner", "pytest_options"])
+        #expect(manifest.params.last?.default == "-p no:xdist '-o x=a b'", "shell-quoted for the harness's shlex")
     }
 
     @Test("variants of one process group share a process per configuration and repetition; others keep their own")
