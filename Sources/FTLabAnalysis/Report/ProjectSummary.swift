@@ -79,7 +79,7 @@ public struct ProjectSummary: Sendable {
             test.oneThreadReason = oneThreadOnly[nodeid]
             if test.oneThreadReason == nil, maxThreads > 1, !group.contains(where: { $0.first.threads > 1 }) {
                 // The run skipped its other thread counts: the generated workload's max_threads.
-                test.oneThreadReason = "measured at one thread only (pytest-run-parallel calls it thread-unsafe)"
+                test.oneThreadReason = "thread-unsafe in pytest-run-parallel's verdict at collection"
             }
             let ft = group.filter { $0.first.build == "freethreaded" }
             if let base = ft.first(where: { $0.first.threads == 1 }), !base.ok.isEmpty {
