@@ -24,7 +24,9 @@ struct ProjectCommand: AsyncParsableCommand {
             The rows are ordinary rows (workload = the project, variant = the node id): `ftlab report`, \
             `ftlab compare` and `ftlab explain` take them. Every option after the project's own ones \
             goes to `ftlab run` (--python, --threads, --processes, --quick, -o, --timeout, ...); \
-            the default threads here are 1,2.
+            the default threads here are 1,2. Before measuring, a plain `pytest` of the collected \
+            tests is timed on each interpreter (the suite's T, printed with the summary; it gets \
+            --timeout too).
 
             Examples:
               ftlab project ~/src/mylib --quick
@@ -84,6 +86,7 @@ struct ProjectCommand: AsyncParsableCommand {
         let selection = TestSelection(tests: tests, keyword: k, pytestOptions: pytestOptions)
         let suite = try await ProjectSuite.prepare(source, selection: selection, interpreters: interpreters,
                                                    builtinDirectory: catalog.builtinDirectory,
+                                                   plainRunTimeout: probe.timeoutOptions.timeout,
                                                    announce: { Diagnostics.note($0) })
         describe(suite.record)
 

@@ -41,7 +41,7 @@ public struct ProjectSuite: Sendable {
     /// Prepares `source` for `interpreters`: snapshot, venvs, collection, workload folder.
     /// Throws (exit 2) when no interpreter could install it, or pytest collected nothing.
     public static func prepare(_ source: ProjectSource, selection: TestSelection, interpreters: [InterpreterChoice],
-                               builtinDirectory: String, cache: LabCache = LabCache(), timePlainRun: Bool = true,
+                               builtinDirectory: String, cache: LabCache = LabCache(), plainRunTimeout: Double? = 300,
                                announce: (String) -> Void = { _ in }) async throws(ProjectError) -> ProjectSuite {
         let (snapshot, digest) = try ProjectSnapshot.make(source, cache: cache)
         announce("\(source.name): snapshot \(digest) of \(source.folder) at \(snapshot)")
@@ -71,9 +71,10 @@ public struct ProjectSuite: Sendable {
                                                selection: selection, label: interpreter.label)
             entries.append(InterpreterCollection(interpreter: interpreter.label, build: interpreter.build.rawValue,
                                                  collection: collection, installFailure: nil, builtFromSource: built))
-            if timePlainRun, !collection.tests.isEmpty {
-                plain[interpreter.label] = await timePlain(python: set.python, snapshot: snapshot,
-                                                           arguments: collection.tests.map(\.nodeid), selection: selection)
+            if let plainRunTimeout, !collection.tests.isEmpty {
+                announce("\(interpreter.label): timing a plain pytest of the \(collection.tests.count) tests (at most \(Int(plainRunTimeout)) s)")
+                plain[interpreter.label] = await timePlain(python: set.python, snapshot: snapshot, arguments: collection.tests.map(\.nodeid),
+                                                           selection: selection, timeout: plainRunTimeout)
             }
         }
         guard entries.contains(where: { $0.collection != nil }) else {
@@ -111,14 +112,16 @@ public struct ProjectSuite: Sendable {
         }
     }
 
-    /// Seconds a plain `pytest` of `arguments` takes in the venv (nil when it cannot be timed).
-    static func timePlain(python: String, snapshot: String, arguments: [String], selection: TestSelection) async -> Double? {
+    /// Seconds a plain `pytest` of `arguments` takes in the venv (the suite's T); nil when it
+    /// cannot be timed or runs past `timeout` (a test that hangs).
+    static func timePlain(python: String, snapshot: String, arguments: [String], selection: TestSelection,
+                          timeout: Double) async -> Double? {
         let start = ContinuousClock.now
-        let outcome = await HostCommand("timeout", [String(collectTimeoutSeconds), python, "-m", "pytest", "-q",
+        let outcome = await HostCommand("timeout", [String(max(1, Int(timeout.rounded(.up)))), python, "-m", "pytest", "-q",
                                                     "-p", "no:cacheprovider"] + selection.pytestOptions + arguments,
                                         environment: PackageInstaller.cleanEnvironment, workingDirectory: snapshot,
                                         output: .discarded, error: .discarded).run()
-        guard outcome != nil else { return nil }
+        guard let outcome, outcome.status != 124 else { return nil }
         return MonotonicClock.seconds(since: start)
     }
 

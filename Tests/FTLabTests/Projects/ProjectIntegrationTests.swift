@@ -69,7 +69,7 @@ extension LoadSensitiveTests {
             #expect(!FileManager.default.fileExists(atPath: scratch + "/bad.csv"), "nothing measured")
         }
 
-        @Test("a module that fails to collect is named and left out while the others are measured; a test that fails alone is a failed row")
+        @Test("a module that fails to collect is named and left out while the others are measured; a test that fails alone is a failed row; one that hangs is killed by --timeout and named")
         func partialCollection() throws {
             let scratch = TestPaths.scratch()
             let project = scratch + "/partial"
@@ -80,13 +80,19 @@ extension LoadSensitiveTests {
                 .write(toFile: project + "/tests/test_broken.py", atomically: true, encoding: .utf8)
             try "def test_fine():\n    assert sum(range(100)) == 4950\n\ndef test_fails():\n    assert 1 + 1 == 3, 'arithmetic'\n"
                 .write(toFile: project + "/tests/test_ok.py", atomically: true, encoding: .utf8)
+            try "import time\n\ndef test_hangs():\n    time.sleep(3600)\n"
+                .write(toFile: project + "/tests/test_hang.py", atomically: true, encoding: .utf8)
             let csv = scratch + "/partial.csv"
-            let run = try ftlab(["project", project, "--python", PinnedPair.freeThreaded, "--threads", "1", "-o", csv] + Self.tiny)
+            let run = try ftlab(["project", project, "--python", PinnedPair.freeThreaded, "--threads", "1", "--timeout", "5", "-o", csv]
+                                + Self.tiny)
             #expect(run.status == 1, "stderr: \(run.stderr)")
             #expect(run.stderr.contains("tests/test_broken.py failed to collect (its tests are left out)"), "\(run.stderr)")
             #expect(run.stderr.contains("No module named 'no_such_module_anywhere'"), "\(run.stderr)")
             let rows = try ResultReader(path: csv).rows
-            #expect(Set(rows.map(\.variant)) == ["tests/test_ok.py::test_fine", "tests/test_ok.py::test_fails"])
+            #expect(Set(rows.map(\.variant)) == ["tests/test_ok.py::test_fine", "tests/test_ok.py::test_fails", "tests/test_hang.py::test_hangs"])
+            let hung = rows.filter { $0.variant.hasSuffix("test_hangs") }
+            #expect(!hung.isEmpty && hung.allSatisfy { $0.status == .timeout && $0.message.contains("killed after") },
+                    "a test that hangs is killed and named: \(hung.map(\.message))")
             #expect(rows.filter { $0.variant.hasSuffix("test_fine") }.allSatisfy { $0.status == .ok })
             let failed = rows.filter { $0.variant.hasSuffix("test_fails") }
             #expect(!failed.isEmpty && failed.allSatisfy { $0.status == .failed && $0.message.contains("fails alone") && $0.message.contains("arithmetic") },
@@ -133,5 +139,26 @@ extension LoadSensitiveTests.ProjectIntegrationTests {
         #expect(compare.status == 1, "a regression: \(compare.stdout) \(compare.stderr)")
         let flagged = compare.stdout.split(separator: "\n").filter { $0.contains("test_scales") }
         #expect(!flagged.isEmpty, "\(compare.stdout)")
+    }
+}
+
+extension LoadSensitiveTests.ProjectIntegrationTests {
+    @Test("a project whose test requirements do not install on one build: that build's rows are failed, naming the package; the other build runs")
+    func installsOnOneBuild() throws {
+        let scratch = TestPaths.scratch()
+        let project = scratch + "/onebuild"
+        try FileManager.default.createDirectory(atPath: project + "/tests", withIntermediateDirectories: true)
+        try "def test_fine():\n    assert sorted([3, 1, 2]) == [1, 2, 3]\n".write(toFile: project + "/tests/test_ok.py", atomically: true, encoding: .utf8)
+        // A local package whose build refuses the free-threaded ABI (Fixtures/userapp/gil-only).
+        let gilOnly = TestPaths.fixtures + "/userapp/gil-only"
+        try "ftlab-gil-only @ file://\(gilOnly)\n".write(toFile: scratch + "/test-reqs.txt", atomically: true, encoding: .utf8)
+        let csv = scratch + "/onebuild.csv"
+        let run = try ftlab(["project", project, "--requirements", scratch + "/test-reqs.txt", "--threads", "1", "-o", csv] + Self.tiny)
+        #expect(run.status == 1, "stderr: \(run.stderr)")
+        #expect(run.stderr.contains("\(PinnedPair.freeThreaded): the project does not install; its rows are failed"), "\(run.stderr)")
+        let rows = try ResultReader(path: csv).rows
+        let gil = rows.filter { $0.interpreter == PinnedPair.gil }, ft = rows.filter { $0.interpreter == PinnedPair.freeThreaded }
+        #expect(!gil.isEmpty && gil.allSatisfy { $0.status == .ok }, "\(gil.map(\.message))")
+        #expect(!ft.isEmpty && ft.allSatisfy { $0.status == .failed && $0.message.contains("ftlab-gil-only") }, "\(ft.map(\.message))")
     }
 }
