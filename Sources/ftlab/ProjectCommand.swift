@@ -78,6 +78,8 @@ struct ProjectCommand: AsyncParsableCommand {
         // The run's own options are checked before anything is installed.
         var arguments = runOptions
         if !arguments.contains(where: { $0 == "--threads" || $0.hasPrefix("--threads=") }) { arguments += ["--threads", "1,2"] }
+        // The project summary replaces the per-test tables (`ftlab report --format text` has them).
+        if !arguments.contains("--no-tables") { arguments.append("--no-tables") }
         let probe = try RunCommand.parse(["placeholder"] + arguments)
         let source = try ProjectSource.read(folder: folder, name: name, extras: extras.isEmpty ? nil : extras,
                                             requirementsFiles: requirementsFiles)

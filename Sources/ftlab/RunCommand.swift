@@ -145,6 +145,11 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "No progress lines.")
     var quiet = false
 
+    @Flag(name: .customLong("no-tables"), help: ArgumentHelp(
+        "Leave the per-variant tables out of the end-of-run summary (`ftlab project` does: a suite has hundreds of tests; "
+            + "`ftlab report --format text` prints them)."))
+    var noTables = false
+
     @OptionGroup var colorOptions: ColorOptions
 
     func validate() throws {
@@ -247,7 +252,7 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         let allRows = try ResultReader(path: output.path).rows
-        print(ScalingSummary(rows: allRows).text(color: colorOptions.enabled))
+        print(ScalingSummary(rows: allRows).text(color: colorOptions.enabled, tables: !noTables))
         let servers = ServerSummary(rows: allRows)
         if !servers.isEmpty { print(servers.text()) }
         packages.lines.forEach { print($0) }

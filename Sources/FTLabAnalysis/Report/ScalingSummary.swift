@@ -42,11 +42,12 @@ public struct ScalingSummary: Sendable {
         processes = run.processes
     }
 
-    /// Aligned text for a terminal; `color` adds ANSI styles (ask for it only on a TTY).
-    public func text(color: Bool = false) -> String {
+    /// Aligned text for a terminal; `color` adds ANSI styles (ask for it only on a TTY);
+    /// `tables: false` leaves out the per-variant tables (a project's hundreds of tests).
+    public func text(color: Bool = false, tables: Bool = true) -> String {
         let styled: (TerminalStyle, String) -> String = { color ? $0.apply($1) : $1 }
         var out: [String] = []
-        for section in sections {
+        for section in sections where tables {
             out.append(styled(.bold, section.title))
             out.append(table(section.figures).text())
             out.append("")

@@ -28,7 +28,8 @@ public final class Progress: @unchecked Sendable {
 
     package func starting(_ unit: WorkUnit, index: Int) {
         guard interactive, !quiet else { return }
-        emit("\r\u{1B}[K[\(index + 1)/\(total)] \(unit.configuration.name) process \(unit.process)\(eta(done: index))")
+        let more = unit.isShared ? " and \(unit.members.count - 1) more in its process" : ""
+        emit("\r\u{1B}[K[\(index + 1)/\(total)] \(unit.configuration.name)\(more) process \(unit.process)\(eta(done: index))")
     }
 
     package func finished(_ outcome: ProcessOutcome, index: Int) {
