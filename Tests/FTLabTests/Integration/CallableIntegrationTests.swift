@@ -11,7 +11,7 @@ struct CallableIntegrationTests {
     static let fixtures = TestPaths.fixtures + "/callable"
 
     @Test("a stdlib function on both builds at 1 and 2 threads: verified rows named after the module and the function",
-          .tags(.needsLab))
+          .tags(.needsLab), .skippedInUnitRuns)
     func stdlibFunction() throws {
         let csv = TestPaths.scratch() + "/callable.csv"
         let run = try ftlab(["run", "--callable", "sysconfig:get_paths", "--threads", "1,2", "-o", csv] + Self.tiny)
@@ -29,7 +29,7 @@ struct CallableIntegrationTests {
         #expect(run.stdout.contains("sysconfig / get_paths"), "the summary names it: \(run.stdout)")
     }
 
-    @Test("a missing function, a non-callable, a module that does not import, a function that raises or needs arguments, a result that varies: exit 2 with the reason, nothing measured", .tags(.needsLab), arguments: [
+    @Test("a missing function, a non-callable, a module that does not import, a function that raises or needs arguments, a result that varies: exit 2 with the reason, nothing measured", .tags(.needsLab), .skippedInUnitRuns, arguments: [
         (["--callable", "json:no_such_function"], "module json has no attribute 'no_such_function'"),
         (["--callable", "callable_fixture:not_callable", "--callable-dir", fixtures], "not_callable is not callable (a value of type int: 42)"),
         (["--callable", "no_such_module_for_ftlab:f"], "module 'no_such_module_for_ftlab' does not import"),
@@ -46,7 +46,7 @@ struct CallableIntegrationTests {
     }
 
     @Test("--no-result-check runs a function whose result varies, and every row says so; a wrong result at N threads fails the process",
-          .tags(.needsLab))
+          .tags(.needsLab), .skippedInUnitRuns)
     func resultCheck() throws {
         let dir = TestPaths.scratch()
         let unchecked = try ftlab(["run", "--callable", "time:time", "--no-result-check", "--python", PinnedPair.freeThreaded,
@@ -72,7 +72,7 @@ struct CallableIntegrationTests {
         })
     }
 
-    @Test("--requirement makes a venv per interpreter like a workload's requirements; the rows name it", .tags(.needsLab, .network))
+    @Test("--requirement makes a venv per interpreter like a workload's requirements; the rows name it", .tags(.needsLab, .network), .skippedInUnitRuns)
     func requirement() throws {
         let csv = TestPaths.scratch() + "/six.csv"
         let run = try ftlab(["run", "--callable", "callable_fixture:uses_requirement", "--callable-dir", Self.fixtures,
