@@ -52,15 +52,7 @@ public struct ProjectSummary: Sendable {
 
     /// Whether `row` comes from a project's test suite (`ftlab project`: `test_runner=pytest` in its params).
     public static func reads(_ row: ResultRow) -> Bool {
-        // Byte by byte, without splitting: the report asks this of every row it reads.
-        let params = row.params.utf8, wanted = "test_runner=pytest".utf8
-        var start = params.startIndex
-        while true {
-            let end = params[start...].firstIndex(of: UInt8(ascii: ";")) ?? params.endIndex
-            if params[start..<end].elementsEqual(wanted) { return true }
-            guard end != params.endIndex else { return false }
-            start = params.index(after: end)
-        }
+        ParamsBytes.holds(row.params, item: "test_runner=pytest")
     }
 
     /// One summary per project in `rows`, in order of appearance.
