@@ -145,3 +145,50 @@ struct BootstrapScaleTests {
         #expect(together.ratio == bootstrap.ratioOfMediansInterval(base: base, new: new))
     }
 }
+
+@Suite("Bootstrap draws kept for ratios")
+struct BootstrapDrawsTests {
+    /// Base and new sides of `processes` processes of `samples` samples each (new may differ).
+    static func sides(_ base: (Int, Int), _ new: (Int, Int)) -> (base: [[Double]], new: [[Double]]) {
+        var noise = Noise(seed: 31)
+        return ((0..<base.0).map { _ in noise.sample(count: base.1, mean: 100, cv: 0.03) },
+                (0..<new.0).map { _ in noise.sample(count: new.1, mean: 90, cv: 0.03) })
+    }
+
+    @Test("the kept draws give the median's interval drawn whole")
+    func drawsGiveTheMedianInterval() {
+        let base = Self.sides((7, 4), (1, 1)).base
+        let bootstrap = Bootstrap(seed: 3)
+        #expect(bootstrap.medianInterval(bootstrap.draws(processes: base)) == bootstrap.medianInterval(processes: base))
+    }
+
+    /// Equal resample counts continue from the base's draws; unequal ones (the budget cuts the
+    /// larger side's count) draw the ratio whole; either way the interval is the one drawn whole.
+    @Test("a ratio continuing its base's draws is the ratio drawn whole",
+          arguments: [((6, 5), (6, 5)), ((3, 300), (3, 300)), ((300, 6), (4, 6)), ((4, 6), (300, 6))])
+    func ratioContinuingTheDraws(base: (Int, Int), new: (Int, Int)) {
+        let sides = Self.sides(base, new)
+        let bootstrap = Bootstrap(seed: 9)
+        let drawn = bootstrap.draws(processes: sides.base)
+        #expect(bootstrap.ratioOfMediansInterval(base: sides.base, new: sides.new, reusing: drawn)
+            == bootstrap.ratioOfMediansInterval(base: sides.base, new: sides.new))
+    }
+
+    @Test("draws of another seed are not reused")
+    func otherSeedsDrawAgain() {
+        let sides = Self.sides((5, 5), (5, 5))
+        let drawn = Bootstrap(seed: 1).draws(processes: sides.base)
+        let bootstrap = Bootstrap(seed: 2)
+        #expect(bootstrap.ratioOfMediansInterval(base: sides.base, new: sides.new, reusing: drawn)
+            == bootstrap.ratioOfMediansInterval(base: sides.base, new: sides.new))
+        #expect(bootstrap.ratioOfMediansInterval(base: sides.base, new: sides.new, reusing: drawn)
+            != Bootstrap(seed: 1).ratioOfMediansInterval(base: sides.base, new: sides.new))
+    }
+
+    @Test("draws are kept only when they take no more room than the sample: a median per value at most")
+    func keptOnlyWhenSmall() {
+        let bootstrap = Bootstrap(resamples: 100)
+        #expect(bootstrap.draws(processes: [[1, 2, 3]]).worthKeeping(values: 3) == false)
+        #expect(bootstrap.draws(processes: Array(repeating: [1, 2, 3, 4, 5], count: 20)).worthKeeping(values: 100))
+    }
+}

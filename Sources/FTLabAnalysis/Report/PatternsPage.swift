@@ -150,7 +150,7 @@ public struct PatternsPage: Sendable {
     /// workload/variant, interpreter and threads.
     /// Whether the page reads `row`: a pattern workload's, or buffered-copy's with `impl` set.
     public static func reads(_ row: ResultRow) -> Bool {
-        workloads.contains(row.workload) || (row.workload == "buffered-copy" && row.params.contains("impl="))
+        workloads.contains(row.workload) || (row.workload == "buffered-copy" && ParamsBytes.contains(row.params, "impl="))
     }
 
     public init(rows: [ResultRow], verdicts: [ExplainVerdict] = [], bootstrap: Bootstrap = Bootstrap()) {

@@ -52,7 +52,7 @@ public struct ProjectSummary: Sendable {
 
     /// Whether `row` comes from a project's test suite (`ftlab project`: `test_runner=pytest` in its params).
     public static func reads(_ row: ResultRow) -> Bool {
-        row.params.split(separator: ";").contains("test_runner=pytest")
+        ParamsBytes.holds(row.params, item: "test_runner=pytest")
     }
 
     /// One summary per project in `rows`, in order of appearance.

@@ -8,8 +8,11 @@ public struct RatioSeries: Sendable {
 
     /// Collects `pairs` (numerator, denominator) into one curve per numerator series, with a
     /// bootstrap CI of each ratio of medians; pairs without ok samples on both sides are skipped.
+    /// `draws`: the throughput resamples kept of the run's configurations, by configuration key
+    /// (``ScalingFigures/throughputDraws``); a denominator's are reused, not drawn again.
     package static func collect(_ pairs: [(ConfigurationSamples, ConfigurationSamples)], runID: String,
-                        series: [String: ReportSeries], bootstrap: Bootstrap) -> [RatioSeries] {
+                        series: [String: ReportSeries], bootstrap: Bootstrap,
+                        draws: [String: Bootstrap.Draws] = [:]) -> [RatioSeries] {
         // Each pair's bootstrap is independent of the others': spread them over the cores.
         let keyed = pairs.concurrentMap { numerator, denominator -> (key: String, point: RatioPoint)? in
             let top = numerator.processValues(\.throughput), bottom = denominator.processValues(\.throughput)
@@ -17,7 +20,7 @@ public struct RatioSeries: Sendable {
             return (runID + "|" + numerator.first.configurationKey(ignoring: ["threads"]), RatioPoint(
                 threads: numerator.first.threads,
                 ratio: Descriptive.median(top.flatMap { $0 }) / Descriptive.median(bottom.flatMap { $0 }),
-                interval: bootstrap.ratioOfMediansInterval(base: bottom, new: top)))
+                interval: bootstrap.ratioOfMediansInterval(base: bottom, new: top, reusing: draws[denominator.key])))
         }.compactMap { $0 }
         return keyed.groupedInOrder(by: \.key).compactMap { key, members in
             series[key].map { RatioSeries(series: $0, points: members.map(\.point).sorted { $0.threads < $1.threads }) }

@@ -62,9 +62,17 @@ public struct ReportSection: Sendable {
         func configurations(of run: ReportRun) -> [ConfigurationSamples] {
             entries.filter { $0.run.identity.runID == run.identity.runID }.map(\.figures.configuration)
         }
+        /// The throughput resamples kept of a run's configurations, by configuration key.
+        func draws(of run: ReportRun) -> [String: Bootstrap.Draws] {
+            var draws: [String: Bootstrap.Draws] = [:]
+            for entry in entries where entry.run.identity.runID == run.identity.runID {
+                draws[entry.figures.configuration.key] = entry.figures.throughputDraws
+            }
+            return draws
+        }
         freeThreadedOverGIL = runs.flatMap { run in
             RatioSeries.collect(BuildPair.pairs(configurations(of: run)).map { ($0.freeThreaded, $0.gil) },
-                                runID: run.identity.runID, series: byKey, bootstrap: bootstrap)
+                                runID: run.identity.runID, series: byKey, bootstrap: bootstrap, draws: draws(of: run))
         }
         factors = FactorRatios.compared.compactMap { column, preferred in
             var values: [String] = []
@@ -73,7 +81,7 @@ public struct ReportSection: Sendable {
             let baseline = values.contains(preferred) ? preferred : values[0]
             let curves = runs.flatMap { run in
                 RatioSeries.collect(FactorRatios.pairs(configurations(of: run), column: column, baseline: baseline),
-                                    runID: run.identity.runID, series: byKey, bootstrap: bootstrap)
+                                    runID: run.identity.runID, series: byKey, bootstrap: bootstrap, draws: draws(of: run))
             }
             return curves.isEmpty ? nil : FactorRatios(column: column, baseline: baseline, series: curves)
         }

@@ -11,6 +11,9 @@ public struct ScalingFigures: Sendable {
     public let freeThreadedOverGIL: Double?
     /// Median peak RSS in KiB; nil when not recorded.
     public let peakRSSKiB: Double?
+    /// The resamples behind `throughput`'s interval, kept where they are worth keeping
+    /// (``Bootstrap/Draws/worthKeeping(values:)``): ratios over this configuration reuse them.
+    package let throughputDraws: Bootstrap.Draws?
 
     /// Speedup per thread: 1 is perfect scaling.
     public var efficiency: Double? {
@@ -19,7 +22,15 @@ public struct ScalingFigures: Sendable {
 
     /// The figures of every configuration, in the order given.
     public static func compute(_ configurations: [ConfigurationSamples], bootstrap: Bootstrap = Bootstrap()) -> [ScalingFigures] {
-        let summaries = configurations.concurrentMap { Summary(processes: $0.processValues(\.throughput), bootstrap: bootstrap) }
+        let computed = configurations.concurrentMap { configuration -> (summary: Summary?, draws: Bootstrap.Draws?) in
+            // processValues gives finite values and no empty process, as Summary keeps them.
+            let processes = configuration.processValues(\.throughput)
+            guard !processes.isEmpty else { return (nil, nil) }
+            let draws = bootstrap.draws(processes: processes)
+            let summary = Summary(processes: processes) { _ in bootstrap.medianInterval(draws) }
+            return (summary, draws.worthKeeping(values: summary?.n ?? 0) ? draws : nil)
+        }
+        let summaries = computed.map(\.summary)
         var singleThreadMedian: [String: Double] = [:]
         for (configuration, summary) in zip(configurations, summaries) where configuration.first.threads == 1 {
             singleThreadMedian[configuration.first.configurationKey(ignoring: ["threads"])] = summary?.median
@@ -28,14 +39,15 @@ public struct ScalingFigures: Sendable {
         for pair in BuildPair.pairs(configurations) {
             ratios[pair.freeThreaded.key] = pair.throughputRatio
         }
-        return zip(configurations, summaries).map { configuration, summary in
+        return zip(configurations, computed).map { configuration, computed in
+            let summary = computed.summary
             let base = singleThreadMedian[configuration.first.configurationKey(ignoring: ["threads"])]
             let rss = Descriptive.median(configuration.values(\.peakRSSKiB))
             return ScalingFigures(
                 configuration: configuration, throughput: summary,
                 speedup: summary.flatMap { summary in base.map { summary.median / $0 } },
                 freeThreadedOverGIL: ratios[configuration.key],
-                peakRSSKiB: rss.isFinite ? rss : nil)
+                peakRSSKiB: rss.isFinite ? rss : nil, throughputDraws: computed.draws)
         }
     }
 }

@@ -97,6 +97,49 @@ public struct Bootstrap: Sendable {
         return min(resamples, max(Self.minimumResamples, Self.drawBudget / values))
     }
 
+    /// The resamples of one sample as ``medianInterval(processes:)`` draws them, kept so that
+    /// a ratio over the same sample need not draw them again: ``ratioOfMediansInterval(base:new:)``
+    /// draws its base first, from the same seed, so where the resample count is the same its
+    /// base's medians are these and its new side continues from ``generator``.
+    public struct Draws: Sendable {
+        /// The seed they were drawn with.
+        let seed: UInt64
+        /// The medians of the resamples, in the order drawn.
+        let medians: [Double]
+        /// The generator as the last draw left it.
+        let generator: SeededGenerator
+
+        /// Whether keeping them costs no more memory than the sample does (a median per
+        /// value at most); smaller samples are cheap to draw again.
+        public func worthKeeping(values: Int) -> Bool { medians.count <= values }
+    }
+
+    /// The resamples ``medianInterval(processes:)`` draws for `processes` (at least one value).
+    public func draws(processes: [[Double]]) -> Draws {
+        var generator = SeededGenerator(seed: seed)
+        let medians = resampledMedians(processes, count: resamples(for: processes.reduce(0) { $0 + $1.count }),
+                                       using: &generator)
+        return Draws(seed: seed, medians: medians, generator: generator)
+    }
+
+    /// The confidence interval of the median from its `draws`: `medianInterval(processes:)` of
+    /// the sample they were drawn from.
+    public func medianInterval(_ draws: Draws) -> Interval {
+        percentileInterval(draws.medians)
+    }
+
+    /// `ratioOfMediansInterval(base:new:)`, continuing from `drawn`, the draws of `base`
+    /// (``draws(processes:)``), where they are the ones it would make; else drawn whole.
+    public func ratioOfMediansInterval(base: [[Double]], new: [[Double]], reusing drawn: Draws?) -> Interval {
+        let count = resamples(for: max(base.reduce(0) { $0 + $1.count }, new.reduce(0) { $0 + $1.count }))
+        guard let drawn, drawn.seed == seed, drawn.medians.count == count else {
+            return ratioOfMediansInterval(base: base, new: new)
+        }
+        var generator = drawn.generator
+        let newMedians = resampledMedians(new, count: count, using: &generator)
+        return percentileInterval(zip(newMedians, drawn.medians).map { $0 / $1 })
+    }
+
     /// The confidence interval of `median(new) / median(base)` for independent values,
     /// resampling each side independently. Neither may be empty.
     public func ratioOfMediansInterval(base: [Double], new: [Double]) -> Interval {

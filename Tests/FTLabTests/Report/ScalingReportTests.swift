@@ -112,3 +112,29 @@ import FTLabAnalysis
         #expect(MarkdownReport.render(report).contains("no measurements"))
     }
 }
+
+@Suite("Report ratios reuse the denominators' draws")
+struct ReportRatioDrawsTests {
+    /// 9 values a configuration and 9 resamples: every configuration's draws are kept, so each
+    /// ratio continues from its denominator's; each interval must be the one drawn whole.
+    @Test func ratioIntervalsAreTheOnesDrawnWhole() throws {
+        let bootstrap = Bootstrap(resamples: 9, seed: 77)
+        let report = ScalingReport(rows: ReportFixture.run(), bootstrap: bootstrap)
+        let figures = report.runs[0].figures
+        #expect(figures.allSatisfy { $0.throughput == nil || $0.throughputDraws != nil })
+        let configurations = figures.map(\.configuration)
+        let section = try #require(report.sections.first)
+        let allocator = try #require(section.factors.first { $0.column == "allocator" })
+        let expected = BuildPair.pairs(configurations).map { ($0.freeThreaded, $0.gil, section.freeThreadedOverGIL) }
+            + FactorRatios.pairs(configurations, column: "allocator", baseline: "system").map { ($0, $1, allocator.series) }
+        #expect(expected.count == 12)  // 3 thread counts x (a build pair per allocator + a jemalloc pair per build)
+        for (numerator, denominator, curves) in expected {
+            let curve = try #require(curves.first {
+                $0.series.key == "run-a|" + numerator.first.configurationKey(ignoring: ["threads"])
+            })
+            let point = try #require(curve.points.first { $0.threads == numerator.first.threads })
+            #expect(point.interval == bootstrap.ratioOfMediansInterval(
+                base: denominator.processValues(\.throughput), new: numerator.processValues(\.throughput)))
+        }
+    }
+}
