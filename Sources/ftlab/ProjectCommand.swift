@@ -65,6 +65,15 @@ struct ProjectCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The workload name the rows carry (default: the project's distribution name).", valueName: "NAME"))
     var name: String?
 
+    @Option(help: ArgumentHelp(
+        "A second checkout of the project (the change; DIR is the base): both are measured in one run, every test's "
+            + "configurations of the two side by side in time, then compared like `ftlab compare` (exit 1 on a significant regression).",
+        valueName: "DIR"))
+    var against: String?
+
+    @Option(help: "With --against: the smallest change called significant, as `ftlab compare --threshold` takes it.")
+    var threshold = "5%"
+
     @Argument(parsing: .allUnrecognized, help: "Options for `ftlab run` (see `ftlab run --help`).")
     var runOptions: [String] = []
 
@@ -91,6 +100,18 @@ struct ProjectCommand: AsyncParsableCommand {
                                                    plainRunTimeout: probe.timeoutOptions.timeout,
                                                    announce: { Diagnostics.note($0) })
         describe(suite.record)
+        if let against {
+            var changed = try ProjectSource.read(folder: against, name: name, extras: extras.isEmpty ? nil : extras,
+                                                 requirementsFiles: requirementsFiles)
+            changed.name = source.name
+            let new = try await ProjectSuite.prepare(changed, selection: selection, interpreters: interpreters,
+                                                     builtinDirectory: catalog.builtinDirectory, plainRunTimeout: nil,
+                                                     announce: { Diagnostics.note($0) })
+            describe(new.record)
+            try await runPair(ProjectPair.make(base: suite, new: new, builtinDirectory: catalog.builtinDirectory),
+                              arguments: arguments, output: probe.output)
+            return
+        }
 
         var output = probe.output
         if output == nil {
@@ -112,6 +133,39 @@ struct ProjectCommand: AsyncParsableCommand {
                 print("  plain pytest of the same tests (T): \(plain)")
             }
         }
+        if let failure { throw failure }
+    }
+
+    /// Both checkouts in one run (the `checkout` parameter swept), their summaries, and the
+    /// comparison of the change against the base.
+    func runPair(_ pair: ProjectPair, arguments: [String], output: String?) async throws {
+        for test in pair.unpaired { Diagnostics.note("\(test): collected in one checkout only, not compared") }
+        let output = URL(fileURLWithPath: output ?? RunOutput.defaultPath(prefix: "project-\(pair.name)-ab")).standardizedFileURL.path
+        var arguments = arguments.filter { $0 != "-o" && !$0.hasPrefix("--output") }
+        if let index = runOptions.firstIndex(where: { $0 == "-o" || $0 == "--output" }), index + 1 < runOptions.count {
+            arguments.removeAll { $0 == runOptions[index + 1] }
+        }
+        let run = try RunCommand.parse([pair.name, "--workloads-dir", pair.workloadDirectory, "-o", output]
+                                       + ProjectPair.values.flatMap { ["--param", "checkout=\($0)"] } + arguments)
+        // The checkout parameter's requirements files are found beside the generated manifest.
+        let here = FileManager.default.currentDirectoryPath
+        _ = FileManager.default.changeCurrentDirectoryPath(pair.workloadDirectory)
+        var failure: Error?
+        do { try await run.run() } catch { failure = error }
+        _ = FileManager.default.changeCurrentDirectoryPath(here)
+        let options = pytestOptions.map(shellQuoted).joined(separator: " ")
+        let sides = ProjectPair.values.map { pair.paramsText($0, pytestOptions: options) }
+        if let rows = try? ResultReader(path: output).rows {
+            for (label, params) in zip(["base", "new"], sides) {
+                print("\(label) (\(params)):")
+                print(ProjectSummary(rows: rows.filter { $0.params == params }, workload: pair.name).text())
+            }
+        }
+        print("\nftlab compare \(shellQuoted(output)) --base \(shellQuoted("params=" + sides[0])) --new \(shellQuoted("params=" + sides[1])) --threshold \(threshold)")
+        var compare = try CompareCommand.parse([output, "--base", "params=" + sides[0], "--new", "params=" + sides[1],
+                                                "--threshold", threshold])
+        // The comparison's verdict first (exit 1 on a regression), then the run's own failures.
+        try compare.run()
         if let failure { throw failure }
     }
 

@@ -14,6 +14,9 @@ extension RunPlan {
             if case .failed = c.packages { continue }
             let defaults = Dictionary(uniqueKeysWithValues: c.workload.manifest.params.map { ($0.name, $0.default) })
             guard c.params.contains(where: { defaults[$0.key] != $0.value }) else { continue }
+            // A project's generated workload (`ftlab project`) takes only the parameters ftlab
+            // wrote for it (its checkout, pytest's options): nothing to ask its harness, per test.
+            if c.workload.manifest.params.contains(where: { $0.name == ProjectWorkloadFolder.runnerParameter }) { continue }
             let key = [c.pythonPath, c.workload.directory, c.variant, c.paramsText].joined(separator: "\n")
             guard seen.insert(key).inserted else { continue }
             var arguments = ["-X", "faulthandler", harnessScript, "--workload-dir=\(c.workload.directory)",

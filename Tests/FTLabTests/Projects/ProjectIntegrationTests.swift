@@ -162,3 +162,32 @@ extension LoadSensitiveTests.ProjectIntegrationTests {
         #expect(!ft.isEmpty && ft.allSatisfy { $0.status == .failed && $0.message.contains("ftlab-gil-only") }, "\(ft.map(\.message))")
     }
 }
+
+extension LoadSensitiveTests.ProjectIntegrationTests {
+    @Test("--against: the base and the change in one run, interleaved (the checkout parameter swept), then compared: exit 1 naming the slower test")
+    func againstInOneRun() throws {
+        let scratch = TestPaths.scratch()
+        let base = scratch + "/base", change = scratch + "/change"
+        for copy in [base, change] { try FileManager.default.copyItem(atPath: Self.fixture, toPath: copy) }
+        let module = change + "/src/fixtureproj/__init__.py"
+        let text = try String(contentsOfFile: module, encoding: .utf8)
+        try text.replacingOccurrences(of: "    for i in range(n):\n        total = (total * 31 + i) % 1_000_003\n    return total",
+                                      with: "    for i in range(2 * n):\n        total = (total * 31 + i % n) % 1_000_003\n    return total")
+            .write(toFile: module, atomically: true, encoding: .utf8)
+        let csv = scratch + "/ab.csv"
+        let run = try ftlab(["project", base, "--against", change, "--test", "tests/test_fixture.py::test_scales",
+                             "--test", "tests/test_fixture.py::test_contends", "--python", PinnedPair.freeThreaded,
+                             "--threads", "1", "--processes", "3", "--samples", "3", "--target-seconds", "0.05",
+                             "--threshold", "10%", "-o", csv])
+        #expect(run.status == 1, "a regression: \(run.stdout) \(run.stderr.suffix(2000))")
+        let rows = try ResultReader(path: csv).rows
+        #expect(Set(rows.map(\.params)) == ["checkout=base.txt;test_runner=pytest", "checkout=new.txt;test_runner=pytest"])
+        // Interleaved: the processes of the two checkouts alternate in the file.
+        let order = rows.filter { $0.variant.hasSuffix("test_scales") && $0.sample == 1 }.map { $0.params.hasPrefix("checkout=base") ? "b" : "n" }
+        #expect(order.joined() == "bnbnbn", "\(order)")
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.contains("tests/test_fixture.py::test_scales") && $0.hasSuffix("slower") }, "\(run.stdout)")
+        #expect(lines.contains { $0.contains("tests/test_fixture.py::test_contends") && $0.hasSuffix("same") }, "\(run.stdout)")
+        #expect(run.stdout.contains("(regression: exit 1)"), "\(run.stdout)")
+    }
+}
