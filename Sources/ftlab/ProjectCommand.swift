@@ -24,12 +24,13 @@ struct ProjectCommand: AsyncParsableCommand {
             The rows are ordinary rows (workload = the project, variant = the node id): `ftlab report`, \
             `ftlab compare` and `ftlab explain` take them. Every option after the project's own ones \
             goes to `ftlab run` (--python, --threads, --processes, --quick, -o, --timeout, ...); \
-            the default threads here are 1,2. Before measuring, a plain `pytest` of the collected \
+            the defaults here are threads 1,2 and, unless a repetition option is given, \
+            --processes 3 --samples 3 --target-seconds 0.01 (a suite has hundreds of tests). Before measuring, a plain `pytest` of the collected \
             tests is timed on each interpreter (the suite's T, printed with the summary; it gets \
             --timeout too).
 
             Examples:
-              ftlab project ~/src/mylib --quick
+              ftlab project ~/src/mylib
               ftlab project ~/src/mylib --test tests/test_core.py -k 'not slow' --threads 1,2,4
               ftlab project . --extra test --requirements requirements-test.txt -o results/local/mylib.csv
               # a regression gate: the base commit, then the change
@@ -77,6 +78,9 @@ struct ProjectCommand: AsyncParsableCommand {
     @Argument(parsing: .allUnrecognized, help: "Options for `ftlab run` (see `ftlab run --help`).")
     var runOptions: [String] = []
 
+    /// The repetition a project's tests get when no repetition option is given.
+    static let defaultRepetition = ["--processes", "3", "--samples", "3", "--target-seconds", "0.01"]
+
     func validate() throws {
         if let name, name.isEmpty || name.contains("/") || name.hasPrefix("_") || name.hasPrefix(".") {
             throw ValidationError("bad --name \"\(name)\"; expected a name without '/' that does not start with '_' or '.'")
@@ -87,6 +91,11 @@ struct ProjectCommand: AsyncParsableCommand {
         // The run's own options are checked before anything is installed.
         var arguments = runOptions
         if !arguments.contains(where: { $0 == "--threads" || $0.hasPrefix("--threads=") }) { arguments += ["--threads", "1,2"] }
+        // Hundreds of tests: unless told otherwise, short samples (what the cachetools page used).
+        let repetition = ["--processes", "--samples", "--target-seconds", "--batch", "--warmups", "--quick"]
+        if !arguments.contains(where: { given in repetition.contains { given == $0 || given.hasPrefix($0 + "=") } }) {
+            arguments += Self.defaultRepetition
+        }
         // The project summary replaces the per-test tables (`ftlab report --format text` has them).
         if !arguments.contains("--no-tables") { arguments.append("--no-tables") }
         let probe = try RunCommand.parse(["placeholder"] + arguments)
