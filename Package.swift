@@ -3,7 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "ftlab",
-    platforms: [.macOS(.v15)],
+    // Linux only: the code calls Glibc, libnuma and /proc directly and has no Darwin path, so no
+    // Apple platform is declared.
     products: [
         .executable(name: "ftlab", targets: ["ftlab"]),
         .library(
@@ -14,7 +15,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
-        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/ordo-one/TextTable", from: "0.0.2"),
         .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
@@ -40,7 +40,6 @@ let package = Package(
                 "CNuma",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "TextTable", package: "TextTable"),
             ]
         ),
@@ -49,8 +48,6 @@ let package = Package(
             dependencies: [
                 "FTLabCore",
                 "CNuma",
-                .product(name: "Subprocess", package: "swift-subprocess"),
-                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
@@ -71,7 +68,6 @@ let package = Package(
             dependencies: [
                 "FTLabCore",
                 "FTLabRunner",
-                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),

@@ -47,8 +47,6 @@ public struct SlurmJobs: Sendable {
     public var mergeScriptPath: String { directory + "/merge.sbatch" }
     public var mergedPath: String { directory + "/merged.csv" }
     public var reportPath: String { directory + "/report.html" }
-    /// Task i's results file (i from 0, as `SLURM_ARRAY_TASK_ID`).
-    public func partPath(_ task: Int) -> String { directory + "/part-\(task).csv" }
 
     /// The `ftlab run` options a job array sets itself.
     public static let reservedRunOptions = ["-o", "--output", "--shard", "--resume", "--run-id"]
