@@ -134,7 +134,7 @@ struct ProjectCommand: AsyncParsableCommand {
             let unsafe = Dictionary(suite.record.tests.compactMap { t in t.threadUnsafe.map { (t.nodeid, $0) } }, uniquingKeysWith: { a, _ in a })
             let summary = ProjectSummary(rows: rows, workload: suite.record.name, oneThreadOnly: unsafe)
             print(summary.text(explain: { nodeid, threads in
-                "ftlab explain \(shellQuoted(suite.record.name + "/" + nodeid)) --workloads-dir \(shellQuoted(suite.workloadDirectory)) --threads \(threads)"
+                "ftlab explain \(ProjectWorkloadFolder.shellQuoted(suite.record.name + "/" + nodeid)) --workloads-dir \(ProjectWorkloadFolder.shellQuoted(suite.workloadDirectory)) --threads \(threads)"
             }))
             if !suite.record.plainSeconds.isEmpty {
                 let plain = suite.record.plainSeconds.sorted { $0.key < $1.key }
@@ -162,7 +162,7 @@ struct ProjectCommand: AsyncParsableCommand {
         var failure: Error?
         do { try await run.run() } catch { failure = error }
         _ = FileManager.default.changeCurrentDirectoryPath(here)
-        let options = pytestOptions.map(shellQuoted).joined(separator: " ")
+        let options = pytestOptions.map(ProjectWorkloadFolder.shellQuoted).joined(separator: " ")
         let sides = ProjectPair.values.map { pair.paramsText($0, pytestOptions: options) }
         if let rows = try? ResultReader(path: output).rows {
             for (label, params) in zip(["base", "new"], sides) {
@@ -170,7 +170,7 @@ struct ProjectCommand: AsyncParsableCommand {
                 print(ProjectSummary(rows: rows.filter { $0.params == params }, workload: pair.name).text())
             }
         }
-        print("\nftlab compare \(shellQuoted(output)) --base \(shellQuoted("params=" + sides[0])) --new \(shellQuoted("params=" + sides[1])) --threshold \(threshold)")
+        print("\nftlab compare \(ProjectWorkloadFolder.shellQuoted(output)) --base \(ProjectWorkloadFolder.shellQuoted("params=" + sides[0])) --new \(ProjectWorkloadFolder.shellQuoted("params=" + sides[1])) --threshold \(threshold)")
         var compare = try CompareCommand.parse([output, "--base", "params=" + sides[0], "--new", "params=" + sides[1],
                                                 "--threshold", threshold])
         // The comparison's verdict first (exit 1 on a regression), then the run's own failures.
@@ -203,10 +203,5 @@ struct ProjectCommand: AsyncParsableCommand {
                 Diagnostics.note("\(entry.interpreter): pip built from source: \(entry.builtFromSource.joined(separator: ", "))")
             }
         }
-    }
-
-    func shellQuoted(_ text: String) -> String {
-        let plain = !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "-_=./:,+@%".contains($0) }
-        return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\"'\"'") + "'"
     }
 }

@@ -122,7 +122,7 @@ package enum ProjectWorkloadFolder {
     }
 
     /// `text` quoted for a POSIX shell (and Python's shlex) when it needs it.
-    static func shellQuoted(_ text: String) -> String {
+    package static func shellQuoted(_ text: String) -> String {
         let plain = !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "-_=./:,+@%".contains($0) }
         return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\"'\"'") + "'"
     }

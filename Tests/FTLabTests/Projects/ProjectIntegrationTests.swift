@@ -109,6 +109,20 @@ extension LoadSensitiveTests {
             ["::test_scales", "::ChecksumCase::test_unittest_style", "::test_contends"].map { name in summary.tests.first { $0.nodeid.hasSuffix(name) }?.verdict.rawValue ?? "-" }
         }
 
+        /// Two copies of the fixture project in `scratch`: the base, and a change whose
+        /// checksum() walks its range twice.
+        static func baseAndSlowerChange(in scratch: String) throws -> (base: String, change: String) {
+            let base = scratch + "/base", change = scratch + "/change"
+            for copy in [base, change] { try FileManager.default.copyItem(atPath: fixture, toPath: copy) }
+            let module = change + "/src/fixtureproj/__init__.py"
+            let text = try String(contentsOfFile: module, encoding: .utf8)
+            let slower = text.replacingOccurrences(of: "    for i in range(n):\n        total = (total * 31 + i) % 1_000_003\n    return total",
+                                                   with: "    for i in range(2 * n):\n        total = (total * 31 + i % n) % 1_000_003\n    return total")
+            #expect(slower != text, "the fixture's checksum() changed; the slower change no longer applies")
+            try slower.write(toFile: module, atomically: true, encoding: .utf8)
+            return (base, change)
+        }
+
         static func describe(_ summary: ProjectSummary) -> String {
             summary.tests.map { "\($0.nodeid): \($0.verdict.rawValue) \($0.speedups)" }.joined(separator: "; ")
         }
@@ -119,15 +133,7 @@ extension LoadSensitiveTests.ProjectIntegrationTests {
     @Test("the regression gate: the project at a base and at a change that doubles one function's work; compare exits 1 naming that test")
     func regressionGate() throws {
         let scratch = TestPaths.scratch()
-        let base = scratch + "/base", change = scratch + "/change"
-        for copy in [base, change] { try FileManager.default.copyItem(atPath: Self.fixture, toPath: copy) }
-        let module = change + "/src/fixtureproj/__init__.py"
-        let text = try String(contentsOfFile: module, encoding: .utf8)
-        // The change: checksum() walks its range twice.
-        let slower = text.replacingOccurrences(of: "    for i in range(n):\n        total = (total * 31 + i) % 1_000_003\n    return total",
-                                               with: "    for i in range(2 * n):\n        total = (total * 31 + i % n) % 1_000_003\n    return total")
-        #expect(slower != text)
-        try slower.write(toFile: module, atomically: true, encoding: .utf8)
+        let (base, change) = try Self.baseAndSlowerChange(in: scratch)
         let options = ["--test", "tests/test_fixture.py::test_scales", "--test", "tests/test_fixture.py::test_contends",
                        "--python", PinnedPair.freeThreaded, "--threads", "1", "--processes", "3", "--samples", "3",
                        "--target-seconds", "0.05"]
@@ -167,13 +173,7 @@ extension LoadSensitiveTests.ProjectIntegrationTests {
     @Test("--against: the base and the change in one run, interleaved (the checkout parameter swept), then compared: exit 1 naming the slower test")
     func againstInOneRun() throws {
         let scratch = TestPaths.scratch()
-        let base = scratch + "/base", change = scratch + "/change"
-        for copy in [base, change] { try FileManager.default.copyItem(atPath: Self.fixture, toPath: copy) }
-        let module = change + "/src/fixtureproj/__init__.py"
-        let text = try String(contentsOfFile: module, encoding: .utf8)
-        try text.replacingOccurrences(of: "    for i in range(n):\n        total = (total * 31 + i) % 1_000_003\n    return total",
-                                      with: "    for i in range(2 * n):\n        total = (total * 31 + i % n) % 1_000_003\n    return total")
-            .write(toFile: module, atomically: true, encoding: .utf8)
+        let (base, change) = try Self.baseAndSlowerChange(in: scratch)
         let csv = scratch + "/ab.csv"
         let run = try ftlab(["project", base, "--against", change, "--test", "tests/test_fixture.py::test_scales",
                              "--test", "tests/test_fixture.py::test_contends", "--python", PinnedPair.freeThreaded,
