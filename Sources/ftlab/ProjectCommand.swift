@@ -171,7 +171,7 @@ struct ProjectCommand: AsyncParsableCommand {
             }
         }
         print("\nftlab compare \(ProjectWorkloadFolder.shellQuoted(output)) --base \(ProjectWorkloadFolder.shellQuoted("params=" + sides[0])) --new \(ProjectWorkloadFolder.shellQuoted("params=" + sides[1])) --threshold \(threshold)")
-        var compare = try CompareCommand.parse([output, "--base", "params=" + sides[0], "--new", "params=" + sides[1],
+        let compare = try CompareCommand.parse([output, "--base", "params=" + sides[0], "--new", "params=" + sides[1],
                                                 "--threshold", threshold])
         // The comparison's verdict first (exit 1 on a regression), then the run's own failures.
         try compare.run()
