@@ -445,9 +445,13 @@ class SharedReader(BufferedCopy):
         return batch * size
 
     def rewind(self):
-        """At the end of the file, starts the next pass, unless another thread already did."""
+        """At the end of the file, starts the next pass, unless another thread already did.
+
+        End of file is `peek()` coming back empty: `peek` holds the reader's lock in both io and
+        _pyio, while _pyio's `tell()` reads the buffer's state without it (a torn value under
+        threads, even on the GIL build, once made a second rewind and a record read twice)."""
         with self.rewind_lock:
-            if self.reader.tell() == self.size:
+            if not self.reader.peek(1):
                 self.reader.seek(0)
                 self.passes += 1
 
