@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import FTLabRunner
 
@@ -16,6 +17,9 @@ struct BodyLearnerTests {
         #expect(learned.mix[0] == fixed)
         #expect(learned.mix[1] == RequestCheck(target: "/", status: 200, length: server.body.count, crc32: CRC32.checksum(server.body)))
         #expect(learned.mix[2].statusOnly)
+        // The server counts a response once its send returned, which may be after the client read it.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while server.served < 2 && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.001) }
         #expect(learned.responses == 2 && server.served == 2, "two requests per learned entry, counted as served")
         // What was learned then holds under load.
         let load = try LoadGenerator(port: server.port, mix: [learned.mix[1]], options: LoadOptions(connections: 2, verifyEvery: 1))
