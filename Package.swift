@@ -44,12 +44,27 @@ let package = Package(
             ]
         ),
         .target(
+            name: "FTLabHarness",
+            dependencies: ["FTLabCore", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        .target(
+            name: "FTLabLoadGen",
+            dependencies: ["FTLabCore", "FTLabHarness", "CNuma", .product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
+        .target(
+            name: "FTLabNative",
+            dependencies: ["FTLabCore", "FTLabHarness", "CNuma"]
+        ),
+        .target(
+            name: "FTLabInterpreters",
+            dependencies: ["FTLabCore", "FTLabHarness", "FTLabNative"]
+        ),
+        .target(
             name: "FTLabRunner",
             dependencies: [
-                "FTLabCore",
+                "FTLabCore", "FTLabHarness", "FTLabLoadGen", "FTLabNative", "FTLabInterpreters",
                 "CNuma",
                 .product(name: "TOMLKit", package: "TOMLKit"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         .target(
@@ -61,12 +76,14 @@ let package = Package(
         ),
         .target(
             name: "FTLabExplain",
-            dependencies: ["FTLabCore", "FTLabRunner", "FTLabAnalysis"]
+            dependencies: ["FTLabCore", "FTLabHarness", "FTLabInterpreters", "FTLabRunner", "FTLabAnalysis"]
         ),
         .target(
             name: "FTLabBuilds",
             dependencies: [
                 "FTLabCore",
+                "FTLabHarness",
+                "FTLabInterpreters",
                 "FTLabRunner",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
@@ -74,7 +91,8 @@ let package = Package(
         .executableTarget(
             name: "ftlab",
             dependencies: [
-                "FTLabCore", "FTLabRunner", "FTLabAnalysis", "FTLabExplain", "FTLabBuilds",
+                "FTLabCore", "FTLabHarness", "FTLabLoadGen", "FTLabNative", "FTLabInterpreters", "FTLabRunner",
+                "FTLabAnalysis", "FTLabExplain", "FTLabBuilds",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -82,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "ftlab-bench",
             dependencies: [
-                "FTLabCore", "FTLabRunner",
+                "FTLabCore", "FTLabLoadGen",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tests/Benchmarks/ftlab-bench"
@@ -92,7 +110,7 @@ let package = Package(
         // on the files named. FTLabFuzzEntries holds the entries, shared with the regression tests.
         .target(
             name: "FTLabFuzzEntries",
-            dependencies: ["FTLabCore", "FTLabRunner"],
+            dependencies: ["FTLabCore", "FTLabHarness", "FTLabLoadGen"],
             path: "Tests/Fuzz/Entries"
         ),
         .executableTarget(name: "fuzz-results-csv", dependencies: ["FTLabFuzzEntries"], path: "Tests/Fuzz/fuzz-results-csv"),
@@ -101,7 +119,10 @@ let package = Package(
         .executableTarget(name: "fuzz-http-response", dependencies: ["FTLabFuzzEntries"], path: "Tests/Fuzz/fuzz-http-response"),
         .testTarget(
             name: "FTLabTests",
-            dependencies: ["FTLabCore", "FTLabRunner", "FTLabAnalysis", "FTLabExplain", "FTLabBuilds", "FTLabFuzzEntries"],
+            dependencies: [
+                "FTLabCore", "FTLabHarness", "FTLabLoadGen", "FTLabNative", "FTLabInterpreters", "FTLabRunner",
+                "FTLabAnalysis", "FTLabExplain", "FTLabBuilds", "FTLabFuzzEntries",
+            ],
             resources: [.copy("Fixtures")]
         ),
     ],

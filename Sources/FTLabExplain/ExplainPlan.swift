@@ -1,4 +1,5 @@
 import FTLabCore
+import FTLabHarness
 import FTLabRunner
 import FTLabAnalysis
 /// What `ftlab explain` runs: for each interpreter, one configuration at the baseline thread

@@ -1,5 +1,6 @@
 import Foundation
 import FTLabCore
+import FTLabHarness
 import FTLabRunner
 import FTLabAnalysis
 

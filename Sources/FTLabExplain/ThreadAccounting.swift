@@ -1,4 +1,5 @@
 import FTLabCore
+import FTLabHarness
 import FTLabRunner
 import FTLabAnalysis
 /// Where one worker thread's wall time went over the measured samples of a process.

@@ -75,7 +75,7 @@ struct BundleCommand: AsyncParsableCommand {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw ValidationError("--ftlab \(binary) is not an executable file")
         }
-        let cache = LabCache()
+        let cache = CacheDirectory()
         let labels = try BundleBuilder.labels(for: python, cache: cache)
         let absolute = output.hasPrefix("/") ? output : FileManager.default.currentDirectoryPath + "/" + output
         let packed = try await BundleBuilder(binary: binary, labels: labels, cache: cache).pack(to: absolute)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FTLabCore
+import FTLabInterpreters
 import FTLabRunner
 
 struct EnvCommand: AsyncParsableCommand {

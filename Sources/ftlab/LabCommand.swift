@@ -1,5 +1,6 @@
 import ArgumentParser
 import FTLabCore
+import FTLabInterpreters
 import FTLabRunner
 import FTLabAnalysis
 import FTLabExplain
@@ -133,7 +134,7 @@ struct LabCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let cache = LabCache()
+            let cache = CacheDirectory()
             let builds = LabPythons.builds(cache: cache)
             if format.value == .json {
                 print(try JSONOutput.document("lab-status", Report(

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import FTLabCore
+import FTLabInterpreters
+import FTLabNative
 import FTLabRunner
 import FTLabAnalysis
 import FTLabExplain
@@ -47,6 +49,7 @@ struct NativeCommand: AsyncParsableCommand {
     func run() async throws {
         throw ExitCode(await NativeHarness.run(NativeArguments(
             workloadDirectory: workloadDirectory, variant: variant, threads: threads, samples: samples, warmups: warmups,
-            batch: batch, targetSeconds: targetSeconds, params: params, cpus: cpus, seed: seed)))
+            batch: batch, targetSeconds: targetSeconds, params: params, cpus: cpus, seed: seed,
+            inputPython: LabPythons.pinnedGILExecutable)))
     }
 }

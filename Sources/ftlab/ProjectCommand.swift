@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import FTLabCore
+import FTLabHarness
+import FTLabInterpreters
 import FTLabRunner
 import FTLabAnalysis
 

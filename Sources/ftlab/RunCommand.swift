@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FTLabCore
+import FTLabInterpreters
 import FTLabRunner
 import FTLabAnalysis
 import FTLabExplain

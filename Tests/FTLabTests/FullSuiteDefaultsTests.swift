@@ -1,5 +1,7 @@
 import Testing
 import FTLabRunner
+import FTLabHarness
+import FTLabInterpreters
 
 /// What `ftlab run` measures when told nothing: the full suite's matrix.
 @Suite struct FullSuiteDefaultsTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import FTLabRunner
+import FTLabHarness
+import FTLabInterpreters
 
 /// ftlab validates a workload's manifest once and hands it to run.py in FTLAB_MANIFEST_JSON;
 /// started by hand, run.py reads workload.toml with tomllib instead.

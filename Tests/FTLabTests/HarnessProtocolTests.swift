@@ -1,5 +1,7 @@
 import Testing
 @testable import FTLabCore
+@testable import FTLabHarness
+@testable import FTLabInterpreters
 @testable import FTLabRunner
 
 @Suite("Harness protocol")

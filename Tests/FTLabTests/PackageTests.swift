@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import FTLabCore
+@testable import FTLabHarness
+@testable import FTLabInterpreters
 @testable import FTLabRunner
 import FTLabAnalysis
 

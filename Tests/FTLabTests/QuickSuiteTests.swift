@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import FTLabCore
+import FTLabHarness
+import FTLabInterpreters
 import FTLabRunner
 
 /// What the quick suite and "left out" mean on the built-in corpus, with no script found: no
@@ -12,7 +14,7 @@ struct QuickSuiteTests {
     static func catalogWithoutScripts() throws -> WorkloadCatalog {
         let empty = TestPaths.scratch("noscripts")
         let environment = ["FTLAB_CACHE": empty, "FTLAB_FTSCALINGBENCH": "\(empty)/none.py", "FTLAB_LOCKBENCH": "\(empty)/none.py"]
-        let locator = ToolScriptLocator(environment: environment, cache: LabCache(root: empty), systemDocs: empty)
+        let locator = ToolScriptLocator(environment: environment, cache: CacheDirectory(root: empty), systemDocs: empty)
         return try WorkloadCatalog.load(builtin: TestPaths.builtinWorkloads, locator: locator)
     }
 

@@ -1,5 +1,7 @@
 import Testing
 import FTLabRunner
+import FTLabHarness
+import FTLabInterpreters
 
 @Suite("Workload selection and run input")
 struct SelectionTests {

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import FTLabCore
+@testable import FTLabHarness
+@testable import FTLabInterpreters
+@testable import FTLabLoadGen
 @testable import FTLabRunner
 @testable import FTLabAnalysis
 

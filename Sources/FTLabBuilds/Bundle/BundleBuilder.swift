@@ -1,5 +1,7 @@
 import Foundation
 import FTLabCore
+import FTLabHarness
+import FTLabInterpreters
 import FTLabRunner
 
 /// Packs `ftlab bundle`: one `.tar.xz` with a top folder `ftlab-bundle-<version>/` holding
@@ -16,10 +18,10 @@ public struct BundleBuilder: Sendable {
     public var binary: String
     /// Lab labels, e.g. `cpython-3.13.5`, `cpython-3.13.5t`.
     public var labels: [String]
-    public var cache: LabCache
+    public var cache: CacheDirectory
     public var reporter: PhaseReporter
 
-    public init(binary: String, labels: [String], cache: LabCache = LabCache(), reporter: PhaseReporter = PhaseReporter()) {
+    public init(binary: String, labels: [String], cache: CacheDirectory = CacheDirectory(), reporter: PhaseReporter = PhaseReporter()) {
         self.binary = binary
         self.labels = labels
         self.cache = cache
@@ -48,7 +50,7 @@ public struct BundleBuilder: Sendable {
 
     /// The labels `--python` names: a comma list of `lab` (the default pair), `X.Y.Z` (that
     /// pair) or a label; each must be a finished lab build in the cache.
-    public static func labels(for spec: String?, cache: LabCache) throws(BundlePackError) -> [String] {
+    public static func labels(for spec: String?, cache: CacheDirectory) throws(BundlePackError) -> [String] {
         var labels: [String] = []
         for item in (spec ?? "lab").split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
             let named: [String]
@@ -107,7 +109,7 @@ public struct BundleBuilder: Sendable {
         let defaultVersion = LabTarget(label: labels[0])?.version ?? LabPythons.defaultVersion(cache: cache)
         let chosen = LabDefault(version: defaultVersion, reason: "\(defaultVersion): the pair this bundle was packed with")
         do throws(AtomicPlacement.Failure) {
-            try chosen.write(cache: LabCache(root: top))
+            try chosen.write(cache: CacheDirectory(root: top))
         } catch {
             throw .cannotWrite(path: top + "/pythons/default.json", reason: error.reason)
         }

@@ -1,5 +1,7 @@
 import Foundation
 import FTLabCore
+import FTLabHarness
+import FTLabInterpreters
 import FTLabRunner
 
 /// What `ftlab lab rootfs` made.
@@ -15,10 +17,10 @@ public struct LabSummary: Sendable {
 /// installs ftlab, the corpus and `lab/` under /opt/ftlab, and builds the pinned pair inside
 /// the lab with `ftlab lab pythons`, the same recipe as on a host.
 public struct LabAssembly {
-    public var cache: LabCache
+    public var cache: CacheDirectory
     public var reporter: PhaseReporter
 
-    public init(cache: LabCache = LabCache(), reporter: PhaseReporter = PhaseReporter()) {
+    public init(cache: CacheDirectory = CacheDirectory(), reporter: PhaseReporter = PhaseReporter()) {
         self.cache = cache
         self.reporter = reporter
     }
@@ -33,7 +35,7 @@ public struct LabAssembly {
         let builder = RootfsBuilder(
             rootfs: rootfs, recipe: RootfsRecipe(packages: list.packages, debCache: rootfs.debCache), reporter: reporter)
         // The lab's own lock: the host's pair stays usable while the lab builds.
-        let lock = LabCache(root: rootfs.directory)
+        let lock = CacheDirectory(root: rootfs.directory)
         let id = try await withCacheLock(lock, waiting: { reporter.say("waiting for another ftlab lab build (\($0))") }) {
             () async throws(ContainerError) -> String in
             builder.removeLeftovers()

@@ -16,7 +16,7 @@ import FTLabRunner
 public struct LabRootfs: Sendable, Equatable {
     public var directory: String
 
-    public init(cache: LabCache = LabCache()) {
+    public init(cache: CacheDirectory = CacheDirectory()) {
         directory = cache.root + "/lab"
     }
 

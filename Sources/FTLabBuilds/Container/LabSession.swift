@@ -11,7 +11,7 @@ public enum LabSession {
     /// relative to it work inside as outside.
     public static func prepare(
         command: [String], results: String, workingDirectory: String = FileManager.default.currentDirectoryPath,
-        cache: LabCache = LabCache()
+        cache: CacheDirectory = CacheDirectory()
     ) async throws(ContainerError) -> (bwrap: String, arguments: [String]) {
         guard !command.isEmpty else { throw .missingCommand }
         guard let bwrap = findOnPath("bwrap") else { throw .missingTool(tool: "bwrap", package: "bubblewrap") }

@@ -19,9 +19,9 @@ public struct ExamplesPackage: Sendable {
     public static let sourcesList = "lab/apt/sid.list"
 
     public var version: String
-    public var cache: LabCache
+    public var cache: CacheDirectory
 
-    public init(version: String = defaultVersion, cache: LabCache = LabCache()) throws(ExamplesError) {
+    public init(version: String = defaultVersion, cache: CacheDirectory = CacheDirectory()) throws(ExamplesError) {
         guard Self.versions.contains(version) else { throw .unknownVersion(version, known: Self.versions) }
         self.version = version
         self.cache = cache

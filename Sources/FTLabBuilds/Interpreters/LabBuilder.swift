@@ -1,5 +1,6 @@
 import Foundation
 import FTLabCore
+import FTLabInterpreters
 import FTLabRunner
 
 extension LabPythons {
@@ -17,7 +18,7 @@ extension LabPythons {
     /// A build whose manifest exists and whose interpreter probes as expected is kept unless
     /// `request.force`.
     public static func build(
-        _ request: LabBuildRequest, cache: LabCache = LabCache(), reporter: PhaseReporter = PhaseReporter()
+        _ request: LabBuildRequest, cache: CacheDirectory = CacheDirectory(), reporter: PhaseReporter = PhaseReporter()
     ) async throws(LabError) -> Outcome {
         try await withCacheLock(cache, waiting: { reporter.say("waiting for another ftlab build to finish (\($0))") }) {
             () async throws(LabError) in try await buildLocked(request, cache: cache, reporter: reporter)
@@ -25,7 +26,7 @@ extension LabPythons {
     }
 
     private static func buildLocked(
-        _ request: LabBuildRequest, cache: LabCache, reporter: PhaseReporter
+        _ request: LabBuildRequest, cache: CacheDirectory, reporter: PhaseReporter
     ) async throws(LabError) -> Outcome {
         removeLeftovers(cache: cache, reporter: reporter)
         let finder = SourceFinder(cache: cache, mirror: request.mirror, reporter: reporter)
@@ -172,7 +173,7 @@ extension LabPythons {
 
     /// Removes what a killed or failed build left: everything under `build/`, and prefixes under
     /// `pythons/` without a manifest. Called holding the cache lock, so no live build is touched.
-    private static func removeLeftovers(cache: LabCache, reporter: PhaseReporter) {
+    private static func removeLeftovers(cache: CacheDirectory, reporter: PhaseReporter) {
         let fm = FileManager.default
         let unfinished = ((try? fm.contentsOfDirectory(atPath: cache.pythons)) ?? [])
             .filter { LabTarget(label: $0) != nil && !fm.fileExists(atPath: cache.manifestPath($0)) }
@@ -206,7 +207,7 @@ extension LabPythons {
 /// of a pair from one verified tarball, every command's output going to `<cache>/logs`.
 package struct LabBuilder {
     package let settings: LabBuildSettings
-    package let cache: LabCache
+    package let cache: CacheDirectory
     package let reporter: PhaseReporter
 
     /// Both builds of `version`, when both are finished and probe as that release and build.

@@ -1,4 +1,5 @@
 import FTLabRunner
+import FTLabInterpreters
 
 /// How the lab builds its pinned pair: the source and the flags (discovery of finished builds
 /// lives with the runner, in `LabPythons`).

@@ -1,5 +1,6 @@
 import Foundation
 import FTLabCore
+import FTLabInterpreters
 import FTLabRunner
 
 /// Where a lab build's CPython source tarball comes from.
@@ -69,7 +70,7 @@ public enum LabSource: Sendable, Equatable {
     /// then renames it to `<sources>/<file>`, so a cut-off or damaged download never sits in the
     /// cache under its final name; returns that path. A file whose sha256 does not match is kept
     /// aside in `<sources>/rejected/` and refused. Called holding the cache lock.
-    package func fetch(into cache: LabCache, log: BuildLog) async throws(LabError) -> String {
+    package func fetch(into cache: CacheDirectory, log: BuildLog) async throws(LabError) -> String {
         let partial = "\(cache.sources)/partial"
         try? FileManager.default.removeItem(atPath: partial)
         try? FileManager.default.createDirectory(atPath: partial, withIntermediateDirectories: true)
@@ -108,7 +109,7 @@ public enum LabSource: Sendable, Equatable {
 
     /// Verifies `file` against `source`'s sha256 and moves it to `<sources>/<file name>`; a file
     /// that does not match goes to `<sources>/rejected/` instead, and the mismatch is thrown.
-    package static func place(_ file: String, as source: LabSource, in cache: LabCache) async throws(LabError) -> String {
+    package static func place(_ file: String, as source: LabSource, in cache: CacheDirectory) async throws(LabError) -> String {
         let target = "\(cache.sources)/\(source.fileName)"
         let actual = await sha256(of: file) ?? "(unreadable)"
         guard actual == source.sha256 else {

@@ -1,6 +1,8 @@
 import Foundation
 import TOMLKit
 import FTLabCore
+import FTLabHarness
+import FTLabInterpreters
 import FTLabRunner
 
 /// `lab/pythons.toml`: the CPython releases the lab may build, each with the source files it

@@ -6,7 +6,7 @@ import FTLabRunner
 /// fetched tarball stays for good), the mirror folder (by file name), then each source's origin.
 /// Every file is checked against its locked sha256 wherever it came from.
 package struct SourceFinder {
-    package let cache: LabCache
+    package let cache: CacheDirectory
     /// `--source-dir` or `$FTLAB_SOURCE_DIR`: tarballs by file name, for labs without a network.
     package let mirror: String?
     package let reporter: PhaseReporter

@@ -1,5 +1,6 @@
 import Foundation
 import FTLabCore
+import FTLabInterpreters
 
 /// The allocators ftlab can swap in: `system` (the C library's malloc), `jemalloc`,
 /// `mimalloc` and `tcmalloc` (found the way the dynamic loader finds them), or any shared

@@ -1,5 +1,6 @@
 import Foundation
 import FTLabCore
+import FTLabInterpreters
 
 /// Which allocations a swapped-in (preloaded) allocator serves: the CSV's `allocator_scope`.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import FTLabCore
+import FTLabLoadGen
 
 /// Turns one judged process into CSV rows: one per measured sample (or one row carrying the
 /// failure when the process measured nothing).

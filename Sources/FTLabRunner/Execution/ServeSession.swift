@@ -1,4 +1,5 @@
 import FTLabCore
+import FTLabHarness
 /// `ftlab serve`: one server workload alone, no load, until asked to stop, so any client
 /// (wrk, ab, curl, the user's own) can be pointed at it.
 public struct ServeSession: Sendable {

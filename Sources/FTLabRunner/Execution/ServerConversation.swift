@@ -1,4 +1,5 @@
 import FTLabCore
+import FTLabHarness
 /// The runner's side of a server workload's conversation (Workloads/_harness/PROTOCOL.md,
 /// "Server workloads"): `hello` and `listening` from the harness, then `usage` and `stop`
 /// commands on its stdin, each answered on the protocol channel within a deadline.

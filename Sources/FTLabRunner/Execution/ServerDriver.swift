@@ -1,4 +1,6 @@
 import FTLabCore
+import FTLabHarness
+import FTLabLoadGen
 /// Drives one server process: waits for its port, learns the bodies the mix leaves to learn
 /// (``BodyLearner``), sends warmup and measured samples of load with the load generator
 /// (taking the server's counters around each), then stops it.

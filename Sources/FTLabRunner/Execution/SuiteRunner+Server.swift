@@ -1,4 +1,6 @@
 import FTLabCore
+import FTLabHarness
+import FTLabLoadGen
 extension SuiteRunner {
     /// How long a server has to report its port: 30 s, or half the process timeout when that
     /// is shorter (so a silent server is `failed` with its reason, not `timeout`).

@@ -1,5 +1,6 @@
 import Foundation
 import FTLabCore
+import FTLabHarness
 
 extension SuiteRunner {
     /// Runs a unit whose process measures several variants one after another (a `process_group`)

@@ -1,5 +1,7 @@
 import Foundation
 import FTLabCore
+import FTLabHarness
+import FTLabLoadGen
 
 /// One process to run: a configuration and which repetition of it; or, for variants of one
 /// `process_group`, several configurations that differ only in their variant, measured one

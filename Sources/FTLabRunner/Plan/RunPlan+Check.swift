@@ -1,5 +1,7 @@
 import Foundation
 import FTLabCore
+import FTLabInterpreters
+import FTLabHarness
 
 extension RunPlan {
     /// Asks the harness (`run.py --check`) about every configuration whose params differ from its

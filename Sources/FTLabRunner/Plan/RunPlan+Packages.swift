@@ -1,5 +1,7 @@
 import Foundation
 import FTLabCore
+import FTLabInterpreters
+import FTLabHarness
 
 /// The venvs a run uses, one per (interpreter, requirements), as the run header shows them.
 public struct PackagePreparation: Sendable {

@@ -1,4 +1,8 @@
 import FTLabCore
+import FTLabInterpreters
+import FTLabHarness
+import FTLabLoadGen
+import FTLabNative
 /// What the user asked `ftlab run` for, before it is resolved against the machine.
 public struct RunRequest: Sendable {
     public var selectors: [String] = []

@@ -24,7 +24,7 @@ public struct ProjectPair: Sendable {
 
     /// Writes the pair's workload folder from the two prepared suites.
     public static func make(base: ProjectSuite, new: ProjectSuite, builtinDirectory: String,
-                            cache: LabCache = LabCache()) throws(ProjectError) -> ProjectPair {
+                            cache: CacheDirectory = CacheDirectory()) throws(ProjectError) -> ProjectPair {
         let newTests = Set(new.record.tests.map(\.nodeid))
         let baseTests = Set(base.record.tests.map(\.nodeid))
         var record = base.record

@@ -1,5 +1,6 @@
 import Foundation
 import FTLabCore
+import FTLabInterpreters
 
 /// Which tests of a project to measure, and how pytest is called.
 public struct TestSelection: Sendable, Equatable {
@@ -41,7 +42,7 @@ public struct ProjectSuite: Sendable {
     /// Prepares `source` for `interpreters`: snapshot, venvs, collection, workload folder.
     /// Throws (exit 2) when no interpreter could install it, or pytest collected nothing.
     public static func prepare(_ source: ProjectSource, selection: TestSelection, interpreters: [InterpreterChoice],
-                               builtinDirectory: String, cache: LabCache = LabCache(), plainRunTimeout: Double? = 300,
+                               builtinDirectory: String, cache: CacheDirectory = CacheDirectory(), plainRunTimeout: Double? = 300,
                                announce: (String) -> Void = { _ in }) async throws(ProjectError) -> ProjectSuite {
         let (snapshot, digest) = try ProjectSnapshot.make(source, cache: cache)
         announce("\(source.name): snapshot \(digest) of \(source.folder) at \(snapshot)")
@@ -152,7 +153,7 @@ enum ProjectSnapshot {
                                        ".pytest_cache", ".mypy_cache", ".ruff_cache", "build", "dist", ".eggs"]
 
     /// The snapshot folder and its 12-hex digest (made once per digest).
-    static func make(_ source: ProjectSource, cache: LabCache) throws(ProjectError) -> (String, String) {
+    static func make(_ source: ProjectSource, cache: CacheDirectory) throws(ProjectError) -> (String, String) {
         let fm = FileManager.default
         var files: [String] = []
         guard let walker = fm.enumerator(atPath: source.folder) else { throw .snapshotFailed("cannot read \(source.folder)") }

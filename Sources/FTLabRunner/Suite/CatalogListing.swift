@@ -1,5 +1,8 @@
 import Foundation
 import FTLabCore
+import FTLabInterpreters
+import FTLabHarness
+import FTLabNative
 
 extension WorkloadCatalog {
     /// The `ftlab list` text: each workload with its unit, question, variants (marking those

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FTLabRunner
+import FTLabHarness
 
 /// `--callable` and what goes with it: one function as a workload (`ftlab run`).
 struct CallableOptions: ParsableArguments {

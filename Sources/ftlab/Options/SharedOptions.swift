@@ -1,5 +1,7 @@
 import ArgumentParser
 import FTLabCore
+import FTLabHarness
+import FTLabInterpreters
 import FTLabRunner
 
 // Options that several commands share, each with one help text. A command that takes one of

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import FTLabCore
-import FTLabRunner
+import FTLabLoadGen
 
 /// `swift run -c release ftlab-bench`: is the load generator fast enough not to be what a
 /// server run measures? Its capacity against wrk's, on the same trivial server in the same run.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FTLabRunner
+import FTLabInterpreters
 
 /// Real interpreters started with the environment `AllocatorRegistry.choice` gives: the
 /// library is mapped, and jemalloc's own statistics show which allocations it served.

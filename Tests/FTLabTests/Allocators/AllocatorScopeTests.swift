@@ -1,5 +1,6 @@
 import Testing
 import FTLabRunner
+import FTLabInterpreters
 
 /// What applying an allocator means on each build, and how the user's `--env` changes it.
 @Suite struct AllocatorScopeTests {

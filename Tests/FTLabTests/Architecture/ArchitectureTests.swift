@@ -8,11 +8,16 @@ import FTLabRunner
     /// Each library target and the ftlab modules it may import (bottom to top).
     static let allowed: [String: Set<String>] = [
         "FTLabCore": [],
-        "FTLabRunner": ["FTLabCore"],
+        "FTLabHarness": ["FTLabCore"],
+        "FTLabLoadGen": ["FTLabCore", "FTLabHarness"],
+        "FTLabNative": ["FTLabCore", "FTLabHarness"],
+        "FTLabInterpreters": ["FTLabCore", "FTLabHarness", "FTLabNative"],
+        "FTLabRunner": ["FTLabCore", "FTLabHarness", "FTLabLoadGen", "FTLabNative", "FTLabInterpreters"],
         "FTLabAnalysis": ["FTLabCore"],
-        "FTLabExplain": ["FTLabCore", "FTLabRunner", "FTLabAnalysis"],
-        "FTLabBuilds": ["FTLabCore", "FTLabRunner"],
-        "ftlab": ["FTLabCore", "FTLabRunner", "FTLabAnalysis", "FTLabExplain", "FTLabBuilds"],
+        "FTLabExplain": ["FTLabCore", "FTLabHarness", "FTLabInterpreters", "FTLabRunner", "FTLabAnalysis"],
+        "FTLabBuilds": ["FTLabCore", "FTLabHarness", "FTLabInterpreters", "FTLabRunner"],
+        "ftlab": ["FTLabCore", "FTLabHarness", "FTLabLoadGen", "FTLabNative", "FTLabInterpreters", "FTLabRunner",
+                  "FTLabAnalysis", "FTLabExplain", "FTLabBuilds"],
     ]
 
     /// The Swift files under `Sources/<target>`, with their text.

@@ -1,16 +1,17 @@
 import Foundation
+import FTLabCore
 import FTLabRunner
 import FTLabBuilds
 
 /// A cache holding a tiny stand-in for the lab: a tarball, its recorded sha256 and a tree
 /// unpacked "from" it. Enough for every check `ftlab lab run` makes before bwrap starts.
 struct FakeLab {
-    let cache: LabCache
+    let cache: CacheDirectory
     let rootfs: LabRootfs
     let sha256: String
 
     init() throws {
-        cache = LabCache(root: TestPaths.scratch("fakelab"))
+        cache = CacheDirectory(root: TestPaths.scratch("fakelab"))
         rootfs = LabRootfs(cache: cache)
         let fm = FileManager.default
         for dir in ["usr", "etc", "opt/ftlab/cache", "root", "proc", "tmp"] {

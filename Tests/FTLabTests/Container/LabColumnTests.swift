@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import FTLabCore
+@testable import FTLabHarness
+@testable import FTLabInterpreters
 @testable import FTLabRunner
 
 @Suite("The CSV's lab column and the identity a lab run records")

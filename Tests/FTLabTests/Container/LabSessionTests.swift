@@ -38,7 +38,7 @@ struct LabSessionTests {
 
     @Test("no tarball, no sha256 file, or a tree from another tarball: refused with what to run", .tags(.integration), .skippedInUnitRuns)
     func missingPieces() async throws {
-        let empty = LabRootfs(cache: LabCache(root: TestPaths.scratch("empty")))
+        let empty = LabRootfs(cache: CacheDirectory(root: TestPaths.scratch("empty")))
         #expect(throws: ContainerError.notBuilt(tarball: empty.tarball)) { try empty.recordedSHA256() }
 
         let lab = try FakeLab()
@@ -78,7 +78,7 @@ struct LabSessionTests {
     @Test("no command after --")
     func missingCommand() async throws {
         await #expect(throws: ContainerError.missingCommand) {
-            try await LabSession.prepare(command: [], results: "r", cache: LabCache(root: "/nonexistent"))
+            try await LabSession.prepare(command: [], results: "r", cache: CacheDirectory(root: "/nonexistent"))
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import FTLabRunner
 import FTLabBuilds
+import FTLabInterpreters
 
 @Suite("lab/packages.txt")
 struct PackageListTests {

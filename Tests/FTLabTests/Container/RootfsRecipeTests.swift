@@ -1,4 +1,5 @@
 import Foundation
+import FTLabCore
 import Testing
 import FTLabRunner
 import FTLabBuilds
@@ -40,7 +41,7 @@ struct RootfsRecipeTests {
 
     @Test("cache layout: everything under <cache>/lab")
     func layout() {
-        let rootfs = LabRootfs(cache: LabCache(root: "/c"))
+        let rootfs = LabRootfs(cache: CacheDirectory(root: "/c"))
         #expect(rootfs.tarball == "/c/lab/rootfs.tar")
         #expect(rootfs.checksumFile == "/c/lab/rootfs.tar.sha256")
         #expect(rootfs.manifest == "/c/lab/rootfs.tar.manifest")

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import FTLabRunner
 @testable import FTLabExplain
+@testable import FTLabHarness
+@testable import FTLabInterpreters
 
 @Suite("explain: perf discovery, plan, HTML")
 struct ExplainPiecesTests {

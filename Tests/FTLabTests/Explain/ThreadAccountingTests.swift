@@ -1,6 +1,7 @@
 import Testing
 import FTLabRunner
 import FTLabExplain
+import FTLabHarness
 
 @Suite("explain: per-thread time accounting")
 struct ThreadAccountingTests {

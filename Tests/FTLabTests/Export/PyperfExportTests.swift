@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import FTLabAnalysis
 import FTLabCore
+import FTLabInterpreters
 import FTLabRunner
 
 /// ftlab rows as pyperf JSON: the mapping, checked on synthetic rows, and read by the real

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FTLabCore
+@testable import FTLabHarness
 @testable import FTLabRunner
 
 /// Containment of the code ftlab measures, without an interpreter: bounded streams, capped

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FTLabCore
+import FTLabInterpreters
 import FTLabRunner
 import FTLabBuilds
 
@@ -121,7 +122,7 @@ struct LabKillTests {
           .enabled(if: buildTools, "needs cc, make, tar, xz, sha256sum and curl"))
     func killedInstall() async throws {
         let source = try FakeCPythonSource()
-        let cache = LabCache(root: TestPaths.scratch("killcache"))
+        let cache = CacheDirectory(root: TestPaths.scratch("killcache"))
         let mark = cache.root + "/installing"
         let fm = FileManager.default
 
@@ -185,7 +186,7 @@ struct LabKillTests {
           .enabled(if: buildTools, "needs cc, make, tar, xz, sha256sum and curl"))
     func damagedSource() async throws {
         let source = try FakeCPythonSource()
-        let cache = LabCache(root: TestPaths.scratch("sourcecache"))
+        let cache = CacheDirectory(root: TestPaths.scratch("sourcecache"))
         let cached = "\(cache.sources)/Python-3.13.5.tar.gz"
         let fm = FileManager.default
 
@@ -211,7 +212,7 @@ struct LabKillTests {
     @Test("kill -9 of `ftlab lab rootfs` mid-tarball and mid-assembly: `lab run` refuses, the next call finishes",
           .enabled(if: findOnPath("sha256sum") != nil && findOnPath("tar") != nil, "needs tar and sha256sum"))
     func killedRootfs() async throws {
-        let cache = LabCache(root: TestPaths.scratch("rootfscache"))
+        let cache = CacheDirectory(root: TestPaths.scratch("rootfscache"))
         let rootfs = LabRootfs(cache: cache)
         let tools = TestPaths.scratch("faketools")
         // mmdebstrap: a tiny tarball (holding the pair's source, so no download is needed).

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FTLabRunner
+@testable import FTLabHarness
 
 /// The check that keeps the TOML the parser traps on away from it (TOMLPrecheck).
 @Suite struct TOMLPrecheckTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FTLabCore
+import FTLabHarness
 import FTLabRunner
 
 /// The ftscalingbench workload on the real lab pair: the script loaded at run time, every

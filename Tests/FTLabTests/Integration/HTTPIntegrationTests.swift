@@ -4,6 +4,7 @@ import Testing
 import FoundationNetworking
 #endif
 import FTLabCore
+import FTLabLoadGen
 import FTLabRunner
 
 extension LoadSensitiveTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FTLabCore
+import FTLabHarness
 import FTLabRunner
 
 extension LoadSensitiveTests {

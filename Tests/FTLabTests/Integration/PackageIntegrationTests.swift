@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import FTLabCore
+import FTLabHarness
+import FTLabLoadGen
 import FTLabRunner
 
 extension LoadSensitiveTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FTLabCore
+import FTLabHarness
 import FTLabRunner
 
 /// The user's own workloads when they are broken: every problem names its file and line,

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FTLabRunner
+import FTLabInterpreters
 
 @Suite("Interpreters on the machine: names and pairs")
 struct InterpreterDiscoveryTests {

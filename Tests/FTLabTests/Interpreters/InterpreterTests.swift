@@ -1,4 +1,6 @@
 import Foundation
+import FTLabCore
+import FTLabInterpreters
 import Testing
 import FTLabRunner
 import FTLabBuilds
@@ -117,7 +119,7 @@ struct InterpreterRefusalTests {
     }
 
     @Test func unknownLabelListsTheKnownOnes() async throws {
-        let cache = LabCache(root: try interpreterScratchDirectory())
+        let cache = CacheDirectory(root: try interpreterScratchDirectory())
         defer { try? FileManager.default.removeItem(atPath: cache.root) }
         let error = await #expect(throws: InterpreterError.self) {
             try await InterpreterResolver.resolve("no-such-python-anywhere", cache: cache)
@@ -128,7 +130,7 @@ struct InterpreterRefusalTests {
     }
 
     @Test func labLabelNotBuilt() async throws {
-        let cache = LabCache(root: try interpreterScratchDirectory())
+        let cache = CacheDirectory(root: try interpreterScratchDirectory())
         defer { try? FileManager.default.removeItem(atPath: cache.root) }
         await #expect(throws: InterpreterError.notBuilt(
             label: PinnedPair.freeThreaded, executable: PinnedPair.executable(.freethreaded, cache: cache))
@@ -148,7 +150,7 @@ struct InterpreterRefusalTests {
 
     @Test("paths in build/ or in a prefix without a manifest are unfinished; a finished prefix is not")
     func unfinishedBuilds() throws {
-        let cache = LabCache(root: TestPaths.scratch("unfinished"))
+        let cache = CacheDirectory(root: TestPaths.scratch("unfinished"))
         let target = LabTarget(version: "3.13.5", build: .gil)
         let fm = FileManager.default
         #expect(cache.unfinishedBuild(containing: cache.executable(target)) == nil, "no prefix at all: not built")
@@ -178,10 +180,10 @@ struct LabSourceTests {
     }
 
     @Test func cacheRootFollowsTheEnvironment() {
-        #expect(LabCache(environment: ["FTLAB_CACHE": "/c", "HOME": "/h"]).root == "/c")
-        #expect(LabCache(environment: ["XDG_CACHE_HOME": "/x", "HOME": "/h"]).root == "/x/ftlab")
-        #expect(LabCache(environment: ["HOME": "/h"]).root == "/h/.cache/ftlab")
-        #expect(LabCache(root: "/c").executable(LabTarget(version: "3.14.0", build: .freethreaded))
+        #expect(CacheDirectory(environment: ["FTLAB_CACHE": "/c", "HOME": "/h"]).root == "/c")
+        #expect(CacheDirectory(environment: ["XDG_CACHE_HOME": "/x", "HOME": "/h"]).root == "/x/ftlab")
+        #expect(CacheDirectory(environment: ["HOME": "/h"]).root == "/h/.cache/ftlab")
+        #expect(CacheDirectory(root: "/c").executable(LabTarget(version: "3.14.0", build: .freethreaded))
             == "/c/pythons/cpython-3.14.0t/bin/python3.14t")
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FTLabCore
+import FTLabInterpreters
 import FTLabRunner
 import FTLabAnalysis
 @testable import FTLabBuilds
@@ -224,7 +225,7 @@ struct LadderSourceTests {
     static func pinnedTarball() throws -> String {
         let lock = try PythonLock.load(path: VersionLadderTests.lockPath)
         let release = try #require(lock.releases.first { $0.version == "3.13.5" })
-        let path = "\(LabCache().sources)/\(release.sources[0].fileName)"
+        let path = "\(CacheDirectory().sources)/\(release.sources[0].fileName)"
         try #require(FileManager.default.fileExists(atPath: path), "no \(path): run `ftlab lab pythons` first")
         return path
     }
@@ -307,10 +308,10 @@ struct LadderSourceTests {
     @Test func withoutVersionTheNewestObtainableReleaseBecomesTheDefaultAndSaysWhy() throws {
         let scratch = TestPaths.scratch("default")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let cache = LabCache(root: "\(scratch)/cache")
+        let cache = CacheDirectory(root: "\(scratch)/cache")
         try FileManager.default.createDirectory(atPath: cache.pythons, withIntermediateDirectories: true)
         for label in PinnedPair.labels {
-            try FileManager.default.createSymbolicLink(atPath: cache.prefix(label), withDestinationPath: LabCache().prefix(label))
+            try FileManager.default.createSymbolicLink(atPath: cache.prefix(label), withDestinationPath: CacheDirectory().prefix(label))
         }
         let result = try lab([], cache: cache.root)
         #expect(result.status == 0, "\(result.stderr)")
@@ -324,7 +325,7 @@ struct LadderSourceTests {
 
     /// The verified release's repacked tarball (a mirror folder's file), from the lab cache.
     static func repackedTarball() throws -> String {
-        let path = "\(LabCache().sources)/Python-\(LabPythons.pinnedVersion).tar.xz"
+        let path = "\(CacheDirectory().sources)/Python-\(LabPythons.pinnedVersion).tar.xz"
         try #require(FileManager.default.fileExists(atPath: path), "no \(path): run `ftlab lab pythons --source-dir DIR` first")
         return path
     }

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import FTLabRunner
+import FTLabHarness
+import FTLabLoadGen
 
 /// Learning the expected bodies of a user's app before the load, against the in-process canned
 /// server over real loopback sockets.

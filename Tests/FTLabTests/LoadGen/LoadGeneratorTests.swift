@@ -1,5 +1,7 @@
 import Testing
 import FTLabRunner
+import FTLabHarness
+import FTLabLoadGen
 
 /// The load generator against the in-process canned server over real loopback sockets.
 /// Tiny durations; no timing assertions.

@@ -1,5 +1,6 @@
 import Testing
 import FTLabRunner
+import FTLabLoadGen
 
 @Suite("HTTP response reading")
 struct ResponseReaderTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import FTLabRunner
+import FTLabInterpreters
+import FTLabNative
 
 /// Both harnesses calibrate by one set of rules: Workloads/_harness/calibration-vectors.json
 /// drives ftlab's native harness here and run.py through check_calibration.py.

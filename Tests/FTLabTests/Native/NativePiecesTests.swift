@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import FTLabRunner
 import FTLabCore
+@testable import FTLabNative
 
 /// The parts of native-swift that must agree with their Python twins byte for byte.
 /// Expected values come from CPython (hashlib, json, workload.py, log-processing's regex).

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 import FTLabCore
+import FTLabHarness
+import FTLabInterpreters
+import FTLabNative
 import FTLabRunner
 
 /// How `ftlab run` plans and starts native-swift configurations.

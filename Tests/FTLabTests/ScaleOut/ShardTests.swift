@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import FTLabCore
+import FTLabHarness
+import FTLabInterpreters
 import FTLabRunner
 
 /// `--shard I/N`: the spec, the split of a plan, and merge's completeness check.

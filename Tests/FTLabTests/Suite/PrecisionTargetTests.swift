@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import FTLabCore
+@testable import FTLabHarness
+@testable import FTLabInterpreters
 @testable import FTLabRunner
 
 /// `--ci-target`: rounds of one more process for exactly the configurations still too wide.

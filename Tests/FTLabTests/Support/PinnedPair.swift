@@ -1,4 +1,6 @@
 import Foundation
+import FTLabCore
+import FTLabInterpreters
 import FTLabRunner
 import FTLabBuilds
 
@@ -25,7 +27,7 @@ enum PinnedPair {
     static var sourceFileName: String { "Python-\(version).tar.xz" }
 
     /// The executable of the pinned `build` in `cache`: `<cache>/pythons/cpython-X.Y.Zt/bin/pythonX.Yt`.
-    static func executable(_ build: Interpreter.Build, cache: LabCache = LabCache()) -> String {
+    static func executable(_ build: Interpreter.Build, cache: CacheDirectory = CacheDirectory()) -> String {
         cache.executable(LabTarget(version: version, build: build))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FTLabRunner
+import FTLabInterpreters
 
 /// Paths the tests need: fixtures, the repository, a scratch folder.
 enum TestPaths {

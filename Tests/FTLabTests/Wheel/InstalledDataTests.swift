@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FTLabCore
+import FTLabHarness
 import FTLabRunner
 
 /// An ftlab installed from the wheel lies in `<prefix>/bin` and finds its corpus and `lab/`

@@ -132,7 +132,7 @@ struct WheelIntegrationTests {
     /// Debian bookworm, minbase, with python3 and python3-venv only: built once with mmdebstrap
     /// (about a minute, from the Debian archive) into `<cache>/lab/bare-bookworm` and reused.
     static func bareRootfs() throws -> String {
-        let root = LabCache().root + "/lab/bare-\(RootfsRecipe.suite)"
+        let root = CacheDirectory().root + "/lab/bare-\(RootfsRecipe.suite)"
         let complete = root + ".complete"
         let fm = FileManager.default
         if fm.fileExists(atPath: complete) { return root }

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import FTLabRunner
+@testable import FTLabHarness
+@testable import FTLabInterpreters
 
 /// `--callable MODULE:FUNCTION` without processes: the target's shape, its params, the workload
 /// made from the `_callable` template, and what goes with it.

@@ -1,5 +1,6 @@
 import Testing
 @testable import FTLabRunner
+@testable import FTLabHarness
 
 /// The quick suite's share of the pattern workloads: one variant each (`quick_variants`), so
 /// they add 4 variants x 2 builds x 2 thread counts to `make quick`, not 18.

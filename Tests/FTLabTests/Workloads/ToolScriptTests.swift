@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import FTLabCore
+@testable import FTLabHarness
+@testable import FTLabInterpreters
 @testable import FTLabRunner
 @testable import FTLabBuilds
 
@@ -55,7 +57,7 @@ import Testing
         try Self.write(Self.script, to: Self.examples(cache, "3.14", "3.14.10"))
         try Self.write(Self.script + "\n@register_benchmark\ndef extra(): pass\n", to: Self.examples(cache, "3.15", "3.15.2"))
         try Self.write(Self.script, to: Self.examples(cache, "3.9", "3.9.1"))
-        let locator = ToolScriptLocator(environment: [:], cache: LabCache(root: cache), systemDocs: cache + "/none")
+        let locator = ToolScriptLocator(environment: [:], cache: CacheDirectory(root: cache), systemDocs: cache + "/none")
         let found = try #require(locator.locate(Self.source).located)
         #expect(found.path == Self.examples(cache, "3.15", "3.15.2"))
         #expect(found.origin == "Debian python3.15-examples 3.15.2")
@@ -70,7 +72,7 @@ import Testing
         let tree = root + "/Python-3.14.0/Tools/ftscalingbench/ftscalingbench.py"
         try Self.write(Self.script, to: tree)
         try Self.write(Self.script, to: Self.examples(root + "/pkg", "3.15", "3.15.2"))
-        let empty = LabCache(root: root + "/cache")
+        let empty = CacheDirectory(root: root + "/cache")
         for (given, expected) in [(tree, tree), (root + "/Python-3.14.0", tree),
                                   (root + "/pkg/tools/python3.15-examples-3.15.2", Self.examples(root + "/pkg", "3.15", "3.15.2"))] {
             let located = ToolScriptLocator(environment: ["FTLAB_FTSCALINGBENCH": given], cache: empty).locate(Self.source).located
@@ -91,7 +93,7 @@ import Testing
 
     @Test func withoutTheScriptTheWorkloadIsListedUnavailableAndNamingItFails() throws {
         let cache = TestPaths.scratch()
-        let locator = ToolScriptLocator(environment: [:], cache: LabCache(root: cache), systemDocs: cache + "/none")
+        let locator = ToolScriptLocator(environment: [:], cache: CacheDirectory(root: cache), systemDocs: cache + "/none")
         let catalog = try WorkloadCatalog.load(builtin: TestPaths.builtinWorkloads, locator: locator)
         let workload = try catalog.workload(named: "ftscalingbench")
         let reason = "no ftscalingbench.py found (FTLAB_FTSCALINGBENCH is not set; none under \(cache)/tools, "
@@ -111,7 +113,7 @@ import Testing
         let cache = TestPaths.scratch()
         let path = Self.examples(cache, "3.15", "3.15.2")
         try Self.write(Self.script, to: path)
-        let locator = ToolScriptLocator(environment: [:], cache: LabCache(root: cache), systemDocs: cache + "/none")
+        let locator = ToolScriptLocator(environment: [:], cache: CacheDirectory(root: cache), systemDocs: cache + "/none")
         let catalog = try WorkloadCatalog.load(builtin: TestPaths.builtinWorkloads, locator: locator)
         let workload = try catalog.workload(named: "ftscalingbench")
         let located = try #require(workload.script?.located)
@@ -158,7 +160,7 @@ import Testing
     @Test func lockbenchKeepsItsOwnVariantsAndRefusesAFileThatNeverMentionsBenchmarkLocks() throws {
         let cache = TestPaths.scratch()
         let path = "\(cache)/tools/python3.15-examples-3.15.2/usr/share/doc/python3.15/examples/lockbench/lockbench.py"
-        let locator = ToolScriptLocator(environment: [:], cache: LabCache(root: cache), systemDocs: cache + "/none")
+        let locator = ToolScriptLocator(environment: [:], cache: CacheDirectory(root: cache), systemDocs: cache + "/none")
         try Self.write("print('not lockbench')\n", to: path)
         let stray = try WorkloadCatalog.load(builtin: TestPaths.builtinWorkloads, locator: locator).workload(named: "lockbench")
         #expect(stray.unavailable == "\(path) never mentions benchmark_locks: not CPython's lockbench.py?")
@@ -188,7 +190,7 @@ import Testing
     @Test func examplesVersionsAndDebianVersionNumbers() throws {
         #expect(ExamplesPackage.upstream("3.15.2-1") == "3.15.2")
         #expect(ExamplesPackage.upstream("1:3.14.10-1+b1") == "3.14.10")
-        #expect(try ExamplesPackage(version: "3.14", cache: LabCache(root: "/c")).package == "python3.14-examples")
+        #expect(try ExamplesPackage(version: "3.14", cache: CacheDirectory(root: "/c")).package == "python3.14-examples")
         #expect(throws: ExamplesError.unknownVersion("3.16", known: ["3.15", "3.14"])) { try ExamplesPackage(version: "3.16") }
         #expect(ExamplesError.unknownVersion("3.16", known: ["3.15", "3.14"]).description
             == "unknown examples version \"3.16\"; accepted: 3.15, 3.14")

@@ -1,6 +1,7 @@
 import Foundation
 import FTLabCore
-import FTLabRunner
+import FTLabHarness
+import FTLabLoadGen
 
 /// The readers under fuzzing, one entry each: what a fuzz target does with one input. The
 /// libFuzzer targets (Tests/Fuzz/<target>), their replay mode and the regression tests
