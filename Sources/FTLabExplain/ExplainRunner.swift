@@ -48,12 +48,12 @@ public struct ExplainRunner: Sendable {
 private struct Session {
     package let owner: ExplainRunner
     package let work: String
-    package let runner: SuiteRunner
+    package let runner: WorkUnitRunner
 
     package init(owner: ExplainRunner, work: String) {
         self.owner = owner
         self.work = work
-        runner = SuiteRunner(harnessScript: owner.harnessScript, launcher: owner.launcher, repetition: owner.repetition,
+        runner = WorkUnitRunner(harnessScript: owner.harnessScript, launcher: owner.launcher, repetition: owner.repetition,
                              timeoutSeconds: owner.timeoutSeconds, logDirectory: work)
     }
 
@@ -176,7 +176,7 @@ private struct Session {
         }
         if result.ending == .interrupted { throw .interrupted }
         let (transcript, protocolError) = HarnessTranscript.parse(result.protocolOutput)
-        let verdict = SuiteRunner.judge(unit: unit, result: result, transcript: transcript, protocolError: protocolError,
+        let verdict = WorkUnitRunner.judge(unit: unit, result: result, transcript: transcript, protocolError: protocolError,
                                         timeoutSeconds: owner.timeoutSeconds)
         return ProcessOutcome(unit: unit, result: result, transcript: transcript, verdict: verdict)
     }

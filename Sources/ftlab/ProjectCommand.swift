@@ -130,21 +130,19 @@ struct ProjectCommand: AsyncParsableCommand {
             arguments += ["-o", output!]
         }
         let run = try RunCommand.parse([suite.record.name, "--workloads-dir", suite.workloadDirectory] + arguments)
-        var failure: Error?
-        do { try await run.run() } catch { failure = error }
-        if let output, let rows = try? ResultReader(path: output).rows {
-            let unsafe = Dictionary(suite.record.tests.compactMap { t in t.threadUnsafe.map { (t.nodeid, $0) } }, uniquingKeysWith: { a, _ in a })
-            let summary = ProjectSummary(rows: rows, workload: suite.record.name, oneThreadOnly: unsafe)
-            print(summary.text(explain: { nodeid, threads in
-                "ftlab explain \(ProjectWorkloadFolder.shellQuoted(suite.record.name + "/" + nodeid)) --workloads-dir \(ProjectWorkloadFolder.shellQuoted(suite.workloadDirectory)) --threads \(threads)"
-            }))
-            if !suite.record.plainSeconds.isEmpty {
-                let plain = suite.record.plainSeconds.sorted { $0.key < $1.key }
-                    .map { "\($0.key) \(String(format: "%.2f", $0.value)) s" }.joined(separator: ", ")
-                print("  plain pytest of the same tests (T): \(plain)")
-            }
+        let outcome = try await RunSession(try run.sessionOptions()).run()
+        run.printSummary(outcome)
+        let unsafe = Dictionary(suite.record.tests.compactMap { t in t.threadUnsafe.map { (t.nodeid, $0) } }, uniquingKeysWith: { a, _ in a })
+        let summary = ProjectSummary(rows: outcome.rows, workload: suite.record.name, oneThreadOnly: unsafe)
+        print(summary.text(explain: { nodeid, threads in
+            "ftlab explain \(ProjectWorkloadFolder.shellQuoted(suite.record.name + "/" + nodeid)) --workloads-dir \(ProjectWorkloadFolder.shellQuoted(suite.workloadDirectory)) --threads \(threads)"
+        }))
+        if !suite.record.plainSeconds.isEmpty {
+            let plain = suite.record.plainSeconds.sorted { $0.key < $1.key }
+                .map { "\($0.key) \(String(format: "%.2f", $0.value)) s" }.joined(separator: ", ")
+            print("  plain pytest of the same tests (T): \(plain)")
         }
-        if let failure { throw failure }
+        if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
     }
 
     /// Both checkouts in one run (the `checkout` parameter swept), their summaries, and the
@@ -161,23 +159,25 @@ struct ProjectCommand: AsyncParsableCommand {
         // The checkout parameter's requirements files are found beside the generated manifest.
         let here = FileManager.default.currentDirectoryPath
         _ = FileManager.default.changeCurrentDirectoryPath(pair.workloadDirectory)
-        var failure: Error?
-        do { try await run.run() } catch { failure = error }
+        let outcome: RunOutcome
+        do { outcome = try await RunSession(try run.sessionOptions()).run() } catch {
+            _ = FileManager.default.changeCurrentDirectoryPath(here)
+            throw error
+        }
         _ = FileManager.default.changeCurrentDirectoryPath(here)
+        run.printSummary(outcome)
         let options = pytestOptions.map(ProjectWorkloadFolder.shellQuoted).joined(separator: " ")
         let sides = ProjectPair.values.map { pair.paramsText($0, pytestOptions: options) }
-        if let rows = try? ResultReader(path: output).rows {
-            for (label, params) in zip(["base", "new"], sides) {
-                print("\(label) (\(params)):")
-                print(ProjectSummary(rows: rows.filter { $0.params == params }, workload: pair.name).text())
-            }
+        for (label, params) in zip(["base", "new"], sides) {
+            print("\(label) (\(params)):")
+            print(ProjectSummary(rows: outcome.rows.filter { $0.params == params }, workload: pair.name).text())
         }
         print("\nftlab compare \(ProjectWorkloadFolder.shellQuoted(output)) --base \(ProjectWorkloadFolder.shellQuoted("params=" + sides[0])) --new \(ProjectWorkloadFolder.shellQuoted("params=" + sides[1])) --threshold \(threshold)")
         let compare = try CompareCommand.parse([output, "--base", "params=" + sides[0], "--new", "params=" + sides[1],
                                                 "--threshold", threshold])
         // The comparison's verdict first (exit 1 on a regression), then the run's own failures.
         try compare.run()
-        if let failure { throw failure }
+        if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
     }
 
     /// What collection found, before measuring.

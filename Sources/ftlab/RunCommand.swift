@@ -175,97 +175,43 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var catalog = try workloads.catalog()
-        for broken in catalog.broken { Diagnostics.warning("skipped the broken workload \(broken.name): \(broken.problem)") }
-        // --callable adds its workload to the ones named; alone, it is the whole run.
-        let callable = try callableOptions.target()
-        if let callable { try catalog.add(callable) }
-        let selectors = self.selectors + (callable.map { [$0.selector] } ?? [])
-        let topology = try Topology.read()
-        let repetition = repetitionSetting()
-        var request = RunRequest()
-        request.selectors = selectors
-        request.interpreters = try await InterpreterChoice.resolve(interpreters.pythons)
-        if let line = InterpreterChoice.releaseLine(request.interpreters, specs: interpreters.pythons) { Diagnostics.note(line) }
-        request.threads = try threads.map(parseThreadList) ?? defaultThreadCounts(cpus: topology.onlineCPUs.count)
-        request.placements = RunRequest.splitPlacements(placementOptions.placement)
-        if let allocator {
-            request.allocators = []
-            for name in allocator.split(separator: ",", omittingEmptySubsequences: false) {
-                request.allocators.append(try await AllocatorRegistry.resolve(String(name)))
-            }
-        } else {
-            let defaults = await RunRequest.defaultAllocators(fullSuite: selectors.isEmpty)
-            request.allocators = defaults.allocators
-            defaults.warnings.forEach(Diagnostics.warning)
-        }
-        request.env = settings.env
-        request.abEnv = try abEnvSettings.map(EnvSetting.parse)
-        request.params = settings.params + (callable?.params ?? [])
-        request.quickSuite = quick
-        request.unsupported = await ScriptProbe.unsupported(try catalog.select(selectors), interpreters: request.interpreters)
-        var plan = try RunPlan.make(request, catalog: catalog, topology: topology)
-        for warning in Set(plan.warnings).sorted() { Diagnostics.warning(warning) }
-        for reason in plan.skipped { Diagnostics.note("skipped \(reason)") }
-        let packages = try await plan.preparePackages(announce: { Diagnostics.note($0) })
-        packages.lines.forEach { Diagnostics.note($0) }
-        try await plan.checkParameters(harnessScript: catalog.harnessScript)
+        let outcome = try await RunSession(try sessionOptions()).run()
+        printSummary(outcome)
+        if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
+    }
 
-        let suiteRev = await RunIdentity.suiteRevision(of: catalog.builtinDirectory)
-        var identity = RunIdentity.current(suiteRev: suiteRev, topology: topology)
-        if let shard = try shardSetting() {
-            identity.planID = plan.identity(repetition: repetition)
-            identity.shard = shard.description
-            identity.runID = "shards-" + identity.planID
-            let total = plan.configurations.count
-            plan.configurations = try plan.configurations(in: shard)
-            if !quiet {
-                Diagnostics.note("shard \(shard) of plan \(identity.planID): \(plan.configurations.count) of \(total) configurations")
-            }
-        }
-        if let runID { identity.runID = runID }
-        let output = try RunOutput.prepare(path: self.output ?? RunOutput.defaultPath(), resume: resume,
-                                           samplesPerProcess: repetition.samples, identity: &identity)
-        // The output's lock is held until the run's last line is printed.
-        defer { withExtendedLifetime(output) {} }
-        output.warnings.forEach(Diagnostics.warning)
-        Diagnostics.note("machine: \(identity.machine.summary)")
-        identity.machine.warnings(cpus: topology.onlineCPUs.count).forEach(Diagnostics.warning)
-        let writer = try ResultWriter(path: output.path)
-        packages.write(to: output.logDirectory)
-
-        var runner = SuiteRunner(
-            harnessScript: catalog.harnessScript, launcher: executablePath(), repetition: repetition,
-            timeoutSeconds: timeoutOptions.timeout, logDirectory: output.logDirectory)
-        runner.memoryLimit = try memoryLimit.map(MemoryLimit.init(parsing:))
-        let units = SuiteRunner.schedule(plan.configurations, processes: repetition.processes)
-        InterruptHandler.install()
-        let suite = Suite(runner: runner, rowMaker: RowMaker(identity: identity))
-        let report: SuiteReport
-        var standings: [PrecisionTarget.Standing] = []
-        let target = try precisionTarget()
-        if let target {
-            (report, standings) = try await suite.run(
-                units, until: target, configurations: plan.configurations, completed: output.completed,
-                earlier: output.earlierRows, writer: writer, progress: Progress(quiet: quiet))
-        } else {
-            report = try await suite.run(units, completed: output.completed, writer: writer, progress: Progress(quiet: quiet))
-        }
-
-        let allRows = try ResultReader(path: output.path).rows
-        print(ScalingSummary(rows: allRows).text(color: colorOptions.enabled, tables: !noTables))
-        let servers = ServerSummary(rows: allRows)
+    /// The end-of-run summary: the scaling tables (unless --no-tables), servers, the footer.
+    func printSummary(_ outcome: RunOutcome) {
+        print(ScalingSummary(rows: outcome.rows).text(color: colorOptions.enabled, tables: !noTables))
+        let servers = ServerSummary(rows: outcome.rows)
         if !servers.isEmpty { print(servers.text()) }
-        packages.lines.forEach { print($0) }
-        if let target { print(Self.precisionSummary(standings, target: target)) }
-        print("load average: \(String(format: "%.2f", identity.machine.loadAverage)) at the start, "
-            + "\(String(format: "%.2f", MachineState.loadAverage())) at the end (\(topology.onlineCPUs.count) CPUs)")
-        print("results: \(output.path) (\(allRows.count) rows; per-process logs in \(output.logDirectory))")
-        // Without selectors the run meant every workload, the broken ones too.
-        let skippedBroken = selectors.isEmpty ? catalog.broken : []
-        if !skippedBroken.isEmpty { print("skipped \(skippedBroken.count) broken workload(s): \(skippedBroken.map(\.name).joined(separator: ", "))") }
-        if report.interrupted { throw ExitCode(130) }
-        if report.processesFailed > 0 || allRows.contains(where: { $0.status != .ok }) || !skippedBroken.isEmpty { throw ExitCode(1) }
+        outcome.footer.forEach { print($0) }
+    }
+
+    /// The session's options, from this command's (checked in `validate()`).
+    func sessionOptions() throws -> RunSession.Options {
+        var options = RunSession.Options()
+        options.selectors = selectors
+        options.pythons = interpreters.pythons
+        options.threads = try threads.map(parseThreadList)
+        options.placement = placementOptions.placement
+        options.allocators = allocator?.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        options.env = settings.env
+        options.abEnv = try abEnvSettings.map(EnvSetting.parse)
+        options.params = settings.params
+        options.quick = quick
+        options.repetition = repetitionSetting()
+        options.timeoutSeconds = timeoutOptions.timeout
+        options.memoryLimit = try memoryLimit.map(MemoryLimit.init(parsing:))
+        options.precision = try precisionTarget()
+        options.resume = resume
+        options.shard = try shardSetting()
+        options.runID = runID
+        options.output = output
+        options.quiet = quiet
+        options.workloadsDirectories = workloads.workloadsDirs
+        options.callable = try callableOptions.target()
+        return options
     }
 
     /// `--ci-target`, `--budget` and `--max-processes` as one target; nil without `--ci-target`.
@@ -277,22 +223,6 @@ struct RunCommand: AsyncParsableCommand {
                             budgetSeconds: try PrecisionTarget.parseDuration(budget), maxProcesses: maxProcesses,
                             pairsByEnv: !abEnvSettings.isEmpty)
         }
-    }
-
-    /// How the precision target went: how many met it, the processes used, and each miss.
-    static func precisionSummary(_ standings: [PrecisionTarget.Standing], target: PrecisionTarget) -> String {
-        let misses = target.misses(standings)
-        let used = standings.map(\.processes)
-        let what = target.pairsByEnv ? "configurations' A/B ratio" : "configurations"
-        var lines = ["precision: \(standings.count - misses.count) of \(standings.count) \(what) within ±"
-                     + NumberFormat.percent(target.halfWidth) + " (processes per configuration: "
-                     + "\(used.min() ?? 0)-\(used.max() ?? 0))"]
-        for miss in misses {
-            let width = miss.halfWidth.map { "±" + NumberFormat.percent($0) } ?? "no ok process"
-            lines.append("  missed: \(miss.configuration.name) \(width) after \(miss.processes) process"
-                         + (miss.processes == 1 ? "" : "es"))
-        }
-        return lines.joined(separator: "\n")
     }
 
     /// The repetition the options ask for (checked in `validate()`).

@@ -88,7 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let logDirectory = NSTemporaryDirectory() + "ftlab-serve-\(getpid())"
         try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
-        let runner = SuiteRunner(harnessScript: catalog.harnessScript, launcher: executablePath(), repetition: .quick,
+        let runner = WorkUnitRunner(harnessScript: catalog.harnessScript, launcher: executablePath(), repetition: .quick,
                                  timeoutSeconds: 365 * 86_400, logDirectory: logDirectory)
         let stop = GracefulStop.install()
         let unit = WorkUnit(configuration: configuration, process: 1)

@@ -28,7 +28,7 @@ struct HarnessManifestTests {
     @Test("the runner's environment carries the manifest as JSON that decodes to the same manifest, with only the process's variant")
     func environment() throws {
         let workload = try Workload.load(directory: Self.tiny)
-        let runner = SuiteRunner(harnessScript: "/w/_harness/run.py", launcher: "/bin/ftlab", repetition: .quick,
+        let runner = WorkUnitRunner(harnessScript: "/w/_harness/run.py", launcher: "/bin/ftlab", repetition: .quick,
                                  timeoutSeconds: 5, logDirectory: "/tmp")
         let configuration = Self.configuration(workload)
         let json = try #require(runner.environment(for: configuration)[Self.key] ?? nil)

@@ -66,21 +66,21 @@ struct HarnessProtocolTests {
         let unit = WorkUnit(configuration: config, process: 1)
         let ok = ProcessResult(ending: .exited(0), protocolOutput: "", stderrTail: "", elapsedSeconds: 1)
         let good = HarnessTranscript.parse([Self.hello, Self.sample, Self.bye].joined(separator: "\n")).0
-        #expect(SuiteRunner.judge(unit: unit, result: ok, transcript: good, protocolError: nil, timeoutSeconds: 5) == .ok)
+        #expect(WorkUnitRunner.judge(unit: unit, result: ok, transcript: good, protocolError: nil, timeoutSeconds: 5) == .ok)
 
         let badBye = Self.bye.replacingOccurrences(of: #""verified":true,"checksum":"ab""#, with: #""verified":false,"checksum":"cd""#)
         let wrong = HarnessTranscript.parse([Self.hello, Self.sample, badBye].joined(separator: "\n")).0
-        let verdict = SuiteRunner.judge(unit: unit, result: ok, transcript: wrong, protocolError: nil, timeoutSeconds: 5)
+        let verdict = WorkUnitRunner.judge(unit: unit, result: ok, transcript: wrong, protocolError: nil, timeoutSeconds: 5)
         #expect(verdict.message.contains("verification failed"))
 
         let crash = ProcessResult(ending: .signaled(11), protocolOutput: "", stderrTail: "Segmentation fault", elapsedSeconds: 1)
-        let crashed = SuiteRunner.judge(unit: unit, result: crash, transcript: HarnessTranscript(), protocolError: nil, timeoutSeconds: 5)
+        let crashed = WorkUnitRunner.judge(unit: unit, result: crash, transcript: HarnessTranscript(), protocolError: nil, timeoutSeconds: 5)
         #expect(crashed == .failed("killed by signal 11; stderr: Segmentation fault"))
 
         placement.threadCPUs = [1, 0]
         var swapped = unit
         swapped.configuration.placement = placement
-        let stray = SuiteRunner.judge(unit: swapped, result: ok, transcript: good, protocolError: nil, timeoutSeconds: 5)
+        let stray = WorkUnitRunner.judge(unit: swapped, result: ok, transcript: good, protocolError: nil, timeoutSeconds: 5)
         #expect(stray.message.contains("thread 0 ran on CPU 0 but was planned on CPU 1"))
     }
 }

@@ -95,7 +95,7 @@ struct SelectionTests {
             RunConfiguration(workload: tiny, variant: "sum", params: [:], interpreter: InterpreterChoice(label: label, path: "/p"),
                              threads: 1, placement: .unpinned, allocator: .system, env: [], seed: 1)
         }
-        let units = SuiteRunner.schedule(configs, processes: 2)
+        let units = WorkUnitRunner.schedule(configs, processes: 2)
         #expect(units.map { "\($0.configuration.interpreter.label)\($0.process)" } == ["a1", "b1", "a2", "b2"])
     }
 }

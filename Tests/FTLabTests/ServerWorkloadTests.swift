@@ -155,23 +155,23 @@ struct ServerWorkloadTests {
     func verdicts() throws {
         let unit = try unit()
         let ok = ProcessResult(ending: .exited(0), protocolOutput: "", stderrTail: "", elapsedSeconds: 1)
-        #expect(SuiteRunner.judgeServer(unit: unit, result: ok, drive: drive(responses: [10, 12]), timeoutSeconds: 9) == .ok)
+        #expect(WorkUnitRunner.judgeServer(unit: unit, result: ok, drive: drive(responses: [10, 12]), timeoutSeconds: 9) == .ok)
         var silent = ServerDriver.Outcome()
         silent.problem = "the server's port (its listening message) did not come within 2 s"
         let killed = ProcessResult(ending: .signaled(9), protocolOutput: "", stderrTail: "starting", elapsedSeconds: 2)
-        #expect(SuiteRunner.judgeServer(unit: unit, result: killed, drive: silent, timeoutSeconds: 9)
+        #expect(WorkUnitRunner.judgeServer(unit: unit, result: killed, drive: silent, timeoutSeconds: 9)
             == .failed("the server's port (its listening message) did not come within 2 s; stderr: starting"))
-        let wrong = SuiteRunner.judgeServer(unit: unit, result: ok, drive: drive(responses: [10], badBody: "GET /x: body CRC-32 1, expected 2"),
+        let wrong = WorkUnitRunner.judgeServer(unit: unit, result: ok, drive: drive(responses: [10], badBody: "GET /x: body CRC-32 1, expected 2"),
                                             timeoutSeconds: 9)
         #expect(wrong == .failed("2 wrong responses (2 body), first: GET /x: body CRC-32 1, expected 2"))
         // A wrong status is a wrong answer too, and the message says which part differed.
-        let both = SuiteRunner.judgeServer(unit: unit, result: ok, drive: drive(responses: [10], badBody: "GET /x: body length 9 bytes, expected 8",
+        let both = WorkUnitRunner.judgeServer(unit: unit, result: ok, drive: drive(responses: [10], badBody: "GET /x: body length 9 bytes, expected 8",
                                                                              badStatus: "GET /y: status 500, expected 200"), timeoutSeconds: 9)
         #expect(both == .failed("3 wrong responses (1 status, 2 body), first: GET /y: status 500, expected 200"))
-        #expect(SuiteRunner.judgeServer(unit: unit, result: ok, drive: drive(responses: [10, 0]), timeoutSeconds: 9)
+        #expect(WorkUnitRunner.judgeServer(unit: unit, result: ok, drive: drive(responses: [10, 0]), timeoutSeconds: 9)
             == .failed("measured sample 2 got no responses"))
         let timedOut = ProcessResult(ending: .timedOut, protocolOutput: "", stderrTail: "", elapsedSeconds: 9)
-        #expect(SuiteRunner.judgeServer(unit: unit, result: timedOut, drive: silent, timeoutSeconds: 9).message.contains("killed after 9 s"))
+        #expect(WorkUnitRunner.judgeServer(unit: unit, result: timedOut, drive: silent, timeoutSeconds: 9).message.contains("killed after 9 s"))
     }
 
     @Test("rows: requests/s from the client, latency percentiles, errors named, client CPUs and utilisation")

@@ -12,7 +12,7 @@ public struct ServeSession: Sendable {
     }
 
     public var unit: WorkUnit
-    public var runner: SuiteRunner
+    public var runner: WorkUnitRunner
     /// The port to bind; 0: any free port.
     public var port: Int
     /// The address to bind: loopback unless the user asks otherwise.
@@ -20,7 +20,7 @@ public struct ServeSession: Sendable {
     /// How long the server has to report its port.
     public var startupSeconds = 30.0
 
-    public init(unit: WorkUnit, runner: SuiteRunner, port: Int, host: String = ServeSession.loopback) {
+    public init(unit: WorkUnit, runner: WorkUnitRunner, port: Int, host: String = ServeSession.loopback) {
         self.unit = unit
         self.runner = runner
         self.port = port
@@ -54,7 +54,7 @@ public struct ServeSession: Sendable {
             let at = failure.where.isEmpty ? "" : " at \(failure.where)"
             return .failed("the server failed: \(failure.message)\(at)\(tail)")
         }
-        return .failed((conversation.problem ?? "the server \(SuiteRunner.describe(result.ending)) without a bye") + tail)
+        return .failed((conversation.problem ?? "the server \(WorkUnitRunner.describe(result.ending)) without a bye") + tail)
     }
 
     /// What the conversation left: the transcript and, when it ended early, why.

@@ -101,4 +101,21 @@ public struct PrecisionTarget: Sendable, Equatable {
         guard let number, number > 0, number.isFinite else { throw .badPrecision(option: "--budget", value: text) }
         return number * (scale ?? 1)
     }
+
+    /// How the run went against this target: how many configurations met it, the processes
+    /// used, and each miss.
+    public func summary(_ standings: [Standing]) -> String {
+        let misses = misses(standings)
+        let used = standings.map(\.processes)
+        let what = pairsByEnv ? "configurations' A/B ratio" : "configurations"
+        var lines = ["precision: \(standings.count - misses.count) of \(standings.count) \(what) within ±"
+                     + NumberFormat.percent(halfWidth) + " (processes per configuration: "
+                     + "\(used.min() ?? 0)-\(used.max() ?? 0))"]
+        for miss in misses {
+            let width = miss.halfWidth.map { "±" + NumberFormat.percent($0) } ?? "no ok process"
+            lines.append("  missed: \(miss.configuration.name) \(width) after \(miss.processes) process"
+                         + (miss.processes == 1 ? "" : "es"))
+        }
+        return lines.joined(separator: "\n")
+    }
 }

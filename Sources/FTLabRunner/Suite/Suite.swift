@@ -18,10 +18,10 @@ public struct SuiteReport: Sendable {
 /// Runs a schedule of work units, appending each finished process's rows to the results file
 /// before starting the next, so a crash or Ctrl-C never loses a finished measurement.
 public struct Suite: Sendable {
-    public var runner: SuiteRunner
+    public var runner: WorkUnitRunner
     public var rowMaker: RowMaker
 
-    public init(runner: SuiteRunner, rowMaker: RowMaker) {
+    public init(runner: WorkUnitRunner, rowMaker: RowMaker) {
         self.runner = runner
         self.rowMaker = rowMaker
     }

@@ -66,7 +66,7 @@ struct NativePlanTests {
         let configuration = RunConfiguration(
             workload: workload, variant: "independent", params: ["file_size": "64K"], interpreter: .nativeSwift, threads: 2,
             placement: PlacementChoice(policy: "cpus:0,1", threadCPUs: [0, 1]), allocator: .system, env: [], seed: 9)
-        let runner = SuiteRunner(harnessScript: "/w/_harness/run.py", launcher: "/bin/ftlab", repetition: .quick,
+        let runner = WorkUnitRunner(harnessScript: "/w/_harness/run.py", launcher: "/bin/ftlab", repetition: .quick,
                                  timeoutSeconds: 10, logDirectory: "/tmp")
         let (executable, arguments) = runner.command(for: WorkUnit(configuration: configuration, process: 1))
         #expect(executable == InterpreterChoice.nativeSwift.path)

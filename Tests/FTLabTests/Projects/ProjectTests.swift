@@ -92,12 +92,12 @@ import Testing
                                                        placement: .unpinned, allocator: .system, env: [], seed: 1))
             }
         }
-        let units = SuiteRunner.schedule(configurations, processes: 2)
+        let units = WorkUnitRunner.schedule(configurations, processes: 2)
         let shape = units.map { "\($0.members.map(\.variant).joined(separator: "+"))@\($0.configuration.threads)p\($0.process)" }
         #expect(shape == ["f1::a+f1::b@1p1", "f1::a+f1::b@2p1", "f1::a+f1::b@1p2", "f1::a+f1::b@2p2",
                           "f2::c@1p1", "f2::c@2p1", "f2::c@1p2", "f2::c@2p2",
                           "solo@1p1", "solo@2p1", "solo@1p2", "solo@2p2"])
-        let runner = SuiteRunner(harnessScript: "run.py", launcher: "ftlab", repetition: .quick, timeoutSeconds: 10, logDirectory: dir)
+        let runner = WorkUnitRunner(harnessScript: "run.py", launcher: "ftlab", repetition: .quick, timeoutSeconds: 10, logDirectory: dir)
         let command = runner.command(for: units[0])
         #expect(command.arguments.filter { $0.hasPrefix("--variant=") } == ["--variant=f1::a", "--variant=f1::b"])
         #expect(runner.spec(for: units[0]).timeoutSeconds == 20, "--timeout is per variant")
@@ -113,7 +113,7 @@ import Testing
             {"type":"error","message":"x"}
             {"type":"variant","name":"t::c"}
             """
-        let parts = SuiteRunner.variantParts(output)
+        let parts = WorkUnitRunner.variantParts(output)
         #expect(parts.map(\.variant) == ["t::a", "t::b", "t::c"])
         #expect(parts.map { $0.text.split(separator: "\n").count } == [2, 1, 0])
     }

@@ -74,7 +74,7 @@ public struct ProcessOutcome: Sendable {
 }
 
 /// Runs work units one process at a time and judges each.
-public struct SuiteRunner: Sendable {
+public struct WorkUnitRunner: Sendable {
     public var harnessScript: String
     /// The ftlab executable used as the pre-exec launcher (`ftlab _launch`).
     public var launcher: String

@@ -1,7 +1,7 @@
 import FTLabCore
 import FTLabHarness
 import FTLabLoadGen
-extension SuiteRunner {
+extension WorkUnitRunner {
     /// How long a server has to report its port: 30 s, or half the process timeout when that
     /// is shorter (so a silent server is `failed` with its reason, not `timeout`).
     package var startupSeconds: Double { min(30, timeoutSeconds / 2) }

@@ -2,7 +2,7 @@ import Foundation
 import FTLabCore
 import FTLabHarness
 
-extension SuiteRunner {
+extension WorkUnitRunner {
     /// Runs a unit whose process measures several variants one after another (a `process_group`)
     /// and judges each: one outcome per member, in order. The harness opens each variant's part
     /// of the transcript with a `variant` line (PROTOCOL.md, "Several variants"); a variant whose
