@@ -1,6 +1,3 @@
-import FTLabCore
-import FTLabRunner
-import FTLabAnalysis
 /// A well-known point where threads of a CPython process wait for each other, with its
 /// plain-language cause.
 public struct ContentionSymbol: Sendable, Equatable {

@@ -1,6 +1,4 @@
 import FTLabCore
-import FTLabRunner
-import FTLabAnalysis
 /// Why `ftlab explain` could not explain.
 public enum ExplainError: FTLabError, Equatable {
     /// The selector does not name exactly one workload variant.

@@ -1,6 +1,5 @@
 import Foundation
 import FTLabCore
-import FTLabRunner
 import FTLabAnalysis
 
 /// A self-contained HTML `<section>` of an explanation, to paste into any page or report:

@@ -1,7 +1,6 @@
 import FTLabCore
 import FTLabHarness
 import FTLabRunner
-import FTLabAnalysis
 /// What `ftlab explain` runs: for each interpreter, one configuration at the baseline thread
 /// count and one at the target, otherwise alike.
 public struct ExplainPlan: Sendable {

@@ -2,7 +2,6 @@ import Foundation
 import FTLabCore
 import FTLabHarness
 import FTLabRunner
-import FTLabAnalysis
 
 /// Runs the probes of `ftlab explain` and assembles the explanation. Per interpreter, one
 /// process each: the baseline and the target with per-thread accounting only (clean figures),

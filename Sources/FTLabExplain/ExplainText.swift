@@ -1,6 +1,4 @@
 import FTLabCore
-import FTLabRunner
-import FTLabAnalysis
 /// The terminal rendering of an explanation: per configuration, the per-thread table (time
 /// accounting and futex calls), the growing symbols, notes, and the verdict.
 public enum ExplainText {

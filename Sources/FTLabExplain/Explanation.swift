@@ -1,5 +1,3 @@
-import FTLabCore
-import FTLabAnalysis
 /// Why one configuration (an interpreter at N threads) scales as it does.
 public struct ConfigurationExplanation: Sendable {
     /// The interpreter's label (`cpython-3.13.5t`).

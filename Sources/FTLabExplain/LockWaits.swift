@@ -1,7 +1,4 @@
 import Foundation
-import FTLabCore
-import FTLabRunner
-import FTLabAnalysis
 
 /// One system call's totals for one thread, from `perf trace -s`.
 public struct SyscallSummary: Sendable, Equatable {

@@ -1,6 +1,3 @@
-import FTLabCore
-import FTLabRunner
-import FTLabAnalysis
 /// One frame of a sampled call stack.
 public struct StackFrame: Sendable, Equatable {
     public var symbol: String

@@ -1,7 +1,4 @@
 import Foundation
-import FTLabCore
-import FTLabRunner
-import FTLabAnalysis
 
 /// The `perf` binary and what it may do here. Finding none, or one that may not trace or
 /// record, is a note in the explanation, never a failure.

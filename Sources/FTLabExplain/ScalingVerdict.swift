@@ -1,6 +1,4 @@
 import FTLabCore
-import FTLabRunner
-import FTLabAnalysis
 /// The one-sentence verdict: a headline naming what limits scaling, then its evidence.
 ///
 /// Rules, first match decides the headline (shares are means over the worker threads):

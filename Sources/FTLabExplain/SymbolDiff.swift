@@ -1,6 +1,3 @@
-import FTLabCore
-import FTLabRunner
-import FTLabAnalysis
 /// A symbol whose share of samples changed between two profiles.
 public struct SymbolGrowth: Sendable, Equatable {
     public var symbol: String

@@ -1,6 +1,3 @@
-import FTLabCore
-import FTLabRunner
-import FTLabAnalysis
 /// The worker threads' cpu-clock samples of one process, summed up per symbol.
 public struct SymbolProfile: Sendable, Equatable {
     /// Samples taken on the worker threads.

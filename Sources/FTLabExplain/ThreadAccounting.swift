@@ -1,7 +1,5 @@
 import FTLabCore
 import FTLabHarness
-import FTLabRunner
-import FTLabAnalysis
 /// Where one worker thread's wall time went over the measured samples of a process.
 public struct ThreadTime: Sendable, Equatable {
     /// Native thread id (the last one seen; workers live for the whole process).

@@ -1,5 +1,4 @@
 import Foundation
-import FTLabCore
 
 /// `ftlab-manifest.json`, written into a lab build's prefix once the build passed its probe.
 public struct LabManifest: Sendable, Codable, Equatable {

@@ -3,7 +3,6 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import FTLabCore
 
 /// A non-blocking TCP connection to a port on 127.0.0.1 (the only host the load generator
 /// talks to), with Nagle's algorithm off.

@@ -1,4 +1,3 @@
-import FTLabCore
 /// How the load generator drives a server.
 public struct LoadOptions: Sendable, Equatable {
     /// Keep-alive connections, each with at most one request in flight.

@@ -1,5 +1,4 @@
 import Histogram
-import FTLabCore
 
 /// Errors seen during load, by kind. None stops the load: the connection is closed and
 /// opened again.

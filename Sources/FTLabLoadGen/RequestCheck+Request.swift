@@ -1,4 +1,3 @@
-import FTLabCore
 import FTLabHarness
 
 extension RequestCheck {

@@ -1,4 +1,3 @@
-import FTLabCore
 /// What the load generator needs from one response's head.
 public struct ResponseHead: Sendable, Equatable {
     public var status: Int

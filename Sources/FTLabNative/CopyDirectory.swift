@@ -2,7 +2,6 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import FTLabCore
 
 /// Where buffered-copy's files go, decided as workload.py's `workdir` decides it: the `dir`
 /// parameter (default /dev/shm; when that is missing, $XDG_RUNTIME_DIR if it is a tmpfs,

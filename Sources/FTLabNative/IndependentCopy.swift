@@ -3,7 +3,6 @@ import Foundation
 import Glibc
 #endif
 import FTLabCore
-import FTLabHarness
 
 /// buffered-copy/independent in Swift: thread i copies its own file chunk by chunk through
 /// C stdio streams with a `buffer_size`-byte buffer (`setvbuf`), the native counterpart of

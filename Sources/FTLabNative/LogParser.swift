@@ -1,4 +1,3 @@
-import FTLabCore
 /// The fields of one access-log line that the totals need: byte ranges of the line, the
 /// status as a number (three digits) and the size ("-" is 0).
 package struct ParsedLogLine {

@@ -1,5 +1,4 @@
 import Foundation
-import FTLabCore
 import FTLabHarness
 
 /// The arguments of `ftlab _native`: the same as run.py's (PROTOCOL.md), so the runner

@@ -1,5 +1,3 @@
-import FTLabCore
-import FTLabHarness
 /// The workload variants ftlab implements natively in Swift, run as the interpreter
 /// `native-swift`: the ceiling each scaling plot can show beside the Python builds.
 public enum NativeImplementations {

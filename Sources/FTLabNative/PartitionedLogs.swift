@@ -1,6 +1,4 @@
 import Foundation
-import FTLabCore
-import FTLabHarness
 
 /// log-processing/partitioned in Swift: worker i walks the generated lines cyclically from
 /// its own offset (i * lines / threads), parses each into thread-local totals, and the totals

@@ -3,7 +3,6 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import FTLabCore
 
 /// What a native process reports about itself, read the way run.py reads it (`/proc`,
 /// `getrusage`, the monotonic clock), so native and Python rows mean the same.

@@ -2,7 +2,6 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import FTLabCore
 import FTLabHarness
 
 /// The protocol stream of a native process (PROTOCOL.md, "The channel"): a duplicate of the

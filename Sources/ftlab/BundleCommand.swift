@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import FTLabCore
-import FTLabRunner
 import FTLabBuilds
 
 struct BundleCommand: AsyncParsableCommand {

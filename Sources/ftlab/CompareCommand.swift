@@ -1,10 +1,7 @@
 import ArgumentParser
 import Foundation
 import FTLabCore
-import FTLabRunner
 import FTLabAnalysis
-import FTLabExplain
-import FTLabBuilds
 
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

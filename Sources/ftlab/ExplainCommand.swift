@@ -3,9 +3,7 @@ import Foundation
 import FTLabCore
 import FTLabInterpreters
 import FTLabRunner
-import FTLabAnalysis
 import FTLabExplain
-import FTLabBuilds
 
 struct ExplainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,10 +3,6 @@ import Foundation
 import FTLabCore
 import FTLabHarness
 import FTLabLoadGen
-import FTLabRunner
-import FTLabAnalysis
-import FTLabExplain
-import FTLabBuilds
 
 @main
 struct FTLabCommand: AsyncParsableCommand {

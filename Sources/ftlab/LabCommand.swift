@@ -1,9 +1,6 @@
 import ArgumentParser
 import FTLabCore
 import FTLabInterpreters
-import FTLabRunner
-import FTLabAnalysis
-import FTLabExplain
 import FTLabBuilds
 
 struct LabCommand: AsyncParsableCommand {

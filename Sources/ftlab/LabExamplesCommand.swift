@@ -1,6 +1,4 @@
 import ArgumentParser
-import FTLabCore
-import FTLabRunner
 import FTLabBuilds
 
 extension LabCommand {

@@ -1,9 +1,6 @@
 import ArgumentParser
 import Foundation
 import FTLabCore
-import FTLabRunner
-import FTLabAnalysis
-import FTLabExplain
 import FTLabBuilds
 
 extension LabCommand {

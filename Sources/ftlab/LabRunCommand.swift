@@ -1,8 +1,5 @@
 import ArgumentParser
-import FTLabCore
 import FTLabRunner
-import FTLabAnalysis
-import FTLabExplain
 import FTLabBuilds
 
 extension LabCommand {

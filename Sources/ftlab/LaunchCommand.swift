@@ -1,9 +1,5 @@
 import ArgumentParser
-import FTLabCore
 import FTLabRunner
-import FTLabAnalysis
-import FTLabExplain
-import FTLabBuilds
 
 /// `ftlab _launch`: what `ftlab run` spawns in front of each interpreter, so the CPU set and
 /// memory policy are in place before the interpreter starts (no numactl or taskset needed).

@@ -1,10 +1,6 @@
 import ArgumentParser
 import Foundation
 import FTLabCore
-import FTLabRunner
-import FTLabAnalysis
-import FTLabExplain
-import FTLabBuilds
 
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,12 +1,7 @@
 import ArgumentParser
 import Foundation
-import FTLabCore
 import FTLabInterpreters
 import FTLabNative
-import FTLabRunner
-import FTLabAnalysis
-import FTLabExplain
-import FTLabBuilds
 
 /// `ftlab _native`: what `ftlab run --python native-swift` starts instead of an interpreter.
 /// Takes run.py's arguments and speaks the same harness protocol on stdout.

@@ -1,9 +1,6 @@
 import ArgumentParser
 import FTLabCore
 import FTLabRunner
-import FTLabAnalysis
-import FTLabExplain
-import FTLabBuilds
 
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

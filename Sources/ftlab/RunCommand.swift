@@ -4,8 +4,6 @@ import FTLabCore
 import FTLabInterpreters
 import FTLabRunner
 import FTLabAnalysis
-import FTLabExplain
-import FTLabBuilds
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,9 +4,6 @@ import FTLabCore
 import FTLabHarness
 import FTLabInterpreters
 import FTLabRunner
-import FTLabAnalysis
-import FTLabExplain
-import FTLabBuilds
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

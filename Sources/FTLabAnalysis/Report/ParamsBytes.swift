@@ -1,4 +1,3 @@
-import FTLabCore
 /// Tests of a row's `params` that the report makes of every row it reads, on its bytes: no
 /// splitting into substrings and no Foundation or generic string search, each of which costs
 /// more than the rest of the row's handling.

@@ -1,5 +1,4 @@
 import Foundation
-import FTLabCore
 
 /// Writes a finished report to its file.
 public enum ReportOutput {

@@ -1,4 +1,3 @@
-import FTLabCore
 /// How a curve is drawn: its colour names the interpreter, its dash the other settings
 /// (allocator, placement, parameters, environment, run) that tell curves of one
 /// interpreter apart.

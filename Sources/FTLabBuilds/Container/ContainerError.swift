@@ -1,5 +1,4 @@
 import FTLabCore
-import FTLabRunner
 /// Why the container lab (`ftlab lab rootfs`, `ftlab lab run`) could not be built or entered.
 /// Exit 2 for bad input and refusals, 1 when a build step itself failed.
 public enum ContainerError: FTLabError, Equatable {

@@ -2,7 +2,6 @@ import Foundation
 import FTLabCore
 import FTLabHarness
 import FTLabInterpreters
-import FTLabRunner
 
 /// What `ftlab lab rootfs` made.
 public struct LabSummary: Sendable {

@@ -1,6 +1,5 @@
 import Foundation
 import FTLabCore
-import FTLabRunner
 
 /// Where the container lab lives in the cache (`<cache>/lab/`), never in git:
 ///

@@ -1,6 +1,5 @@
 import Foundation
 import FTLabCore
-import FTLabRunner
 
 /// `ftlab lab run -- COMMAND`: checks everything before anything runs (bwrap installed, the
 /// results folder writable, the tarball's sha256 the recorded one, the tree unpacked from it),

@@ -1,6 +1,5 @@
 import Foundation
 import FTLabCore
-import FTLabRunner
 
 /// `lab/packages.txt`: the Debian packages the lab needs, one per line, `#` starting a comment.
 /// Every recipe (host setup, rootfs, Containerfile) reads this one file, so they cannot drift.

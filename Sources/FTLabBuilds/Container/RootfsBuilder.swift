@@ -1,6 +1,5 @@
 import Foundation
 import FTLabCore
-import FTLabRunner
 
 /// Builds the rootfs tarball with mmdebstrap, records its sha256, manifest and recipe, and
 /// checks that a second build gives the same bits.

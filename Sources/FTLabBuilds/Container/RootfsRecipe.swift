@@ -1,5 +1,3 @@
-import FTLabCore
-import FTLabRunner
 /// The mmdebstrap recipe of the lab rootfs: Debian bookworm, minbase variant, the package
 /// list, and a fixed `SOURCE_DATE_EPOCH`, so two builds against the same archive state give a
 /// bit-identical tarball.

@@ -1,6 +1,4 @@
 import Foundation
-import FTLabCore
-import FTLabRunner
 
 /// A `bwrap` sandbox over the unpacked lab rootfs: the rootfs read-only, `/proc`, `/dev`,
 /// the host's `/sys` read-only (placement reads the topology there), a private `/tmp`, no

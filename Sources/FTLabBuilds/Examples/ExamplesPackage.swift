@@ -1,6 +1,5 @@
 import Foundation
 import FTLabCore
-import FTLabRunner
 
 /// Debian's `python3.X-examples` package, which carries CPython's `Tools/ftscalingbench` and
 /// `Tools/lockbench` under `/usr/share/doc/python3.X/examples/`: downloaded with apt-get under

@@ -1,7 +1,6 @@
 import Foundation
 import FTLabCore
 import FTLabInterpreters
-import FTLabRunner
 
 /// What `ftlab lab pythons` was asked to build, checked: which releases, from where, and how.
 public struct LabBuildRequest: Sendable, Equatable {

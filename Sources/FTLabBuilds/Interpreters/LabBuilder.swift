@@ -1,7 +1,6 @@
 import Foundation
 import FTLabCore
 import FTLabInterpreters
-import FTLabRunner
 
 extension LabPythons {
     /// What one `ftlab lab pythons` did: the pairs it built or kept, oldest release first (GIL

@@ -1,6 +1,5 @@
 import FTLabCore
 import FTLabInterpreters
-import FTLabRunner
 /// Why `ftlab lab pythons` could not build or verify a lab pair.
 public enum LabError: FTLabError, Equatable {
     /// Build tools are not on PATH.

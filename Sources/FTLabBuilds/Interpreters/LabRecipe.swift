@@ -1,4 +1,3 @@
-import FTLabRunner
 import FTLabInterpreters
 
 /// How the lab builds its pinned pair: the source and the flags (discovery of finished builds

@@ -1,7 +1,6 @@
 import Foundation
 import FTLabCore
 import FTLabInterpreters
-import FTLabRunner
 
 /// Where a lab build's CPython source tarball comes from.
 public enum LabSource: Sendable, Equatable {

@@ -1,6 +1,5 @@
 import Foundation
 import FTLabCore
-import FTLabRunner
 
 /// Shows build progress on stderr (stdout stays for results, such as `--fetch-only`'s paths), one line per phase with its elapsed seconds:
 /// updated in place every second on a terminal, printed once when the phase ends otherwise.

@@ -3,7 +3,6 @@ import TOMLKit
 import FTLabCore
 import FTLabHarness
 import FTLabInterpreters
-import FTLabRunner
 
 /// `lab/pythons.toml`: the CPython releases the lab may build, each with the source files it
 /// accepts and their sha256, newest release first.

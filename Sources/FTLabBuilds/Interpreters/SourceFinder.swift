@@ -1,6 +1,5 @@
 import Foundation
 import FTLabCore
-import FTLabRunner
 
 /// Gets a release's source tarball, trying in order: the cache (`<cache>/sources`, where a
 /// fetched tarball stays for good), the mirror folder (by file name), then each source's origin.

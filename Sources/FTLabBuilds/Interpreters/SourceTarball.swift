@@ -1,7 +1,6 @@
 import Foundation
 import FTLabCore
 import FTLabInterpreters
-import FTLabRunner
 
 /// What a tarball says about itself: whether it is a CPython source tree, and which release.
 package enum SourceTarball {

@@ -1,5 +1,4 @@
 import Foundation
-import FTLabCore
 
 /// The first message of a harness process: who is running and how.
 public struct HarnessHello: Sendable, Equatable, Codable {

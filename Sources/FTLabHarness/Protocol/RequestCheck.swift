@@ -1,4 +1,3 @@
-import FTLabCore
 /// One request target of a server workload's mix and what its answer must be: the server
 /// workload publishes these in its `listening` message (Workloads/_harness/PROTOCOL.md).
 public struct RequestCheck: Sendable, Equatable, Decodable {

@@ -1,5 +1,4 @@
 import Foundation
-import FTLabCore
 
 /// Finds the line of a manifest that a decoding error is about, so a message can name
 /// `workload.toml:LINE` although the TOML decoder reports only coding paths.

@@ -1,4 +1,3 @@
-import FTLabCore
 /// Workload parameters given on the command line (`KEY=VALUE` for every selected workload
 /// that has KEY, `WORKLOAD.KEY=VALUE` for one), merged over each manifest's defaults. A key
 /// given again with another value is swept: the run measures every value, interleaved like

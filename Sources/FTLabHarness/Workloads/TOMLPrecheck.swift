@@ -1,4 +1,3 @@
-import FTLabCore
 
 /// Refuses, before the TOML parser sees them, the malformed manifests that TOMLKit 0.6.0's
 /// parser (toml++ 3.4.0) does not report but traps on: an assertion failure in a debug build,

@@ -1,5 +1,4 @@
 import Foundation
-import FTLabCore
 
 /// Whether a process really ran on the allocator it was given, judged from what the harness
 /// saw inside it: the CSV's `allocator_verified`, with a message saying why.

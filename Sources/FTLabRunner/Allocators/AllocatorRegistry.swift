@@ -1,5 +1,4 @@
 import Foundation
-import FTLabCore
 import FTLabInterpreters
 
 /// The allocators ftlab can swap in: `system` (the C library's malloc), `jemalloc`,

@@ -1,4 +1,3 @@
-import FTLabCore
 extension Planner {
     /// Where a load generator runs beside a server planned as `plan`: the allowed CPUs the
     /// server's CPU set leaves free, or, when it leaves none, the last allowed CPU (shared with

@@ -1,5 +1,4 @@
 import Foundation
-import FTLabCore
 
 /// Where a process and each of its worker threads may run, already resolved to CPUs.
 public struct PlacementChoice: Sendable, Equatable {

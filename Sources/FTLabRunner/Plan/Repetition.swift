@@ -1,5 +1,4 @@
 import Foundation
-import FTLabCore
 
 /// Repetition: processes per configuration, warmup and measured samples per process.
 public struct Repetition: Sendable, Equatable {

@@ -1,8 +1,6 @@
 import Foundation
-import FTLabCore
 import FTLabInterpreters
 import FTLabHarness
-import FTLabNative
 
 /// One point of the matrix: everything that defines what a process measures.
 public struct RunConfiguration: Sendable, Equatable {

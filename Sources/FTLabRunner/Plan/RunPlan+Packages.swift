@@ -1,5 +1,4 @@
 import Foundation
-import FTLabCore
 import FTLabInterpreters
 import FTLabHarness
 

@@ -1,6 +1,5 @@
 import Foundation
 import TOMLKit
-import FTLabCore
 import FTLabHarness
 
 /// A Python project whose test suite ftlab measures: where it is, its name, how it installs.

@@ -1,5 +1,4 @@
 import Foundation
-import FTLabCore
 
 /// Writes the workload folder of a project's suite: `workload.toml` (each collected test a
 /// variant; a test pytest-run-parallel calls thread-unsafe runs at one thread, its reason in the

@@ -1,5 +1,4 @@
 import Foundation
-import FTLabCore
 
 /// What pytest collected from a project on one interpreter (`Workloads/_project/collect.py`).
 public struct TestCollection: Sendable, Equatable, Codable {

@@ -1,5 +1,4 @@
 import ArgumentParser
-import FTLabRunner
 import FTLabHarness
 
 /// `--callable` and what goes with it: one function as a workload (`ftlab run`).

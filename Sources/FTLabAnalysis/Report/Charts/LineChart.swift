@@ -1,4 +1,3 @@
-import FTLabCore
 /// A chart of values against thread counts: curves with confidence whiskers, guide lines
 /// (ideal scaling, parity) and a mark where the thread count passes the online CPUs.
 /// `svg()` (LineChartSVG.swift) draws it.

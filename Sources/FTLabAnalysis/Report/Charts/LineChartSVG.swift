@@ -1,4 +1,3 @@
-import FTLabCore
 /// Draws a `LineChart` as a self-contained SVG element (no scripts, no external styles:
 /// colours and strokes are attributes, so the chart reads the same outside the report).
 extension LineChart {

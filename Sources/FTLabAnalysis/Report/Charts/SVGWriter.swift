@@ -1,5 +1,4 @@
 import Foundation
-import FTLabCore
 
 /// Writes SVG markup element by element; every attribute value and text is escaped.
 package struct SVGWriter {

@@ -1,5 +1,4 @@
 import Foundation
-import FTLabCore
 
 /// Maps data values onto pixels along one axis, with tick values at round numbers.
 package struct Scale: Equatable {

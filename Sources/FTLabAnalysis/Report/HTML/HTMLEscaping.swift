@@ -1,4 +1,3 @@
-import FTLabCore
 /// Escapes text for HTML and SVG, in element content and in double- or single-quoted
 /// attribute values alike. (Plot's own escaping keeps entity-like text such as `&amp;` as
 /// is and leaves attribute values raw, so labels from CSV files go through this instead.)

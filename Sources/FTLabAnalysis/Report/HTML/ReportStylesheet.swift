@@ -1,4 +1,3 @@
-import FTLabCore
 /// The report's only styles, inlined in the page: a single column up to 1240 px wide with
 /// charts two to a row, readable at 1280 px and printable.
 package enum ReportStylesheet {
