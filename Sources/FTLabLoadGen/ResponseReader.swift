@@ -1,3 +1,4 @@
+import FTLabCore
 /// What the load generator needs from one response's head.
 public struct ResponseHead: Sendable, Equatable {
     public var status: Int
@@ -13,12 +14,15 @@ public struct ResponseHead: Sendable, Equatable {
 }
 
 /// A response the load generator cannot read; the connection it came on is closed.
-public enum ResponseError: Error, Equatable, CustomStringConvertible {
+public enum ResponseError: FTLabError, Equatable {
     case malformedStatusLine(String)
     case malformedHeader(String)
     case missingContentLength
     case unsupportedTransferEncoding(String)
     case headTooLarge(Int)
+
+    /// The server answered wrongly: a failed process (exit status 1), not bad input.
+    public var exitCode: Int32 { 1 }
 
     public var description: String {
         switch self {

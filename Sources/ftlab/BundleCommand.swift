@@ -54,7 +54,7 @@ struct BundleCommand: AsyncParsableCommand {
             return
         }
         guard let output else { throw ValidationError("missing -o FILE.tar.xz: the archive to write") }
-        guard output.hasSuffix(".tar.xz") else { throw ValidationError(BundlePackError.badOutput(output).description) }
+        guard output.hasSuffix(".tar.xz") else { throw ValidationError(BundleError.badOutput(output).description) }
     }
 
     func run() async throws {

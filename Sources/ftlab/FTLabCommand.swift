@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import FTLabCore
-import FTLabHarness
-import FTLabLoadGen
 
 @main
 struct FTLabCommand: AsyncParsableCommand {
@@ -50,16 +48,12 @@ struct FTLabCommand: AsyncParsableCommand {
 
     /// Prints `error` and returns the exit status it means. `--help` and `--version` exit 0;
     /// a command's own `ExitCode` stays (1: a regression or a failed process, 130: interrupted);
-    /// a harness that broke the protocol is a failed process (1). Any other error is bad input,
+    /// ftlab's own errors (`FTLabError`) were caught before. Any other error is bad input,
     /// exit 2, never ArgumentParser's 1 or 64: a parse or validation error as one line with
     /// the `--help` hint, anything else as its description.
     static func report(_ error: Error) -> Int32 {
         if let exit = error as? ExitCode { return exit.rawValue }
         if exitCode(for: error) == .success { exit(withError: error) }  // --help, --version
-        if error is ProtocolError || error is ResponseError {
-            Diagnostics.error("\(error)")
-            return 1
-        }
         Diagnostics.error(badInputMessage(error))
         if exitCode(for: error) == .validationFailure,
            let hint = fullMessage(for: error).split(separator: "\n").last(where: { $0.contains("--help") }) {

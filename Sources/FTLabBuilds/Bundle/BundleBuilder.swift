@@ -50,7 +50,7 @@ public struct BundleBuilder: Sendable {
 
     /// The labels `--python` names: a comma list of `lab` (the default pair), `X.Y.Z` (that
     /// pair) or a label; each must be a finished lab build in the cache.
-    public static func labels(for spec: String?, cache: CacheDirectory) throws(BundlePackError) -> [String] {
+    public static func labels(for spec: String?, cache: CacheDirectory) throws(BundleError) -> [String] {
         var labels: [String] = []
         for item in (spec ?? "lab").split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
             let named: [String]
@@ -75,7 +75,7 @@ public struct BundleBuilder: Sendable {
     }
 
     /// Builds the bundle into `archive` (written whole or not at all).
-    public func pack(to archive: String) async throws(BundlePackError) -> Packed {
+    public func pack(to archive: String) async throws(BundleError) -> Packed {
         let fm = FileManager.default
         let name = "ftlab-bundle-\(FTLabVersion.current)"
         let staging = (archive as NSString).deletingLastPathComponent + "/.\(name)-\(getpid()).staging"
@@ -86,7 +86,7 @@ public struct BundleBuilder: Sendable {
         try make(top + "/lib")
         try make(top + "/pythons")
 
-        try await reporter.phase("bundle", "copy ftlab, corpus, lab/") { () async throws(BundlePackError) in
+        try await reporter.phase("bundle", "copy ftlab, corpus, lab/") { () async throws(BundleError) in
             try copy(binary, to: top + "/bin/ftlab")
             try write(Self.launcher, to: top + "/ftlab", mode: 0o755)
             let workloads = WorkloadCatalog.locateBuiltinDirectory()
@@ -102,7 +102,7 @@ public struct BundleBuilder: Sendable {
         }
 
         for label in labels {
-            try await reporter.phase("bundle", "copy \(label) (stripped)") { () async throws(BundlePackError) in
+            try await reporter.phase("bundle", "copy \(label) (stripped)") { () async throws(BundleError) in
                 try await copyPrefix(label, to: "\(top)/pythons/\(label)")
             }
         }
@@ -135,7 +135,7 @@ public struct BundleBuilder: Sendable {
             note: "python -m venv needs ensurepip's wheel, which is left out: workloads with requirements do not run from a bundle")
         try write(String(decoding: description.encoded(), as: UTF8.self), to: "\(top)/\(BundleHome.descriptionFile)")
 
-        let manifest = try await reporter.phase("bundle", "MANIFEST.json (sha256 of every file)") { () async throws(BundlePackError) in
+        let manifest = try await reporter.phase("bundle", "MANIFEST.json (sha256 of every file)") { () async throws(BundleError) in
             try await Self.manifest(of: top)
         }
         let manifestData = manifest.encoded()
@@ -144,7 +144,7 @@ public struct BundleBuilder: Sendable {
 
         let partial = archive + ".part"
         try? fm.removeItem(atPath: partial)
-        try await reporter.phase("bundle", "tar -cJ") { () async throws(BundlePackError) in
+        try await reporter.phase("bundle", "tar -cJ") { () async throws(BundleError) in
             let tar = HostCommand("tar", [
                 "--sort=name", "--owner=0", "--group=0", "--numeric-owner", "--mtime=@0",
                 "-I", "xz -T0 -6", "-cf", partial, "-C", staging, name,
@@ -179,7 +179,7 @@ public struct BundleBuilder: Sendable {
         """
 
     /// Copies the lab prefix of `label` without what `leftOut` names.
-    private func copyPrefix(_ label: String, to destination: String) async throws(BundlePackError) {
+    private func copyPrefix(_ label: String, to destination: String) async throws(BundleError) {
         let source = cache.prefix(label)
         guard let outcome = await HostCommand("cp", ["-a", "--", source, destination]).run(), outcome.succeeded else {
             throw .cannotWrite(path: destination, reason: "cp -a \(source) failed")
@@ -217,7 +217,7 @@ public struct BundleBuilder: Sendable {
     }
 
     /// Every regular file and symbolic link under `top`, sorted by path, with sizes and sha256.
-    static func manifest(of top: String) async throws(BundlePackError) -> BundleManifest {
+    static func manifest(of top: String) async throws(BundleError) -> BundleManifest {
         let fm = FileManager.default
         guard let walker = fm.enumerator(atPath: top) else { throw .cannotWrite(path: top, reason: "cannot be listed") }
         var regular: [(String, Int)] = [], links: [BundleManifest.Entry] = []
@@ -242,20 +242,20 @@ public struct BundleBuilder: Sendable {
         return BundleManifest(files: entries.sorted { $0.path < $1.path })
     }
 
-    private func make(_ path: String) throws(BundlePackError) {
+    private func make(_ path: String) throws(BundleError) {
         do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
             throw .cannotWrite(path: path, reason: "\(error)")
         }
     }
 
-    private func copy(_ source: String, to destination: String, resolving: Bool = false) throws(BundlePackError) {
+    private func copy(_ source: String, to destination: String, resolving: Bool = false) throws(BundleError) {
         let from = resolving ? URL(fileURLWithPath: source).resolvingSymlinksInPath().path : source
         do { try FileManager.default.copyItem(atPath: from, toPath: destination) } catch {
             throw .cannotWrite(path: destination, reason: "copying \(from): \(error)")
         }
     }
 
-    private func write(_ text: String, to path: String, mode: Int = 0o644) throws(BundlePackError) {
+    private func write(_ text: String, to path: String, mode: Int = 0o644) throws(BundleError) {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
             try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
@@ -264,7 +264,7 @@ public struct BundleBuilder: Sendable {
         }
     }
 
-    private func removeAll(named name: String, under root: String) throws(BundlePackError) {
+    private func removeAll(named name: String, under root: String) throws(BundleError) {
         let fm = FileManager.default
         guard let walker = fm.enumerator(atPath: root) else { return }
         var hits: [String] = []
@@ -295,36 +295,5 @@ public struct BundleDescription: Codable, Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return ((try? encoder.encode(self)) ?? Data()) + Data("\n".utf8)
-    }
-}
-
-/// Why `ftlab bundle` could not pack.
-public enum BundlePackError: FTLabError, Equatable {
-    case badPython(String)
-    case notBuilt(label: String, built: [String], cache: String)
-    case missingFile(String, searched: [String])
-    case libnumaMissing
-    case cannotWrite(path: String, reason: String)
-    case tarFailed(archive: String, detail: String)
-    case badOutput(String)
-
-    public var description: String {
-        switch self {
-        case let .badPython(value):
-            "--python \(value) is not a lab pair or label; use lab (the default pair), a release X.Y.Z or a label such as cpython-3.13.5t (comma-separated)"
-        case let .notBuilt(label, built, cache):
-            "lab python \(label) is not built in \(cache) (built: \(built.isEmpty ? "none" : built.joined(separator: ", "))); "
-                + "build it with ftlab lab pythons first"
-        case let .missingFile(file, searched):
-            "\(file) was not found above \(searched.joined(separator: " or ")); run ftlab bundle from the checkout"
-        case .libnumaMissing:
-            "libnuma.so.1 is not installed here, so it cannot be shipped; apt-get install libnuma1"
-        case let .cannotWrite(path, reason):
-            "cannot write \(path): \(reason)"
-        case let .tarFailed(archive, detail):
-            "tar could not write \(archive): \(detail.split(separator: "\n").prefix(3).joined(separator: "; "))"
-        case let .badOutput(path):
-            "-o \(path) must end in .tar.xz"
-        }
     }
 }

@@ -159,22 +159,3 @@ public struct BundleManifest: Codable, Sendable, Equatable {
         return sums
     }
 }
-
-/// What is wrong with a bundle.
-public enum BundleError: FTLabError, Equatable {
-    case unreadableManifest(path: String, reason: String)
-    case mismatch(path: String, reason: String)
-    case notABundle(path: String)
-
-    public var description: String {
-        switch self {
-        case let .unreadableManifest(path, reason):
-            "bundle manifest \(path) \(reason); unpack the bundle again from its .tar.xz"
-        case let .mismatch(path, reason):
-            "bundle file \(path) does not match MANIFEST.json: it \(reason); the bundle was changed after packing, "
-                + "unpack it again from its .tar.xz (or make a new one with ftlab bundle)"
-        case let .notABundle(path):
-            "\(path) is not an unpacked ftlab bundle: it needs \(BundleHome.manifestFile), \(BundleHome.descriptionFile) and bin/ftlab"
-        }
-    }
-}

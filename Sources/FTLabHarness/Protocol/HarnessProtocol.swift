@@ -1,4 +1,5 @@
 import Foundation
+import FTLabCore
 
 /// The first message of a harness process: who is running and how.
 public struct HarnessHello: Sendable, Equatable, Codable {
@@ -318,10 +319,13 @@ public struct HarnessTranscript: Sendable, Equatable {
     }
 }
 
-/// A violation of the harness protocol.
-public enum ProtocolError: Error, Equatable, CustomStringConvertible {
+/// A violation of the harness protocol. The process that broke it failed (exit status 1), not
+/// the user's input.
+public enum ProtocolError: FTLabError, Equatable {
     case malformed(line: String, reason: String)
     case outOfOrder(line: String, reason: String)
+
+    public var exitCode: Int32 { 1 }
 
     public var description: String {
         switch self {

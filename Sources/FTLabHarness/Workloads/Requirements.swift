@@ -1,4 +1,5 @@
 import Foundation
+import FTLabCore
 internal import TOMLKit
 
 /// A workload's PyPI requirements: PEP 508 strings, as in `workload.toml` or a requirements file.
@@ -35,9 +36,11 @@ public enum Requirements {
         return found
     }
 
-    /// Why a requirements file or project folder gives no requirements.
-    public struct SourceProblem: Error, Equatable {
+    /// Why a requirements file or project folder gives no requirements (callers add which
+    /// option or parameter named it).
+    public struct SourceProblem: FTLabError, Equatable {
         public var reason: String
+        public var description: String { reason }
     }
 
     /// The requirements a `kind = "requirements"` parameter names: ``fromSource(_:)`` of its

@@ -66,6 +66,24 @@ import FTLabRunner
         }
     }
 
+    @Test("every public error type is an FTLabError: one way to report it, one exit-code contract")
+    func publicErrorsAreFTLabErrors() throws {
+        let declaration = try Regex(#"public (?:enum|struct|final class) (\w+)\s*:\s*([^{]+)\{"#)
+        var checked = 0
+        for target in Self.allowed.keys.sorted() where target != "ftlab" {
+            for (path, text) in Self.sources(target) {
+                for match in text.matches(of: declaration) {
+                    guard let name = match.output[1].substring, let conformances = match.output[2].substring else { continue }
+                    let list = conformances.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                    guard list.contains("Error") || list.contains("FTLabError") || name.hasSuffix("Error") else { continue }
+                    checked += 1
+                    #expect(list.contains("FTLabError"), "\(path): \(name) is an error but not an FTLabError")
+                }
+            }
+        }
+        #expect(checked > 20, "the scanner found \(checked) public error types")
+    }
+
     @Test("the import scanner sees plain and @testable imports")
     func scannerReadsImports() {
         #expect(Self.ftlabImports("import Foundation\n@testable import FTLabRunner\nimport FTLabCore\n")
