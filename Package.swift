@@ -64,7 +64,6 @@ let package = Package(
             dependencies: [
                 "FTLabCore", "FTLabHarness", "FTLabLoadGen", "FTLabNative", "FTLabInterpreters",
                 "CNuma",
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         .target(
@@ -85,7 +84,6 @@ let package = Package(
                 "FTLabHarness",
                 "FTLabInterpreters",
                 "FTLabRunner",
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         .executableTarget(

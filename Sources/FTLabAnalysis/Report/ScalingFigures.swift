@@ -50,6 +50,25 @@ public struct ScalingFigures: Sendable {
                 peakRSSKiB: rss.isFinite ? rss : nil, throughputDraws: computed.draws)
         }
     }
+
+    /// The figure columns of a scaling table, after its labels and thread count.
+    public static func columns(unit: String) -> [String] {
+        ["n", "\(unit)/s", "±CI", "speedup", "efficiency", "ft/gil", "peak RSS"]
+    }
+
+    /// This point's cells under ``columns(unit:)``: `-` for a figure that cannot be had, an
+    /// empty ft/gil where no GIL counterpart ran.
+    public var cells: [String] {
+        [
+            String(throughput?.n ?? 0),
+            throughput.map { NumberFormat.si($0.median) } ?? "-",
+            throughput.map { "±" + NumberFormat.percent($0.relativeHalfWidth) } ?? "-",
+            speedup.map(NumberFormat.ratio) ?? "-",
+            efficiency.map { NumberFormat.percent($0, digits: 0) } ?? "-",
+            freeThreadedOverGIL.map(NumberFormat.ratio) ?? "",
+            peakRSSKiB.map(NumberFormat.kibibytes) ?? "-",
+        ]
+    }
 }
 
 extension ConfigurationSamples.Sample {

@@ -136,20 +136,11 @@ public struct ScalingSummary: Sendable {
     private func table(_ figures: [ScalingFigures]) -> Table {
         let unit = figures.lazy.compactMap { $0.configuration.okUnit }.first { !$0.isEmpty } ?? "ops"
         let shownColumns = ["interpreter"] + figures.varying(Self.optionalColumns) { $0.configuration.first.value(of: $1) ?? "" }
-        let header = shownColumns + ["threads", "n", "\(unit)/s", "±CI", "speedup", "efficiency", "ft/gil", "peak RSS"]
+        let header = shownColumns + ["threads"] + ScalingFigures.columns(unit: unit)
         var table = Table(header: header, rightAligned: Set(shownColumns.count..<header.count))
         table.rows = figures.map { figure in
             let row = figure.configuration.first
-            return shownColumns.map { row.value(of: $0) ?? "" } + [
-                String(row.threads),
-                String(figure.throughput?.n ?? 0),
-                figure.throughput.map { NumberFormat.si($0.median) } ?? "-",
-                figure.throughput.map { "±" + NumberFormat.percent($0.relativeHalfWidth) } ?? "-",
-                figure.speedup.map(NumberFormat.ratio) ?? "-",
-                figure.efficiency.map { NumberFormat.percent($0, digits: 0) } ?? "-",
-                figure.freeThreadedOverGIL.map(NumberFormat.ratio) ?? "",
-                figure.peakRSSKiB.map(NumberFormat.kibibytes) ?? "-",
-            ]
+            return shownColumns.map { row.value(of: $0) ?? "" } + [String(row.threads)] + figure.cells
         }
         return table
     }

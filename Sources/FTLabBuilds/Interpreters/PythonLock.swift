@@ -1,5 +1,4 @@
 import Foundation
-import TOMLKit
 import FTLabCore
 import FTLabHarness
 import FTLabInterpreters
@@ -48,14 +47,11 @@ public struct PythonLock: Sendable, Equatable {
     }
 
     package static func parse(_ text: String, path: String) throws(LabError) -> PythonLock {
-        if let finding = TOMLPrecheck.check(text) {
-            throw .badLock(path: "\(path):\(finding.line)", reason: finding.reason)
-        }
         let file: LockFile
         do {
-            file = try TOMLDecoder().decode(LockFile.self, from: text)
+            file = try TOMLDocument.decode(LockFile.self, from: text)
         } catch {
-            throw .badLock(path: path, reason: "\(error)")
+            throw .badLock(path: error.location(path), reason: error.reason)
         }
         guard file.schema == 1 else {
             throw .badLock(path: path, reason: "schema \(file.schema) is not the one this ftlab reads (1)")

@@ -1,6 +1,5 @@
 import Foundation
 import FTLabCore
-internal import TOMLKit
 
 /// A workload's PyPI requirements: PEP 508 strings, as in `workload.toml` or a requirements file.
 public enum Requirements {
@@ -87,14 +86,20 @@ public enum Requirements {
 
     /// `[project] dependencies` of a pyproject.toml, each checked like a requirement.
     private static func dependencies(pyproject text: String, path: String) throws(SourceProblem) -> [String] {
-        if let finding = TOMLPrecheck.check(text) { throw SourceProblem(reason: "\(path):\(finding.line): \(finding.reason)") }
-        guard let table = try? TOMLTable(string: text) else { throw SourceProblem(reason: "\(path) is not valid TOML") }
-        guard let list = table["project"]?.table?["dependencies"]?.array else {
+        struct PyProject: Decodable {
+            struct Project: Decodable { var dependencies: [String]? }
+            var project: Project?
+        }
+        let pyproject: PyProject
+        do { pyproject = try TOMLDocument.decode(PyProject.self, from: text) } catch {
+            throw SourceProblem(reason: error.decoding == nil ? "\(error.location(path)): \(error.reason)"
+                                : "\(path): [project] dependencies must be a list of strings")
+        }
+        guard let list = pyproject.project?.dependencies else {
             throw SourceProblem(reason: "\(path) has no [project] dependencies")
         }
         var found: [String] = []
-        for item in list {
-            guard let requirement = item.string else { throw SourceProblem(reason: "\(path): [project] dependencies must be strings") }
+        for requirement in list {
             if let problem = problem(requirement) { throw SourceProblem(reason: "\(path): \(problem)") }
             found.append(requirement)
         }

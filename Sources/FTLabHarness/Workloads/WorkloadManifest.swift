@@ -1,5 +1,4 @@
 import Foundation
-internal import TOMLKit
 import FTLabCore
 
 /// A workload's `workload.toml`: what it measures, in which unit, its variants and parameters.
@@ -155,18 +154,11 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
     /// string than 128 KiB; this leaves room for the name and ftlab's other variables).
     public static let harnessJSONLimit = 100 << 10
 
-    /// Parses manifest text; `path` names the file in errors.
-    public static func parse(_ text: String, path: String) throws(WorkloadError) -> WorkloadManifest {
-        // Malformed TOML the parser would trap on rather than report (TOMLPrecheck).
-        if let finding = TOMLPrecheck.check(text) {
-            throw .badManifest(path: "\(path):\(finding.line)", reason: finding.reason)
-        }
-        let manifest: WorkloadManifest
-        do {
-            manifest = try TOMLDecoder().decode(WorkloadManifest.self, from: text)
-        } catch let error as TOMLParseError {
-            throw .badManifest(path: "\(path):\(error.source.begin.line)", reason: error.description)
-        } catch let DecodingError.keyNotFound(key, context) {
+    /// A decoding error said in a manifest's terms (the key, its table, what it must be) with
+    /// its line; nil for one said as the decoder says it.
+    private static func explain(_ error: DecodingError, in text: String) -> (line: Int?, reason: String)? {
+        switch error {
+        case let .keyNotFound(key, context):
             // TOMLKit also reports a value of the wrong type (`default = 5`) as not found.
             var table = context.codingPath
             if table.last?.stringValue == key.stringValue { table.removeLast() }
@@ -174,15 +166,26 @@ public struct WorkloadManifest: Sendable, Equatable, Codable {
             let expected = ["variants", "params"].contains(key.stringValue) ? "an array of tables" : "a string"
             let problem = location.keyPresent ? "`\(key.stringValue)` \(describe(table)) must be \(expected)"
                 : "missing field `\(key.stringValue)` \(describe(table))"
-            throw .badManifest(path: "\(path):\(location.line)", reason: problem)
-        } catch let DecodingError.dataCorrupted(context) {
-            throw .badManifest(path: path, reason: context.debugDescription)
-        } catch let DecodingError.typeMismatch(_, context) {
-            let line = ManifestLocation(context.codingPath, in: text).line
+            return (location.line, problem)
+        case let .dataCorrupted(context):
+            return (nil, context.debugDescription)
+        case let .typeMismatch(_, context):
             let key = context.codingPath.last?.stringValue ?? ""
-            throw .badManifest(path: "\(path):\(line)", reason: "`\(key)` \(describe(context.codingPath.dropLast())) has the wrong type (\(context.debugDescription))")
+            return (ManifestLocation(context.codingPath, in: text).line,
+                    "`\(key)` \(describe(context.codingPath.dropLast())) has the wrong type (\(context.debugDescription))")
+        default:
+            return nil
+        }
+    }
+
+    /// Parses manifest text; `path` names the file in errors.
+    public static func parse(_ text: String, path: String) throws(WorkloadError) -> WorkloadManifest {
+        let manifest: WorkloadManifest
+        do {
+            manifest = try TOMLDocument.decode(WorkloadManifest.self, from: text)
         } catch {
-            throw .badManifest(path: path, reason: "\(error)")
+            let said = error.decoding.flatMap { explain($0, in: text) } ?? (error.line, error.reason)
+            throw .badManifest(path: said.line.map { "\(path):\($0)" } ?? path, reason: said.reason)
         }
         if manifest.variants.isEmpty, manifest.script == nil {
             throw .badManifest(path: path, reason: "no [[variants]]: a workload needs at least one")

@@ -1,5 +1,4 @@
 import Foundation
-import TOMLKit
 import FTLabHarness
 
 /// A Python project whose test suite ftlab measures: where it is, its name, how it installs.
@@ -33,11 +32,13 @@ public struct ProjectSource: Sendable, Equatable {
         let pyprojectPath = "\(absolute)/pyproject.toml"
         var pyproject = PyProject()
         if fm.fileExists(atPath: pyprojectPath) {
+            guard let text = try? String(contentsOfFile: pyprojectPath, encoding: .utf8) else {
+                throw .badPyproject(path: pyprojectPath, reason: "cannot be read as UTF-8 text")
+            }
             do {
-                let text = try String(contentsOfFile: pyprojectPath, encoding: .utf8)
-                pyproject = try TOMLDecoder().decode(PyProject.self, from: text)
+                pyproject = try TOMLDocument.decode(PyProject.self, from: text)
             } catch {
-                throw .badPyproject(path: pyprojectPath, reason: "\(error)")
+                throw .badPyproject(path: error.location(pyprojectPath), reason: error.reason)
             }
         }
         let installable = pyproject.project != nil || pyproject.buildSystem != nil

@@ -56,21 +56,13 @@ package enum SectionHTML {
 
     private static func figuresTable(_ section: ReportSection) -> Node<HTML.BodyContext> {
         let latency = section.hasLatency, native = section.hasNative
-        var header = ["curve", "threads", "n", "\(section.unit)/s", "±CI", "speedup", "efficiency", "ft/gil", "peak RSS"]
+        var header = ["curve", "threads"] + ScalingFigures.columns(unit: section.unit)
         if latency { header += ["p50", "p99", "p99.9"] }
         if native { header.append("of native") }
         let rows: [[String]] = section.series.flatMap { series in
             series.points.map { point in
                 let f = point.figures
-                var cells = [
-                    series.label, String(point.threads), String(f.throughput?.n ?? 0),
-                    f.throughput.map { NumberFormat.si($0.median) } ?? "-",
-                    f.throughput.map { "±" + NumberFormat.percent($0.relativeHalfWidth) } ?? "-",
-                    f.speedup.map(NumberFormat.ratio) ?? "-",
-                    f.efficiency.map { NumberFormat.percent($0, digits: 0) } ?? "-",
-                    f.freeThreadedOverGIL.map(NumberFormat.ratio) ?? "",
-                    f.peakRSSKiB.map(NumberFormat.kibibytes) ?? "-",
-                ]
+                var cells = [series.label, String(point.threads)] + f.cells
                 if latency {
                     cells += [point.latencyP50, point.latencyP99, point.latencyP999].map { $0.map { ValueFormat.duration($0.median) } ?? "-" }
                 }
