@@ -3,10 +3,10 @@ import Testing
 @testable import FTLabRunner
 
 /// Workloads/_harness/protocol.json defines every runner <-> harness message once: run.py builds
-/// its messages from it, and these tests hold the Swift decoders to it. Each decoder is decoded
+/// its messages from it, and these tests hold the Swift side to it. Each decoder is decoded
 /// from a probe that records every key it reads (`DecodingProbe`), so a field decoded here but
 /// missing from the file, a field of the file no decoder reads, another type or another
-/// optionality fails a test.
+/// optionality fails a test; the messages `ftlab _native` encodes must have the file's fields.
 @Suite("Harness protocol schema")
 struct HarnessProtocolSchemaTests {
     struct Schema: Decodable {
@@ -127,6 +127,34 @@ struct HarnessProtocolSchemaTests {
             #expect("\(message)".hasPrefix(type + "("), "\(line) parsed as \(message)")
         }
         #expect(HarnessVariantOpening.name(openedBy: #"{"type":"variant","name":"v"}"#) == "v")
+    }
+
+    @Test("what ftlab _native sends (the Swift types encoded) has exactly protocol.json's fields",
+          arguments: ["hello", "sample", "bye", "error"])
+    func encodesSchemaFields(type: String) throws {
+        let schema = try Self.schema()
+        let fields = try #require(schema.messages[type]).fields
+        let object = Dictionary(uniqueKeysWithValues: fields.map { ($0.name, Self.example($0.type, schema: schema)) })
+        let line = String(decoding: try JSONSerialization.data(withJSONObject: object.merging(["type": type]) { a, _ in a }), as: UTF8.self)
+        let payload: any Encodable
+        switch try HarnessMessage.parse(line) {
+        case .hello(let hello): payload = hello
+        case .sample(let sample): payload = sample
+        case .bye(let bye): payload = bye
+        case .error(let failure): payload = failure
+        case .listening, .usage: Issue.record("\(type) is only decoded"); return
+        }
+        let encoded = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(payload)) as? [String: Any])
+        Self.expectSameNames(sent: encoded.keys, defined: fields, in: type)
+        for field in fields {
+            guard let nested = schema.objects[field.type], let value = encoded[field.name] as? [String: Any] else { continue }
+            Self.expectSameNames(sent: value.keys, defined: nested.fields, in: "\(type).\(field.name)")
+        }
+    }
+
+    static func expectSameNames(sent: some Collection<String>, defined: [Field], in place: String) {
+        let sent = Set(sent), defined = Set(defined.map(\.name))
+        #expect(sent == defined, "\(place): sent but not in protocol.json \(sent.subtracting(defined).sorted()), in protocol.json but not sent \(defined.subtracting(sent).sorted())")
     }
 
     /// A value of protocol.json type `type` that every decoder accepts (1 for a port).
