@@ -70,8 +70,8 @@ public enum NativeHarness {
     /// batch. `run(batch)` runs one warmup sample and returns its wall time in ns. Runs at least
     /// one warmup and at least `warmups` in total.
     ///
-    /// run.py's `calibrate`, rule for rule (Workloads/_harness/calibration-vectors.json drives
-    /// both): a sample that reaches the target over 4x slower than the previous one predicts,
+    /// the harness's `calibrate` (_ftlab_calibrate.py), rule for rule
+    /// (Workloads/_harness/calibration-vectors.json drives both): a sample that reaches the target over 4x slower than the previous one predicts,
     /// or the very first one, is repeated at the same batch, and believed only when the repeat
     /// lasts at least half the target; otherwise the repeat sizes the next batch. A one-off
     /// stall must not freeze the batch at a size too small to time.
@@ -102,7 +102,7 @@ public enum NativeHarness {
     }
 
     /// Double while samples are too short to extrapolate from; then scale up linearly
-    /// (run.py's `next_batch`).
+    /// (_ftlab_calibrate.py's `next_batch`).
     package static func nextBatch(_ batch: Int, wallNanoseconds: Int, targetNanoseconds: Double) -> Int {
         let wall = Double(wallNanoseconds)
         if wall < targetNanoseconds / 8 { return batch * 2 }

@@ -6,7 +6,7 @@ import Glibc
 import FTLabCore
 
 /// Persistent worker threads, pinned one per planned CPU, that each run one batch per sample,
-/// all released by one barrier: run.py's `Pool`, on real threads.
+/// all released by one barrier: the harness's `Pool` (_ftlab_pool.py), on real threads.
 package final class WorkerPool: @unchecked Sendable {
     /// What one worker reports; written only by its own thread, read by the main thread
     /// after the `done` barrier.

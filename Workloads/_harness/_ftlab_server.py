@@ -11,7 +11,9 @@ import sys
 import threading
 import zlib
 
-from _ftlab_proc import allocator_stats, current_cpu, mapped_libraries, peak_rss_kib, process_times
+from _ftlab_proc import current_cpu, peak_rss_kib, process_times
+from _ftlab_protocol import message
+from _ftlab_report import bye
 
 HOST = "127.0.0.1"
 
@@ -125,9 +127,9 @@ def usage(slots):
                 continue
             user, system = user + times[0], system + times[1]
             voluntary, involuntary = voluntary + times[2], involuntary + times[3]
-    return {"type": "usage", "served": sum(served), "per_thread_served": served,
-            "cpu_user_s": round(user, 6), "cpu_sys_s": round(system, 6),
-            "ctx_voluntary": voluntary, "ctx_involuntary": involuntary}
+    return message("usage", served=sum(served), per_thread_served=served,
+                   cpu_user_s=round(user, 6), cpu_sys_s=round(system, 6),
+                   ctx_voluntary=voluntary, ctx_involuntary=involuntary)
 
 
 def read_commands(channel, slots, usage_error):
@@ -160,13 +162,13 @@ def serve(channel, args, instance, usage_error):
     mix = request_mix(instance)
     host = getattr(args, "host", HOST)
     port = instance.start(host, args.port, slots)
-    channel.send({"type": "listening", "host": host, "port": port, "requests": mix})
+    channel.send(message("listening", host=host, port=port, requests=mix))
     client = read_commands(channel, slots, usage_error)
     slots.observe()
     instance.stop()
     served = sum(slots.served())
     ok, checksum, expected = instance.verify()
-    message = "" if ok else "the workload's own check failed (see stderr)"
+    text = "" if ok else "the workload's own check failed (see stderr)"
     if ok:
         checksum = f"{served} served"
         expected = ""
@@ -175,12 +177,8 @@ def serve(channel, args, instance, usage_error):
             ok = responses <= served <= responses + abandoned
             expected = f"{responses} answered" + (f" + up to {abandoned} abandoned" if abandoned else "")
             if not ok:
-                message = (f"the server counted {served} requests served but the client received "
-                           f"{responses} responses and abandoned {abandoned} requests")
-    channel.send({
-        "type": "bye", "verified": bool(ok), "checksum": str(checksum), "expected": str(expected),
-        "message": message, "max_rss_kib": peak_rss_kib() + sum(slots.remote_rss.values()),
-        "thread_cpus": [sorted(cpus) for cpus in slots.seen], "thread_allowed": slots.allowed,
-        "allocator_stats": allocator_stats(mapped_libraries()),
-    })
+                text = (f"the server counted {served} requests served but the client received "
+                        f"{responses} responses and abandoned {abandoned} requests")
+    channel.send(bye(bool(ok), str(checksum), str(expected), text, [sorted(cpus) for cpus in slots.seen],
+                     slots.allowed, other_rss_kib=sum(slots.remote_rss.values())))
     return 0 if ok else 3

@@ -1,4 +1,5 @@
-"""Drives run.py's calibration with the vectors of calibration-vectors.json.
+"""Drives the harness's calibration (_ftlab_calibrate.py: how run.py sizes a batch) with the
+vectors of calibration-vectors.json.
 
     python3 Workloads/_harness/check_calibration.py [VECTORS.json]
 
@@ -13,7 +14,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-import run as harness  # noqa: E402  (run.py's main only runs as a script)
+import _ftlab_calibrate  # noqa: E402
 
 VECTORS = os.path.join(HERE, "calibration-vectors.json")
 MAX_CALLS = 10_000  # a calibration that never ends fails its vector instead of hanging
@@ -33,13 +34,13 @@ def replay(vector):
         return wall
 
     try:
-        return batches, harness.calibrate(run, vector["target_seconds"], vector["warmups"]), None
+        return batches, _ftlab_calibrate.calibrate(run, vector["target_seconds"], vector["warmups"]), None
     except RuntimeError as exc:
         return batches, None, str(exc)
 
 
 def check(path=VECTORS):
-    """The names of the vectors in `path` that run.py disagrees with (each printed)."""
+    """The names of the vectors in `path` that the harness disagrees with (each printed)."""
     with open(path, encoding="utf-8") as f:
         vectors = json.load(f)["vectors"]
     failed = []

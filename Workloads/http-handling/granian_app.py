@@ -20,18 +20,18 @@ CONFIG = json.loads(os.environ.get("FTLAB_GRANIAN", "{}"))
 def make_app():
     """The app to serve, wrapped to count and pin its threads (granian's factory)."""
     sys.path.insert(0, HERE)
+    import http_app
     import servers
-    import workload
     params = CONFIG["params"]
     if params.get("app"):
         import userapp
         app = userapp.load_app(params["app"], params.get("app_dir", ""))
     else:
         import webapps
-        data = workload.App(int(params["products"]), CONFIG["seed"])
+        data = http_app.App(int(params["products"]), CONFIG["seed"])
         data.prepare()
         make = webapps.flask_app if CONFIG["interface"] == "wsgi" else webapps.starlette_app
-        app = make(data.catalog, workload.encode, workload.SORTS)
+        app = make(data.catalog, http_app.encode, http_app.SORTS)
     table = servers.SharedTable(CONFIG["table"])
     counters = servers.SharedSlotCounters(table, CONFIG["threads"], CONFIG["cpus"])
     counted = servers.counted_wsgi if CONFIG["interface"] == "wsgi" else servers.counted_asgi

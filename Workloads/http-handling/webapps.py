@@ -1,8 +1,8 @@
-"""The default web apps of the server variants: the JSON API of workload.py written the way
+"""The default web apps of the server variants: the JSON API of http_app.py written the way
 people write it with a framework, as a Flask app (WSGI) and a Starlette app (ASGI).
 
 Both read the same in-memory Catalog and answer every route with the same bytes as the stdlib
-handler (`workload.encode`, i.e. json.dumps), so the mix's checksums apply unchanged.
+handler (`http_app.encode`, i.e. json.dumps), so the mix's checksums apply unchanged.
 Imported only by the server variants, whose venvs hold Flask or Starlette.
 """
 

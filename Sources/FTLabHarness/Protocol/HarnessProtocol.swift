@@ -220,7 +220,22 @@ public struct HarnessFailure: Sendable, Equatable, Codable {
     }
 }
 
-/// A message on the harness protocol channel (see Workloads/_harness/PROTOCOL.md).
+/// Several variants in one process: the line that opens the next variant's part of the output.
+public struct HarnessVariantOpening: Sendable, Equatable, Decodable {
+    /// The variant whose messages follow.
+    public var name: String
+
+    /// The variant `line` opens, or nil when it is no `variant` line.
+    public static func name(openedBy line: String) -> String? {
+        struct Envelope: Decodable { var type: String }
+        let data = Data(line.utf8)
+        guard (try? JSONDecoder().decode(Envelope.self, from: data))?.type == "variant" else { return nil }
+        return (try? JSONDecoder().decode(Self.self, from: data))?.name
+    }
+}
+
+/// A message on the harness protocol channel (see Workloads/_harness/PROTOCOL.md; every
+/// message and field is defined in Workloads/_harness/protocol.json).
 public enum HarnessMessage: Sendable, Equatable {
     case hello(HarnessHello)
     case sample(HarnessSample)

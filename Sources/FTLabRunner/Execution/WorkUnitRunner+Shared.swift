@@ -45,13 +45,11 @@ extension WorkUnitRunner {
 
     /// The protocol output split at its `variant` lines: each variant's name and its lines.
     package static func variantParts(_ output: String) -> [(variant: String, text: String)] {
-        struct Opening: Decodable { var type: String; var name: String }
         var parts: [(variant: String, text: String)] = []
         for raw in output.split(separator: "\n", omittingEmptySubsequences: true) {
             let line = String(raw)
-            if line.contains("\"variant\""), let opening = try? JSONDecoder().decode(Opening.self, from: Data(line.utf8)),
-               opening.type == "variant" {
-                parts.append((opening.name, ""))
+            if line.contains("\"variant\""), let name = HarnessVariantOpening.name(openedBy: line) {
+                parts.append((name, ""))
             } else if !parts.isEmpty {
                 parts[parts.count - 1].text += line + "\n"
             }

@@ -1,0 +1,164 @@
+"""The app every http-handling server serves: an in-memory catalog and the JSON API over it
+(routes in workload.py's docstring), with the exact body each target of the request mix must get.
+
+Every response is computed per request from the catalog (no response cache): route, parse the
+query, filter, sort, json.dumps. The stdlib designs (stdlib_servers.py) call `App.respond`; the
+Flask and Starlette apps (webapps.py) read the same catalog and encode with the same `encode`.
+"""
+
+import json
+import random
+import sys
+import traceback
+import urllib.parse
+
+CATEGORIES = ["books", "garden", "kitchen", "music", "outdoor", "toys",
+              "tools", "games", "office", "pets", "sports", "travel"]
+TAGS = ["sale", "new", "eco", "gift", "bulk", "local", "premium", "classic",
+        "kids", "pro", "mini", "smart"]
+ADJECTIVES = ["red", "quiet", "sturdy", "tiny", "golden", "rapid", "soft", "bright", "humble", "grand"]
+NOUNS = ["lamp", "kettle", "chair", "drum", "tent", "kite", "hammer", "puzzle", "stapler", "leash"]
+SORTS = {"price": lambda item: (item["price_cents"], item["id"]),
+         "rating": lambda item: (-item["rating"], item["id"]),
+         "name": lambda item: (item["name"], item["id"])}
+MIX_SIZE = 64  # distinct targets the load generator cycles through
+
+
+class Catalog:
+    """The in-memory dataset: read-only once built, shared by every server thread."""
+
+    def __init__(self, products, seed):
+        rng = random.Random(seed)
+        self.items = []
+        for i in range(1, products + 1):
+            self.items.append({
+                "id": i,
+                "name": f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} {i}",
+                "category": rng.choice(CATEGORIES),
+                "price_cents": rng.randrange(199, 99_999),
+                "stock": rng.randrange(0, 500),
+                "rating": round(rng.uniform(1, 5), 2),
+                "tags": sorted(rng.sample(TAGS, 3)),
+                "description": " ".join(rng.choice(ADJECTIVES + NOUNS) for _ in range(12)),
+            })
+        # Indexes, as a database would keep them: by id, by category in each sort order, by tag.
+        self.by_id = {item["id"]: item for item in self.items}
+        self.by_category = {name: [] for name in CATEGORIES}
+        self.by_tag = {name: [] for name in TAGS}
+        for item in self.items:
+            self.by_category[item["category"]].append(item)
+            for tag in item["tags"]:
+                self.by_tag[tag].append(item)
+        self.sorted = {(category, sort): sorted(items, key=key)
+                       for category, items in self.by_category.items() for sort, key in SORTS.items()}
+
+    def page(self, category, sort, limit, offset):
+        chosen = self.sorted[(category, sort)]
+        return {"category": category, "sort": sort, "total": len(chosen), "offset": offset,
+                "items": [{"id": it["id"], "name": it["name"], "price_cents": it["price_cents"],
+                           "rating": it["rating"]} for it in chosen[offset:offset + limit]]}
+
+    def item(self, item_id):
+        return self.by_id[item_id]
+
+    def search(self, tag, limit):
+        found = self.by_tag[tag]
+        return {"tag": tag, "total": len(found),
+                "items": [{"id": it["id"], "name": it["name"]} for it in found[:limit]]}
+
+    def report(self, category):
+        chosen = self.by_category[category]
+        return {"category": category, "count": len(chosen),
+                "stock": sum(it["stock"] for it in chosen),
+                "mean_price_cents": sum(it["price_cents"] for it in chosen) // max(1, len(chosen)),
+                "items": chosen}
+
+
+class App:
+    """Routing and response bodies, shared by every server design."""
+
+    def __init__(self, products, seed):
+        self.products = products
+        self.seed = seed
+        self.catalog = None
+        self.mix = {}
+        self.failures = []  # handler exceptions (list.append is thread-safe on both builds)
+
+    def prepare(self):
+        """Build the catalog and the request mix with each target's expected body."""
+        self.catalog = Catalog(self.products, self.seed)
+        rng = random.Random(self.seed + 1)
+        for i in range(MIX_SIZE):
+            kind = i % 32
+            if kind < 12:
+                category, sort = rng.choice(CATEGORIES), rng.choice(sorted(SORTS))
+                limit, offset = rng.choice([10, 20, 50]), rng.choice([0, 0, 10, 40])
+                target = f"/items?category={category}&sort={sort}&limit={limit}&offset={offset}"
+                doc = self.catalog.page(category, sort, limit, offset)
+            elif kind < 24:
+                item_id = rng.randrange(1, self.products + 1)
+                target, doc = f"/item/{item_id}", self.catalog.item(item_id)
+            elif kind < 31:
+                tag, limit = rng.choice(TAGS), rng.choice([5, 20])
+                target, doc = f"/search?tag={tag}&limit={limit}", self.catalog.search(tag, limit)
+            else:
+                category = rng.choice(CATEGORIES)
+                target, doc = f"/report?category={category}", self.catalog.report(category)
+            self.mix[target] = encode(doc)
+
+    def respond(self, method, target):
+        """(status, body) for one request; a handler exception is recorded and answered 500."""
+        try:
+            return self._route(method, target)
+        except Exception as exc:
+            self.failures.append(f"{method} {target}: {type(exc).__name__}: {exc}")
+            traceback.print_exc(file=sys.stderr)
+            return 500, encode({"error": "internal error"})
+
+    def _route(self, method, target):
+        if method != "GET":
+            return 405, encode({"error": f"method {method} not allowed"})
+        path, _, query = target.partition("?")
+        args = urllib.parse.parse_qs(query)
+        try:
+            if path == "/items":
+                category = one(args, "category")
+                sort = one(args, "sort", "price")
+                if category not in self.catalog.by_category or sort not in SORTS:
+                    return 404, encode({"error": "no such category or sort"})
+                doc = self.catalog.page(category, sort, int(one(args, "limit", "20")),
+                                        int(one(args, "offset", "0")))
+            elif path.startswith("/item/"):
+                item_id = int(path[len("/item/"):])
+                if item_id not in self.catalog.by_id:
+                    return 404, encode({"error": f"no item {item_id}"})
+                doc = self.catalog.item(item_id)
+            elif path == "/search":
+                tag = one(args, "tag")
+                if tag not in self.catalog.by_tag:
+                    return 404, encode({"error": f"no tag {tag}"})
+                doc = self.catalog.search(tag, int(one(args, "limit", "20")))
+            elif path == "/report":
+                category = one(args, "category")
+                if category not in self.catalog.by_category:
+                    return 404, encode({"error": f"no category {category}"})
+                doc = self.catalog.report(category)
+            else:
+                return 404, encode({"error": f"no route {path}"})
+        except (KeyError, ValueError) as exc:
+            return 400, encode({"error": f"bad query: {exc}"})
+        return 200, encode(doc)
+
+
+def one(args, name, default=None):
+    """The single value of query parameter `name` (KeyError when missing and no default)."""
+    values = args.get(name)
+    if not values:
+        if default is None:
+            raise KeyError(name)
+        return default
+    return values[0]
+
+
+def encode(doc):
+    return json.dumps(doc).encode()
