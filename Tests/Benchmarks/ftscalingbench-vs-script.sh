@@ -7,14 +7,7 @@
 # the script's median and range of its own factor. Run on a quiet machine; nothing is asserted.
 #
 #   Tests/Benchmarks/ftscalingbench-vs-script.sh [OUT_DIR]
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
-out="${1:-$(mktemp -d /tmp/ftscalingbench-vs-script.XXXXXX)}"
-mkdir -p "$out"
-ftlab="${FTLAB:-$repo/.build/release/ftlab}"
-[ -x "$ftlab" ] || ftlab="$repo/.build/debug/ftlab"
-cache="${FTLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ftlab}"
+source "$(dirname "$0")/bench-env.sh" "${1:-}"
 version="$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['version'])" "$cache/pythons/default.json")"
 minor="${version%.*}"
 script="$(ls "$cache"/tools/python$minor-examples-*/usr/share/doc/python$minor/examples/ftscalingbench/ftscalingbench.py 2>/dev/null | tail -1 || true)"

@@ -6,14 +6,7 @@
 # per lock type at 1 and 2 threads. Run on a quiet machine; nothing here is asserted.
 #
 #   Tests/Benchmarks/lockbench-vs-script.sh [OUT_DIR]
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
-out="${1:-$(mktemp -d /tmp/lockbench-vs-script.XXXXXX)}"
-mkdir -p "$out"
-ftlab="${FTLAB:-$repo/.build/release/ftlab}"
-[ -x "$ftlab" ] || ftlab="$repo/.build/debug/ftlab"
-cache="${FTLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ftlab}"
+source "$(dirname "$0")/bench-env.sh" "${1:-}"
 
 script="$(ls "$cache"/tools/python3.14-examples-*/usr/share/doc/python3.14/examples/lockbench/lockbench.py 2>/dev/null | tail -1 || true)"
 if [ -z "$script" ]; then

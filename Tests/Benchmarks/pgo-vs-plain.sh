@@ -7,14 +7,7 @@
 # machine; nothing here is asserted. results/README.md quotes one run of it.
 #
 #   Tests/Benchmarks/pgo-vs-plain.sh [OUT_DIR]
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
-out="${1:-$(mktemp -d /tmp/pgo-vs-plain.XXXXXX)}"
-mkdir -p "$out"
-ftlab="${FTLAB:-$repo/.build/release/ftlab}"
-[ -x "$ftlab" ] || ftlab="$repo/.build/debug/ftlab"
-cache="${FTLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ftlab}"
+source "$(dirname "$0")/bench-env.sh" "${1:-}"
 pgo_cache="${FTLAB_PGO_CACHE:-$cache-pgo}"
 version="$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['version'])" "$cache/pythons/default.json" 2>/dev/null || echo 3.13.5)"
 minor="${version%.*}"

@@ -6,14 +6,7 @@
 # time ratio found. Run on a quiet machine; nothing here is asserted.
 #
 #   Tests/Benchmarks/pyperf-vs-ftlab.sh [OUT_DIR]
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
-out="${1:-$(mktemp -d /tmp/pyperf-vs-ftlab.XXXXXX)}"
-mkdir -p "$out"
-ftlab="${FTLAB:-$repo/.build/release/ftlab}"
-[ -x "$ftlab" ] || ftlab="$repo/.build/debug/ftlab"
-cache="${FTLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ftlab}"
+source "$(dirname "$0")/bench-env.sh" "${1:-}"
 pyperf_version=2.11.0
 
 now() { date +%s.%N; }
