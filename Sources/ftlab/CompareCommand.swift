@@ -59,23 +59,8 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let options = try ComparisonOptions(threshold: threshold, ignore: ignore, metrics: metric,
                                             base: baseRows, new: newRows)
-        if new == nil, baseRows == nil || newRows == nil { throw CompareError.oneFileNeedsSelections }
-        let new = new ?? base
-        // Each side is gathered as its file is read (a file given twice is read once), never held.
-        var baseSide = ComparisonSide.base(file: base, options: options)
-        var newSide = ComparisonSide.new(file: new, options: options)
-        var warnings: [String]
-        if new == base {
-            warnings = try ReportInput.forEachRow(paths: [base]) { baseSide.add($0); newSide.add($0) }.warnings
-            warnings += warnings
-        } else {
-            warnings = try ReportInput.forEachRow(paths: [base]) { baseSide.add($0) }.warnings
-            warnings += try ReportInput.forEachRow(paths: [new]) { newSide.add($0) }.warnings
-        }
-        for warning in warnings {
-            Diagnostics.warning(warning)
-        }
-        let comparison = try Comparison(base: baseSide, new: newSide, options: options)
+        let (comparison, warnings) = try Comparison.read(base: base, new: new, options: options)
+        warnings.forEach(Diagnostics.warning)
         let chosen = ComparisonFormat(rawValue: format.value.rawValue) ?? .text
         print(comparison.rendered(as: chosen, color: colorOptions.enabled), terminator: "")
         if comparison.exitCode != 0 { throw ExitCode(comparison.exitCode) }

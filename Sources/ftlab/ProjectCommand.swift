@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import FTLabCore
-import FTLabHarness
-import FTLabInterpreters
 import FTLabRunner
 import FTLabAnalysis
 
@@ -90,120 +88,73 @@ struct ProjectCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        var options = ProjectSession.Options(folder: folder)
+        options.against = against
+        options.name = name
+        options.extras = extras
+        options.requirementsFiles = requirementsFiles
+        options.selection = TestSelection(tests: tests, keyword: k, pytestOptions: pytestOptions)
         // The run's own options are checked before anything is installed.
+        let run = try RunCommand.parse(["placeholder"] + runArguments())
+        options.run = try run.sessionOptions()
+        let comparison = try against.map { _ in try ComparisonOptions(threshold: threshold, ignore: nil, metrics: nil) }
+        let outcome = try await ProjectSession(options).run()
+        run.printSummary(outcome.run)
+        if let pair = outcome.pair, let comparison {
+            try compare(pair, outcome: outcome, options: comparison, color: run.colorOptions.enabled)
+        } else {
+            printSummary(outcome)
+        }
+        if outcome.run.exitStatus != 0 { throw ExitCode(outcome.run.exitStatus) }
+    }
+
+    /// `ftlab run`'s options as given, with a project's defaults where none is: threads 1,2,
+    /// short samples (hundreds of tests), no per-test tables (the project summary replaces them;
+    /// `ftlab report --format text` has them).
+    func runArguments() -> [String] {
         var arguments = runOptions
         if !arguments.contains(where: { $0 == "--threads" || $0.hasPrefix("--threads=") }) { arguments += ["--threads", "1,2"] }
-        // Hundreds of tests: unless told otherwise, short samples (what the cachetools page used).
         let repetition = ["--processes", "--samples", "--target-seconds", "--batch", "--warmups", "--quick"]
         if !arguments.contains(where: { given in repetition.contains { given == $0 || given.hasPrefix($0 + "=") } }) {
             arguments += Self.defaultRepetition
         }
-        // The project summary replaces the per-test tables (`ftlab report --format text` has them).
         if !arguments.contains("--no-tables") { arguments.append("--no-tables") }
-        let probe = try RunCommand.parse(["placeholder"] + arguments)
-        let source = try ProjectSource.read(folder: folder, name: name, extras: extras.isEmpty ? nil : extras,
-                                            requirementsFiles: requirementsFiles)
-        let interpreters = try await InterpreterChoice.resolve(probe.interpreters.pythons)
-        let catalog = try WorkloadCatalog.load()
-        let selection = TestSelection(tests: tests, keyword: k, pytestOptions: pytestOptions)
-        let suite = try await ProjectSuite.prepare(source, selection: selection, interpreters: interpreters,
-                                                   builtinDirectory: catalog.builtinDirectory,
-                                                   plainRunTimeout: probe.timeoutOptions.timeout,
-                                                   announce: { Diagnostics.note($0) })
-        describe(suite.record)
-        if let against {
-            var changed = try ProjectSource.read(folder: against, name: name, extras: extras.isEmpty ? nil : extras,
-                                                 requirementsFiles: requirementsFiles)
-            changed.name = source.name
-            let new = try await ProjectSuite.prepare(changed, selection: selection, interpreters: interpreters,
-                                                     builtinDirectory: catalog.builtinDirectory, plainRunTimeout: nil,
-                                                     announce: { Diagnostics.note($0) })
-            describe(new.record)
-            try await runPair(ProjectPair.make(base: suite, new: new, builtinDirectory: catalog.builtinDirectory),
-                              arguments: arguments, output: probe.output)
-            return
-        }
+        return arguments
+    }
 
-        var output = probe.output
-        if output == nil {
-            output = RunOutput.defaultPath(prefix: "project-\(suite.record.name)")
-            arguments += ["-o", output!]
-        }
-        let run = try RunCommand.parse([suite.record.name, "--workloads-dir", suite.workloadDirectory] + arguments)
-        let outcome = try await RunSession(try run.sessionOptions()).run()
-        run.printSummary(outcome)
-        let unsafe = Dictionary(suite.record.tests.compactMap { t in t.threadUnsafe.map { (t.nodeid, $0) } }, uniquingKeysWith: { a, _ in a })
-        let summary = ProjectSummary(rows: outcome.rows, workload: suite.record.name, oneThreadOnly: unsafe)
+    /// The project summary: verdicts, the tests that scale least with their explain commands,
+    /// and plain pytest's time for the same tests.
+    func printSummary(_ outcome: ProjectOutcome) {
+        let record = outcome.suite.record, folder = outcome.suite.workloadDirectory
+        let unsafe = Dictionary(record.tests.compactMap { t in t.threadUnsafe.map { (t.nodeid, $0) } }, uniquingKeysWith: { a, _ in a })
+        let summary = ProjectSummary(rows: outcome.run.rows, workload: record.name, oneThreadOnly: unsafe)
         print(summary.text(explain: { nodeid, threads in
-            "ftlab explain \(ProjectWorkloadFolder.shellQuoted(suite.record.name + "/" + nodeid)) --workloads-dir \(ProjectWorkloadFolder.shellQuoted(suite.workloadDirectory)) --threads \(threads)"
+            "ftlab explain \(ProjectWorkloadFolder.shellQuoted(record.name + "/" + nodeid)) --workloads-dir \(ProjectWorkloadFolder.shellQuoted(folder)) --threads \(threads)"
         }))
-        if !suite.record.plainSeconds.isEmpty {
-            let plain = suite.record.plainSeconds.sorted { $0.key < $1.key }
+        if !record.plainSeconds.isEmpty {
+            let plain = record.plainSeconds.sorted { $0.key < $1.key }
                 .map { "\($0.key) \(String(format: "%.2f", $0.value)) s" }.joined(separator: ", ")
             print("  plain pytest of the same tests (T): \(plain)")
         }
-        if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
     }
 
-    /// Both checkouts in one run (the `checkout` parameter swept), their summaries, and the
-    /// comparison of the change against the base.
-    func runPair(_ pair: ProjectPair, arguments: [String], output: String?) async throws {
-        for test in pair.unpaired { Diagnostics.note("\(test): collected in one checkout only, not compared") }
-        let output = URL(fileURLWithPath: output ?? RunOutput.defaultPath(prefix: "project-\(pair.name)-ab")).standardizedFileURL.path
-        var arguments = arguments.filter { $0 != "-o" && !$0.hasPrefix("--output") }
-        if let index = runOptions.firstIndex(where: { $0 == "-o" || $0 == "--output" }), index + 1 < runOptions.count {
-            arguments.removeAll { $0 == runOptions[index + 1] }
-        }
-        let run = try RunCommand.parse([pair.name, "--workloads-dir", pair.workloadDirectory, "-o", output]
-                                       + ProjectPair.values.flatMap { ["--param", "checkout=\($0)"] } + arguments)
-        // The checkout parameter's requirements files are found beside the generated manifest.
-        let here = FileManager.default.currentDirectoryPath
-        _ = FileManager.default.changeCurrentDirectoryPath(pair.workloadDirectory)
-        let outcome: RunOutcome
-        do { outcome = try await RunSession(try run.sessionOptions()).run() } catch {
-            _ = FileManager.default.changeCurrentDirectoryPath(here)
-            throw error
-        }
-        _ = FileManager.default.changeCurrentDirectoryPath(here)
-        run.printSummary(outcome)
-        let options = pytestOptions.map(ProjectWorkloadFolder.shellQuoted).joined(separator: " ")
-        let sides = ProjectPair.values.map { pair.paramsText($0, pytestOptions: options) }
+    /// Both checkouts' summaries, then the change against the base like `ftlab compare`
+    /// (exit 1 on a significant regression, before the run's own failures).
+    func compare(_ pair: ProjectPair, outcome: ProjectOutcome, options: ComparisonOptions, color: Bool) throws {
+        let sides = outcome.sideParams(pytestOptions: pytestOptions)
         for (label, params) in zip(["base", "new"], sides) {
             print("\(label) (\(params)):")
-            print(ProjectSummary(rows: outcome.rows.filter { $0.params == params }, workload: pair.name).text())
+            print(ProjectSummary(rows: outcome.run.rows.filter { $0.params == params }, workload: pair.name).text())
         }
+        let output = outcome.run.output.path
         print("\nftlab compare \(ProjectWorkloadFolder.shellQuoted(output)) --base \(ProjectWorkloadFolder.shellQuoted("params=" + sides[0])) --new \(ProjectWorkloadFolder.shellQuoted("params=" + sides[1])) --threshold \(threshold)")
-        let compare = try CompareCommand.parse([output, "--base", "params=" + sides[0], "--new", "params=" + sides[1],
-                                                "--threshold", threshold])
-        // The comparison's verdict first (exit 1 on a regression), then the run's own failures.
-        try compare.run()
-        if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
+        var options = options
+        options.baseSelection = RowSelection(column: "params", value: sides[0])
+        options.newSelection = RowSelection(column: "params", value: sides[1])
+        let (comparison, warnings) = try Comparison.read(base: output, new: nil, options: options)
+        warnings.forEach(Diagnostics.warning)
+        print(comparison.rendered(as: .text, color: color), terminator: "")
+        if comparison.exitCode != 0 { throw ExitCode(comparison.exitCode) }
     }
 
-    /// What collection found, before measuring.
-    func describe(_ record: ProjectRecord) {
-        for entry in record.interpreters {
-            if let failure = entry.installFailure {
-                Diagnostics.warning("\(entry.interpreter): the project does not install; its rows are failed: \(failure)")
-                continue
-            }
-            guard let c = entry.collection else { continue }
-            var line = "\(entry.interpreter): pytest \(c.pytest) collected \(c.tests.count) tests"
-            let unsafe = c.tests.filter { $0.threadUnsafe != nil }.count
-            if unsafe > 0 { line += ", \(unsafe) thread-unsafe (one thread only)" }
-            if !c.skipped.isEmpty { line += ", \(c.skipped.count) skipped by their marks" }
-            if !c.unsupported.isEmpty { line += ", \(c.unsupported.count) not measurable (\(c.unsupported[0].reason))" }
-            Diagnostics.note(line)
-            for error in c.errors {
-                Diagnostics.warning("\(entry.interpreter): \(error.nodeid) failed to collect (its tests are left out):\n\(error.reason)")
-            }
-            for module in c.gilEnabledBy {
-                let from = module.distribution.isEmpty ? "" : " (distribution \(module.distribution))"
-                Diagnostics.warning("\(entry.interpreter): importing \(module.module)\(from) re-enabled the GIL")
-            }
-            if !entry.builtFromSource.isEmpty {
-                Diagnostics.note("\(entry.interpreter): pip built from source: \(entry.builtFromSource.joined(separator: ", "))")
-            }
-        }
-    }
 }

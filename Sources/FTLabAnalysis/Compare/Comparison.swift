@@ -233,3 +233,24 @@ public struct Comparison: Sendable, Codable {
         }
     }
 }
+
+extension Comparison {
+    /// Compares the results file `new` (nil: `base` again, split by the options' `--base`
+    /// and `--new` selections) against `base`, reading each file once and holding no row;
+    /// also returns the readers' warnings (a torn last line left out).
+    public static func read(base: String, new: String?, options: ComparisonOptions) throws -> (Comparison, warnings: [String]) {
+        if new == nil, options.baseSelection == nil || options.newSelection == nil { throw CompareError.oneFileNeedsSelections }
+        let new = new ?? base
+        var baseSide = ComparisonSide.base(file: base, options: options)
+        var newSide = ComparisonSide.new(file: new, options: options)
+        var warnings: [String]
+        if new == base {
+            warnings = try ReportInput.forEachRow(paths: [base]) { baseSide.add($0); newSide.add($0) }.warnings
+            warnings += warnings
+        } else {
+            warnings = try ReportInput.forEachRow(paths: [base]) { baseSide.add($0) }.warnings
+            warnings += try ReportInput.forEachRow(paths: [new]) { newSide.add($0) }.warnings
+        }
+        return (try Comparison(base: baseSide, new: newSide, options: options), warnings)
+    }
+}
