@@ -28,12 +28,15 @@ let package = Package(
         ),
         // The layers, bottom to top; every arrow points down (the compiler refuses a back-edge,
         // and ArchitectureTests refuses an import the table below does not allow).
-        //   FTLabCore      support, topology, processes, statistics, results (CSV schema)
-        //   FTLabRunner    plan, placement, allocators, interpreters, workloads, harness protocol,
-        //                  execution, load generator, native ceilings, the suite
-        //   FTLabAnalysis  compare, report (reads results only; never spawns a workload)
-        //   FTLabExplain   explain: runs one configuration under perf, then analyses it
-        //   FTLabBuilds    interpreter builds (the version ladder) and the container lab
+        //   FTLabCore          support, the cache folder, topology, processes, statistics, results
+        //   FTLabHarness       the harness protocol (protocol.json), manifests, the catalog, TOML
+        //   FTLabLoadGen       the HTTP load generator        FTLabNative   native ceilings (ftlab _native)
+        //   FTLabInterpreters  finding, probing and caching interpreters; venvs
+        //   FTLabRunner        the run session: plan, placement, allocators, execution, the schedule,
+        //                      shards and Slurm, a project's test suite as a workload
+        //   FTLabAnalysis      compare, report (reads results only; never spawns a workload)
+        //   FTLabExplain       explain: runs one configuration under perf, then analyses it
+        //   FTLabBuilds        interpreter builds (the version ladder), the container lab, the bundle
         .target(
             name: "FTLabCore",
             dependencies: [
@@ -75,7 +78,7 @@ let package = Package(
         ),
         .target(
             name: "FTLabExplain",
-            dependencies: ["FTLabCore", "FTLabHarness", "FTLabInterpreters", "FTLabRunner", "FTLabAnalysis"]
+            dependencies: ["FTLabCore", "FTLabHarness", "FTLabRunner", "FTLabAnalysis"]
         ),
         .target(
             name: "FTLabBuilds",
@@ -89,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "ftlab",
             dependencies: [
-                "FTLabCore", "FTLabHarness", "FTLabLoadGen", "FTLabNative", "FTLabInterpreters", "FTLabRunner",
+                "FTLabCore", "FTLabHarness", "FTLabNative", "FTLabInterpreters", "FTLabRunner",
                 "FTLabAnalysis", "FTLabExplain", "FTLabBuilds",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

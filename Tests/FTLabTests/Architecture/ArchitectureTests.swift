@@ -14,9 +14,9 @@ import FTLabRunner
         "FTLabInterpreters": ["FTLabCore", "FTLabHarness", "FTLabNative"],
         "FTLabRunner": ["FTLabCore", "FTLabHarness", "FTLabLoadGen", "FTLabNative", "FTLabInterpreters"],
         "FTLabAnalysis": ["FTLabCore"],
-        "FTLabExplain": ["FTLabCore", "FTLabHarness", "FTLabInterpreters", "FTLabRunner", "FTLabAnalysis"],
+        "FTLabExplain": ["FTLabCore", "FTLabHarness", "FTLabRunner", "FTLabAnalysis"],
         "FTLabBuilds": ["FTLabCore", "FTLabHarness", "FTLabInterpreters", "FTLabRunner"],
-        "ftlab": ["FTLabCore", "FTLabHarness", "FTLabLoadGen", "FTLabNative", "FTLabInterpreters", "FTLabRunner",
+        "ftlab": ["FTLabCore", "FTLabHarness", "FTLabNative", "FTLabInterpreters", "FTLabRunner",
                   "FTLabAnalysis", "FTLabExplain", "FTLabBuilds"],
     ]
 
