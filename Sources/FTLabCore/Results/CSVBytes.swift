@@ -94,15 +94,6 @@ package enum CSVBytes {
         return String(decoding: unescaped, as: UTF8.self)
     }
 
-    /// Whether the field's raw bytes equal `string`'s UTF-8 (for reusing an equal earlier value).
-    static func raw(_ field: Field, in bytes: UnsafeBufferPointer<UInt8>, equals string: String) -> Bool {
-        let count = field.end - field.start
-        guard !field.quoted, string.utf8.count == count else { return false }
-        return string.utf8.withContiguousStorageIfAvailable { stored in
-            stored.elementsEqual(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
-        } ?? string.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
-    }
-
     /// Appends `records` as RFC 4180 text: LF line ends, a field quoted only where it must be
     /// (``needsQuotes(_:)``); a record without fields writes nothing, and the text always ends
     /// with a line end.

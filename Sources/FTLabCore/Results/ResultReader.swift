@@ -8,8 +8,9 @@ import Glibc
 ///
 /// The file is read in chunks and split on bytes (``CSVBytes``); each row is decoded through
 /// the ``ResultSchema`` column table as it is met, so ``forEachRow(path:_:)`` streams a file
-/// of any size in bounded memory. A field longer than a small string that repeats the row
-/// before's value shares its storage (run ids, CPU models, parameters repeat on every row).
+/// of any size in bounded memory. A field whose bytes repeat the row before's keeps that row's
+/// value, neither decoded again nor copied (run ids, CPU models, parameters, the whole
+/// configuration repeat on every row; only the measurements change).
 public struct ResultReader {
     /// The rows read, in file order.
     public var rows: [ResultRow]
@@ -126,15 +127,21 @@ public struct ResultReader {
         var sawHeader = false
         /// Records read so far, header included.
         var records = 0
-        /// Per schema column, the last value read, reused when the next row repeats it.
-        var previous: [String]
+        /// The last row decoded. The next row starts from it: a field whose bytes equal the
+        /// row before's keeps its value undecoded (rows of one configuration repeat all but a
+        /// dozen measurement fields), so no row is built, nor a string made, per field.
+        var template = ResultRow()
+        var hasTemplate = false
+        /// The last record's bytes, and per schema column its field's range there.
+        var previousBytes: [UInt8] = []
+        var previousFields: [CSVBytes.Field]
         /// A record whose fate depends on what follows: a blank or a wrongly sized one (an error
         /// unless only blank records follow it), then the blank records after it.
         var held: (fields: [String], line: Int, blank: Bool)?
 
         init(path: String) {
             self.path = path
-            previous = Array(repeating: "", count: ResultSchema.columns.count)
+            previousFields = Array(repeating: CSVBytes.Field(start: 0, end: 0, quoted: false), count: ResultSchema.columns.count)
         }
 
         /// Parses the complete records of `bytes` (all of them when `atEnd`) and returns how many
@@ -144,6 +151,7 @@ public struct ResultReader {
             var position = 0
             while position < bytes.count,
                   let next = CSVBytes.record(in: bytes, from: position, atEnd: atEnd, fields: &fields) {
+                let recordStart = position
                 position = next
                 records += 1
                 guard sawHeader else {
@@ -161,7 +169,8 @@ public struct ResultReader {
                     held = (fields.map { CSVBytes.string($0, in: bytes) }, line, false)
                     continue
                 }
-                try body(row(bytes, line: line))
+                try decode(bytes, record: recordStart..<next, line: line)
+                try body(template)
             }
             return position
         }
@@ -194,37 +203,58 @@ public struct ResultReader {
             positions = ResultSchema.columns.map { index[$0.name] }
         }
 
-        /// The row of the current record, decoded through the schema table.
-        private mutating func row(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws(ResultsError) -> ResultRow {
-            let schema = value(ResultSchema.schemaIndex, bytes)
-            guard schema == ResultSchema.versionText else {
-                throw .unsupportedSchema(path: path, found: schema)
+        /// Decodes the current record (its bytes `record`) into `template`, through the schema
+        /// table: only the fields that differ from the record before's.
+        private mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, record: Range<Int>, line: Int) throws(ResultsError) {
+            let schemaField = fields[positions[ResultSchema.schemaIndex]!]
+            if !(schemaField.end - schemaField.start == 1 && bytes[schemaField.start] == UInt8(ascii: "1")) {
+                let schema = CSVBytes.string(schemaField, in: bytes)
+                guard schema == ResultSchema.versionText else {
+                    throw .unsupportedSchema(path: path, found: schema)
+                }
             }
-            var row = ResultRow()
             let count = ResultSchema.columns.count
+            let first = !hasTemplate
             try ResultSchema.columns.withUnsafeBufferPointer { (columns) throws(ResultsError) in
-                for index in 0..<count {
-                    let field = value(index, bytes)
-                    if let expected = columns[index].read(&row, field) {
-                        throw .badValue(path: path, line: line, column: columns[index].name, value: field, expected: expected)
+                try previousBytes.withUnsafeBufferPointer { (previous) throws(ResultsError) in
+                    for index in 0..<count {
+                        guard let position = positions[index] else {
+                            // A later column the file lacks: empty, the same on every row.
+                            if first, let expected = columns[index].read(&template, "") {
+                                throw .badValue(path: path, line: line, column: columns[index].name, value: "", expected: expected)
+                            }
+                            continue
+                        }
+                        let field = fields[position]
+                        let length = field.end - field.start
+                        if !first {
+                            let before = previousFields[index]
+                            if before.quoted == field.quoted, before.end - before.start == length,
+                               length == 0 || memcmp(previous.baseAddress! + before.start, bytes.baseAddress! + field.start, length) == 0 {
+                                continue
+                            }
+                        }
+                        if !field.quoted, let readBytes = columns[index].readBytes,
+                           readBytes(&template, UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])) {
+                            continue
+                        }
+                        let value = CSVBytes.string(field, in: bytes)
+                        if let expected = columns[index].read(&template, value) {
+                            throw .badValue(path: path, line: line, column: columns[index].name, value: value, expected: expected)
+                        }
                     }
                 }
             }
-            return row
-        }
-
-        /// The current record's value for schema column `column`; empty for a later column the
-        /// file lacks. Short values are stored inline anyway; a longer one shares the storage of
-        /// the row before's when equal.
-        private mutating func value(_ column: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> String {
-            guard let position = positions[column] else { return "" }
-            let field = fields[position]
-            if field.end - field.start > 15, CSVBytes.raw(field, in: bytes, equals: previous[column]) {
-                return previous[column]
+            // Keep this record's bytes for the next one to be compared with.
+            previousBytes.removeAll(keepingCapacity: true)
+            previousBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[record]))
+            for index in 0..<count {
+                guard let position = positions[index] else { continue }
+                let field = fields[position]
+                previousFields[index] = CSVBytes.Field(start: field.start - record.lowerBound, end: field.end - record.lowerBound,
+                                                       quoted: field.quoted)
             }
-            let value = CSVBytes.string(field, in: bytes)
-            if field.end - field.start > 15 { previous[column] = value }
-            return value
+            hasTemplate = true
         }
     }
 

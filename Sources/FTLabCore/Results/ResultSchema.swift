@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The results CSV's columns, declared once: name, role, where the value lives in a
 /// ``ResultRow`` and how it is written and read. The header, the writer, the reader, the
 /// configuration key and the list of columns added after v1's first release all derive from
@@ -110,6 +114,9 @@ public struct ResultColumn: Sendable {
     let write: @Sendable (inout ResultRow) -> String
     /// Sets the row's value from a field; returns what was expected when the field is not valid.
     let read: @Sendable (inout ResultRow, String) -> String?
+    /// Sets the row's value straight from an unquoted field's bytes where the result is sure to
+    /// be `read`'s (plain digits, plain decimals, empty); false leaves the field to `read`.
+    var readBytes: (@Sendable (inout ResultRow, UnsafeBufferPointer<UInt8>) -> Bool)? = nil
 
     /// The field for `row`.
     public func field(of row: ResultRow) -> String {
@@ -129,34 +136,48 @@ public struct ResultColumn: Sendable {
 
     static func int(_ name: String, _ path: WritableKeyPath<ResultRow, Int> & Sendable, _ role: Role) -> ResultColumn {
         let slot = StoredField(path)
-        return ResultColumn(name: name, role: role, later: false, write: { String(slot.get(&$0)) }) { row, field in
+        return ResultColumn(name: name, role: role, later: false, write: { String(slot.get(&$0)) }, read: { row, field in
             guard let value = Int(field) else { return "an integer" }
             slot.set(&row, value)
             return nil
-        }
+        }, readBytes: { row, bytes in
+            guard let value = PlainNumber.integer(bytes) else { return false }
+            slot.set(&row, value)
+            return true
+        })
     }
 
     /// A number; empty is NaN (written for a value that is not finite).
     static func number(_ name: String, _ path: WritableKeyPath<ResultRow, Double> & Sendable) -> ResultColumn {
         let slot = StoredField(path)
-        return ResultColumn(name: name, role: .measurement, later: false, write: { ResultRow.format(slot.get(&$0)) }) { row, field in
+        return ResultColumn(name: name, role: .measurement, later: false, write: { ResultRow.format(slot.get(&$0)) }, read: { row, field in
             if field.isEmpty { slot.set(&row, .nan); return nil }
             guard let value = Double(field) else { return "a number" }
             slot.set(&row, value)
             return nil
-        }
+        }, readBytes: { row, bytes in
+            if bytes.isEmpty { slot.set(&row, .nan); return true }
+            guard let value = PlainNumber.decimal(bytes) else { return false }
+            slot.set(&row, value)
+            return true
+        })
     }
 
     /// A number that may be absent (empty).
     static func optionalNumber(_ name: String, _ path: WritableKeyPath<ResultRow, Double?> & Sendable,
                                role: Role = .measurement, later: Bool = false) -> ResultColumn {
         let slot = StoredField(path)
-        return ResultColumn(name: name, role: role, later: later, write: { slot.get(&$0).map(ResultRow.format) ?? "" }) { row, field in
+        return ResultColumn(name: name, role: role, later: later, write: { slot.get(&$0).map(ResultRow.format) ?? "" }, read: { row, field in
             if field.isEmpty { slot.set(&row, nil); return nil }
             guard let value = Double(field) else { return "a number" }
             slot.set(&row, value)
             return nil
-        }
+        }, readBytes: { row, bytes in
+            if bytes.isEmpty { slot.set(&row, nil); return true }
+            guard let value = PlainNumber.decimal(bytes) else { return false }
+            slot.set(&row, value)
+            return true
+        })
     }
 
     /// `true` or `false`; an empty field reads as `empty`.
@@ -215,6 +236,56 @@ struct StoredField<Value>: Sendable {
         guard let offset else { row[keyPath: path] = value; return }
         withUnsafeMutableBytes(of: &row) { bytes in
             (bytes.baseAddress! + offset).assumingMemoryBound(to: Value.self).pointee = value
+        }
+    }
+}
+
+/// Numbers read straight from a field's bytes, for the forms where that is sure to give what
+/// `Int(String)` and `Double(String)` give: anything else is nil, left to them.
+enum PlainNumber {
+    /// An optional `-` and 1 to 18 ASCII digits (no overflow possible).
+    static func integer(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var index = 0
+        let negative = bytes.first == UInt8(ascii: "-")
+        if negative { index = 1 }
+        let digits = bytes.count - index
+        guard digits > 0, digits <= 18 else { return nil }
+        var value = 0
+        while index < bytes.count {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int(digit)
+            index += 1
+        }
+        return negative ? -value : value
+    }
+
+    /// An optional `-`, digits, and optionally `.` and more digits (at most 63 bytes, no
+    /// exponent, so neither overflow nor underflow): converted by `strtod`, correctly rounded
+    /// as `Double(String)` is; nil unless it took every byte.
+    static func decimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        let count = bytes.count
+        guard count > 0, count < 64 else { return nil }
+        var index = bytes[0] == UInt8(ascii: "-") ? 1 : 0
+        let integerStart = index
+        while index < count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
+        guard index > integerStart else { return nil }
+        if index < count {
+            guard bytes[index] == UInt8(ascii: ".") else { return nil }
+            index += 1
+            let fractionStart = index
+            while index < count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
+            guard index == count, index > fractionStart else { return nil }
+        }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { text -> Double? in
+            let base = text.baseAddress!
+            bytes.withMemoryRebound(to: CChar.self) { base.update(from: $0.baseAddress!, count: count) }
+            base[count] = 0
+            var end: UnsafeMutablePointer<CChar>?
+            let value = strtod(base, &end)
+            // A locale whose decimal point is not `.` stops early: leave it to Double(String).
+            guard end == base + count else { return nil }
+            return value
         }
     }
 }
