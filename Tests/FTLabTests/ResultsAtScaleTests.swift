@@ -28,6 +28,34 @@ struct ResultsAtScaleTests {
 
     static func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
 
+    @Test("numbers read from bytes equal Int(String) and Double(String) bit for bit, or are left to them")
+    func plainNumbers() {
+        var generator = SeededGenerator(seed: 33)
+        var texts = ["0", "-0", "0.0", "-0.0", "007", "1.", ".5", "+1", "1e5", "1E-7", "nan", "inf", "-", "", "1.2.3", " 1",
+                     "9007199254740993", "0.1", "0.30000000000000004", "123456789012345678", "1234567890123456789",
+                     "968383551.6986057", "0.9477781358384516", "1.5e-07", "0.0000000000000000000001", "99999999999999999999.5"]
+        for _ in 0..<20_000 {
+            let integer = String(generator.next() % 1_000_000_000_000 >> (generator.next() % 40))
+            let fraction = String(generator.next() >> (generator.next() % 64))
+            let sign = generator.next() % 4 == 0 ? "-" : ""
+            texts.append(sign + integer)
+            texts.append(sign + integer + "." + fraction)
+            texts.append(sign + integer + "." + String(repeating: "0", count: Int(generator.next() % 20)) + fraction.prefix(Int(generator.next() % 18) + 1))
+        }
+        for text in texts {
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { bytes in
+                if let value = PlainNumber.decimal(bytes) {
+                    #expect(value.bitPattern == Double(text)?.bitPattern, "\(text)")
+                }
+                if let value = PlainNumber.integer(bytes) {
+                    #expect(value == Int(text), "\(text)")
+                }
+            }
+        }
+        #expect(texts.filter { text in Array(text.utf8).withUnsafeBufferPointer { PlainNumber.decimal($0) != nil } }.count > 40_000)
+    }
+
     @Test("quoted fields with commas, quotes and newlines round-trip over many chunks; merge writes the same bytes")
     func awkwardFieldsAtScale() throws {
         let rows = Self.awkwardRows(12_000)

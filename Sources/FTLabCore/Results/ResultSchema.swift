@@ -261,21 +261,40 @@ enum PlainNumber {
     }
 
     /// An optional `-`, digits, and optionally `.` and more digits (at most 63 bytes, no
-    /// exponent, so neither overflow nor underflow): converted by `strtod`, correctly rounded
-    /// as `Double(String)` is; nil unless it took every byte.
+    /// exponent, so neither overflow nor underflow), correctly rounded as `Double(String)`
+    /// rounds it; nil for any other form. Up to 15 significant digits and 22 decimals, the
+    /// digits as an integer (exact below 2^53) over a power of ten (exact up to 10^22) is one
+    /// IEEE division, itself correctly rounded (Clinger's fast path); longer ones go to `strtod`.
     static func decimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         let count = bytes.count
         guard count > 0, count < 64 else { return nil }
-        var index = bytes[0] == UInt8(ascii: "-") ? 1 : 0
+        let negative = bytes[0] == UInt8(ascii: "-")
+        var index = negative ? 1 : 0
+        var digits: UInt64 = 0
+        var significant = 0
+        var decimals = 0
         let integerStart = index
-        while index < count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
+        while index < count, case let digit = bytes[index] &- UInt8(ascii: "0"), digit < 10 {
+            if significant > 0 || digit > 0 { significant += 1 }
+            if significant <= 19 { digits = digits &* 10 &+ UInt64(digit) }
+            index += 1
+        }
         guard index > integerStart else { return nil }
         if index < count {
             guard bytes[index] == UInt8(ascii: ".") else { return nil }
             index += 1
             let fractionStart = index
-            while index < count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
+            while index < count, case let digit = bytes[index] &- UInt8(ascii: "0"), digit < 10 {
+                if significant > 0 || digit > 0 { significant += 1 }
+                if significant <= 19 { digits = digits &* 10 &+ UInt64(digit) }
+                index += 1
+            }
             guard index == count, index > fractionStart else { return nil }
+            decimals = index - fractionStart
+        }
+        if significant <= 15, decimals <= 22 {
+            let value = Double(digits) / powersOfTen[decimals]
+            return negative ? -value : value
         }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { text -> Double? in
             let base = text.baseAddress!
@@ -287,5 +306,12 @@ enum PlainNumber {
             guard end == base + count else { return nil }
             return value
         }
+    }
+
+    /// 10^0 ... 10^22, each exact in a Double.
+    private static let powersOfTen: [Double] = (0...22).map { exponent in
+        var value = 1.0
+        for _ in 0..<exponent { value *= 10 }
+        return value
     }
 }
