@@ -68,7 +68,11 @@ struct CompareCommand: ParsableCommand {
         var baseSide = ComparisonSide.base(file: base, options: options)
         var newSide = ComparisonSide.new(file: new, options: options)
         var warnings: [String]
-        if new == base {
+        if new == base, baseRows == nil, newRows == nil {
+            warnings = try ReportInput.forEachRow(paths: [base]) { baseSide.add($0) }.warnings
+            warnings += warnings
+            newSide = baseSide.asNewSideOfTheSameFile(options: options) ?? newSide
+        } else if new == base {
             warnings = try ReportInput.forEachRow(paths: [base]) { baseSide.add($0); newSide.add($0) }.warnings
             warnings += warnings
         } else {

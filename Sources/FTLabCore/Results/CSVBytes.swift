@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// RFC 4180 on bytes: the results CSV's reader and writer split and quote fields by looking at
 /// ASCII bytes (`,` `"` CR LF), which never occur inside a multi-byte UTF-8 sequence, so no
 /// field is searched as a string.
@@ -156,6 +160,17 @@ package enum CSVBytes {
 
         /// Scans `bytes`, which start at `offset` in the stream.
         mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) {
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+            // Most blocks hold no quote at all (memchr, vectorised, tells): then every LF ends a
+            // record (or none does, inside an open quote), and only the last one matters, found
+            // from the end.
+            if memchr(base, Int32(CSVBytes.quote), bytes.count) == nil {
+                guard !quoted else { return }
+                var index = bytes.count - 1
+                while index >= 0, bytes[index] != CSVBytes.lf { index -= 1 }
+                if index >= 0 { lastEnd = offset + index + 1 }
+                return
+            }
             var quoted = self.quoted
             var lastEnd = self.lastEnd
             for index in 0..<bytes.count {
