@@ -28,6 +28,53 @@ struct ResultsAtScaleTests {
 
     static func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
 
+    /// The records of `bytes` split byte by byte (unquoted fields only: the reference for the
+    /// word-at-a-time scan): fields end at `,`, records at LF, CRLF or a lone CR.
+    static func plainRecords(_ bytes: [UInt8]) -> [[Range<Int>]] {
+        var records: [[Range<Int>]] = [], fields: [Range<Int>] = [], start = 0, i = 0
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: ","): fields.append(start..<i); start = i + 1; i += 1
+            case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                fields.append(start..<i); records.append(fields); fields = []
+                i += bytes[i] == UInt8(ascii: "\r") && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\n") ? 2 : 1
+                start = i
+            default: i += 1
+            }
+        }
+        if start < bytes.count || !fields.isEmpty { fields.append(start..<bytes.count); records.append(fields) }
+        return records
+    }
+
+    @Test("unquoted fields split eight bytes at a time as byte by byte; short fields compare as memcmp does")
+    func wordAtATime() {
+        var generator = SeededGenerator(seed: 8)
+        let alphabet = Array("ab,\r\n0123456789.-".utf8)
+        for _ in 0..<3_000 {
+            let bytes = (0..<Int(generator.next() % 80) + 1).map { _ in
+                generator.next() % 3 == 0 ? alphabet[Int(generator.next() % 5) + 1] : alphabet[Int(generator.next() % UInt64(alphabet.count))]
+            }.filter { $0 != UInt8(ascii: "\"") }
+            guard !bytes.isEmpty else { continue }
+            var split: [[Range<Int>]] = []
+            var fields: [CSVBytes.Field] = []
+            bytes.withUnsafeBufferPointer { buffer in
+                var position = 0
+                while position < buffer.count, let next = CSVBytes.record(in: buffer, from: position, atEnd: true, fields: &fields) {
+                    split.append(fields.map { $0.start..<$0.end })
+                    position = next
+                }
+            }
+            #expect(split == Self.plainRecords(bytes), "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+            // Any two short stretches of the bytes, as one word or by memcmp.
+            let count = Int(generator.next() % 12)
+            guard bytes.count > count else { continue }
+            let a = Int(generator.next() % UInt64(bytes.count - count)), b = Int(generator.next() % UInt64(bytes.count - count))
+            bytes.withUnsafeBufferPointer { buffer in
+                #expect(CSVBytes.equal(buffer, a, buffer, b, count: count) == bytes[a..<(a + count)].elementsEqual(bytes[b..<(b + count)]))
+            }
+        }
+    }
+
     @Test("numbers read from bytes equal Int(String) and Double(String) bit for bit, or are left to them")
     func plainNumbers() {
         var generator = SeededGenerator(seed: 33)

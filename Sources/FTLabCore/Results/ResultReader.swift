@@ -230,7 +230,7 @@ public struct ResultReader {
                         if !first {
                             let before = previousFields[index]
                             if before.quoted == field.quoted, before.end - before.start == length,
-                               length == 0 || memcmp(previous.baseAddress! + before.start, bytes.baseAddress! + field.start, length) == 0 {
+                               CSVBytes.equal(previous, before.start, bytes, field.start, count: length) {
                                 continue
                             }
                         }
