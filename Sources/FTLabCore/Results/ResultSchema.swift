@@ -264,7 +264,8 @@ enum PlainNumber {
     /// exponent, so neither overflow nor underflow), correctly rounded as `Double(String)`
     /// rounds it; nil for any other form. Up to 15 significant digits and 22 decimals, the
     /// digits as an integer (exact below 2^53) over a power of ten (exact up to 10^22) is one
-    /// IEEE division, itself correctly rounded (Clinger's fast path); longer ones go to `strtod`.
+    /// IEEE division, itself correctly rounded (Clinger's fast path); up to 19 digits, an exact
+    /// integer division (``exactQuotient(_:decimals:)``); longer ones go to `strtod`.
     static func decimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         let count = bytes.count
         guard count > 0, count < 64 else { return nil }
@@ -296,6 +297,10 @@ enum PlainNumber {
             let value = Double(digits) / powersOfTen[decimals]
             return negative ? -value : value
         }
+        if significant <= 19, decimals <= 22 {
+            let value = exactQuotient(digits, decimals: decimals)
+            return negative ? -value : value
+        }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { text -> Double? in
             let base = text.baseAddress!
             bytes.withMemoryRebound(to: CChar.self) { base.update(from: $0.baseAddress!, count: count) }
@@ -306,6 +311,40 @@ enum PlainNumber {
             guard end == base + count else { return nil }
             return value
         }
+    }
+
+    /// `digits` / 10^`decimals` correctly rounded (to nearest, ties to even), for `digits`
+    /// below 2^64 and `decimals` up to 22: digits / 10^k is (digits / 5^k) x 2^-k, and
+    /// digits x 2^s / 5^k is divided exactly in 128 bits, s chosen so that the quotient has 64
+    /// bits; its top 53 bits are the significand, rounded by the 11 bits below and the remainder.
+    static func exactQuotient(_ digits: UInt64, decimals: Int) -> Double {
+        guard digits != 0 else { return 0 }
+        let divisor = powersOfFive[decimals]
+        let digitBits = 64 - digits.leadingZeroBitCount, divisorBits = 64 - divisor.leadingZeroBitCount
+        var shift = 63 - digitBits + divisorBits
+        func divide(_ shift: Int) -> (quotient: UInt64, remainder: UInt64) {
+            // digits x 2^shift as (high, low), below 2^(63 + divisorBits) <= 2^116.
+            let high = shift >= 64 ? digits << UInt64(shift - 64) : (shift == 0 ? 0 : digits >> UInt64(64 - shift))
+            let low = shift >= 64 ? 0 : digits << UInt64(shift)
+            return divisor.dividingFullWidth((high, low))
+        }
+        var (quotient, remainder) = divide(shift)
+        if quotient < 1 << 63 {
+            shift += 1
+            (quotient, remainder) = divide(shift)
+        }
+        var significand = quotient >> 11
+        let below = quotient & 0x7FF
+        if below > 0x400 || (below == 0x400 && (remainder != 0 || significand & 1 == 1)) { significand += 1 }
+        // quotient = digits x 2^shift / 5^k, so the value is significand x 2^(11 - shift - k).
+        return Double(sign: .plus, exponent: 11 - shift - decimals, significand: Double(significand))
+    }
+
+    /// 5^0 ... 5^22 (5^22 < 2^52).
+    private static let powersOfFive: [UInt64] = (0...22).map { exponent in
+        var value: UInt64 = 1
+        for _ in 0..<exponent { value *= 5 }
+        return value
     }
 
     /// 10^0 ... 10^22, each exact in a Double.
