@@ -236,7 +236,8 @@ public struct Comparison: Sendable, Codable {
 
 extension Comparison {
     /// Compares the results file `new` (nil: `base` again, split by the options' `--base`
-    /// and `--new` selections) against `base`, reading each file once and holding no row;
+    /// and `--new` selections) against `base`, reading each file once (a file given twice is
+    /// read once) and holding no row;
     /// also returns the readers' warnings (a torn last line left out).
     public static func read(base: String, new: String?, options: ComparisonOptions) throws -> (Comparison, warnings: [String]) {
         if new == nil, options.baseSelection == nil || options.newSelection == nil { throw CompareError.oneFileNeedsSelections }
@@ -244,7 +245,12 @@ extension Comparison {
         var baseSide = ComparisonSide.base(file: base, options: options)
         var newSide = ComparisonSide.new(file: new, options: options)
         var warnings: [String]
-        if new == base {
+        if new == base, options.baseSelection == nil, options.newSelection == nil {
+            // A file against itself (an A/A check): read and grouped once, for both sides.
+            warnings = try ReportInput.forEachRow(paths: [base]) { baseSide.add($0) }.warnings
+            warnings += warnings
+            newSide = baseSide.asNewSideOfTheSameFile(options: options) ?? newSide
+        } else if new == base {
             warnings = try ReportInput.forEachRow(paths: [base]) { baseSide.add($0); newSide.add($0) }.warnings
             warnings += warnings
         } else {

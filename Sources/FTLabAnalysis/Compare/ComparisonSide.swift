@@ -24,6 +24,17 @@ public struct ComparisonSide: Sendable {
         ComparisonSide(file: file, selection: options.newSelection, option: "--new", ignoring: options.pairingIgnores)
     }
 
+    /// The new side of the file this base side read, when neither side has a selection: the
+    /// same rows, so this side's gathering serves for both (a file compared with itself, an
+    /// A/A check, is read and grouped once); nil when the sides select rows.
+    public func asNewSideOfTheSameFile(options: ComparisonOptions) -> ComparisonSide? {
+        guard selection == nil, options.baseSelection == nil, options.newSelection == nil else { return nil }
+        var side = ComparisonSide.new(file: file, options: options)
+        side.grouping = grouping
+        side.selected = selected
+        return side
+    }
+
     private init(file: String, selection: RowSelection?, option: String, ignoring: Set<String>) {
         self.file = file
         self.selection = selection

@@ -10,13 +10,13 @@ public struct BuildPair: Sendable {
 
     /// Median throughput of the free-threaded build over that of the GIL build.
     public var throughputRatio: Double {
-        Descriptive.median(freeThreaded.values(\.throughput)) / Descriptive.median(gil.values(\.throughput))
+        Descriptive.median(freeThreaded.values { $0.throughput }) / Descriptive.median(gil.values { $0.throughput })
     }
 
     /// Median peak RSS of the free-threaded build over that of the GIL build; NaN when
     /// either side has no RSS figure.
     public var peakRSSRatio: Double {
-        Descriptive.median(freeThreaded.values(\.peakRSSKiB)) / Descriptive.median(gil.values(\.peakRSSKiB))
+        Descriptive.median(freeThreaded.values { $0.peakRSSKiB }) / Descriptive.median(gil.values { $0.peakRSSKiB })
     }
 
     /// What a lab label says beyond its release and build: `-pgo` for `cpython-3.13.5t-pgo` and

@@ -209,8 +209,8 @@ public struct PatternsPage: Sendable {
         let mine = configurations.filter { $0.first.interpreter == interpreter && option.matches($0.first) && !$0.ok.isEmpty }
         guard let one = mine.first(where: { $0.first.threads == 1 }),
               let top = mine.filter({ $0.first.threads > 1 }).max(by: { $0.first.threads < $1.first.threads }),
-              let single = Summary(processes: one.processValues(\.throughput), bootstrap: bootstrap),
-              let atThreads = Summary(processes: top.processValues(\.throughput), bootstrap: bootstrap)
+              let single = Summary(processes: one.processValues { $0.throughput }, bootstrap: bootstrap),
+              let atThreads = Summary(processes: top.processValues { $0.throughput }, bootstrap: bootstrap)
         else { return nil }
         let speedup = ratio(top, over: one, threads: top.first.threads, bootstrap: bootstrap)
         let gil = pairs.first { $0.freeThreaded.key == one.key }?.gil
@@ -244,7 +244,7 @@ public struct PatternsPage: Sendable {
     /// Median of `numerator` over median of `denominator`, with the bootstrap 95% CI.
     private static func ratio(_ numerator: ConfigurationSamples, over denominator: ConfigurationSamples, threads: Int,
                               bootstrap: Bootstrap) -> RatioPoint {
-        let top = numerator.processValues(\.throughput), bottom = denominator.processValues(\.throughput)
+        let top = numerator.processValues { $0.throughput }, bottom = denominator.processValues { $0.throughput }
         return RatioPoint(threads: threads,
                           ratio: Descriptive.median(top.flatMap { $0 }) / Descriptive.median(bottom.flatMap { $0 }),
                           interval: bootstrap.ratioOfMediansInterval(base: bottom, new: top))

@@ -83,9 +83,9 @@ public struct ProjectSummary: Sendable {
             }
             let ft = group.filter { $0.first.build == "freethreaded" }
             if let base = ft.first(where: { $0.first.threads == 1 }), !base.ok.isEmpty {
-                let one = Descriptive.median(base.values(\.throughput))
+                let one = Descriptive.median(base.values { $0.throughput })
                 for c in ft where c.first.threads > 1 && !c.ok.isEmpty && c.notOK.isEmpty {
-                    test.speedups[c.first.threads] = Descriptive.median(c.values(\.throughput)) / one
+                    test.speedups[c.first.threads] = Descriptive.median(c.values { $0.throughput }) / one
                 }
             }
             let failedAlone = group.first { $0.first.threads == 1 && !$0.notOK.isEmpty }

@@ -15,7 +15,7 @@ public struct RatioSeries: Sendable {
                         draws: [String: Bootstrap.Draws] = [:]) -> [RatioSeries] {
         // Each pair's bootstrap is independent of the others': spread them over the cores.
         let keyed = pairs.concurrentMap { numerator, denominator -> (key: String, point: RatioPoint)? in
-            let top = numerator.processValues(\.throughput), bottom = denominator.processValues(\.throughput)
+            let top = numerator.processValues { $0.throughput }, bottom = denominator.processValues { $0.throughput }
             guard !top.isEmpty, !bottom.isEmpty else { return nil }
             return (runID + "|" + numerator.first.configurationKey(ignoring: ["threads"]), RatioPoint(
                 threads: numerator.first.threads,

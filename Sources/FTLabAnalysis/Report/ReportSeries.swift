@@ -40,8 +40,8 @@ public struct ReportPoint: Sendable {
     package init(figures: ScalingFigures, bootstrap: Bootstrap) {
         self.figures = figures
         let samples = figures.configuration
-        latencyP50 = Summary(processes: samples.processValues(\.latencyP50us), bootstrap: bootstrap)
-        latencyP99 = Summary(processes: samples.processValues(\.latencyP99us), bootstrap: bootstrap)
-        latencyP999 = Summary(processes: samples.processValues(\.latencyP999us), bootstrap: bootstrap)
+        latencyP50 = Summary(processes: samples.processValues { $0.latencyP50us }, bootstrap: bootstrap)
+        latencyP99 = Summary(processes: samples.processValues { $0.latencyP99us }, bootstrap: bootstrap)
+        latencyP999 = Summary(processes: samples.processValues { $0.latencyP999us }, bootstrap: bootstrap)
     }
 }

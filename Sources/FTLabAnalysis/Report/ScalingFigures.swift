@@ -24,7 +24,7 @@ public struct ScalingFigures: Sendable {
     public static func compute(_ configurations: [ConfigurationSamples], bootstrap: Bootstrap = Bootstrap()) -> [ScalingFigures] {
         let computed = configurations.concurrentMap { configuration -> (summary: Summary?, draws: Bootstrap.Draws?) in
             // processValues gives finite values and no empty process, as Summary keeps them.
-            let processes = configuration.processValues(\.throughput)
+            let processes = configuration.processValues { $0.throughput }
             guard !processes.isEmpty else { return (nil, nil) }
             let draws = bootstrap.draws(processes: processes)
             let summary = Summary(processes: processes) { _ in bootstrap.medianInterval(draws) }
@@ -42,7 +42,7 @@ public struct ScalingFigures: Sendable {
         return zip(configurations, computed).map { configuration, computed in
             let summary = computed.summary
             let base = singleThreadMedian[configuration.first.configurationKey(ignoring: ["threads"])]
-            let rss = Descriptive.median(configuration.values(\.peakRSSKiB))
+            let rss = Descriptive.median(configuration.values { $0.peakRSSKiB })
             return ScalingFigures(
                 configuration: configuration, throughput: summary,
                 speedup: summary.flatMap { summary in base.map { summary.median / $0 } },

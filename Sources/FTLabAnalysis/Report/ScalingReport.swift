@@ -33,7 +33,7 @@ public struct ScalingReport: Sendable {
             }
         }
         var anchors = Set<String>()
-        sections = sectionOrder.map { key in
+        let planned = sectionOrder.map { key in
             let row = entries[key]![0].figures.configuration.first
             var anchor = Self.slug(row.variant.isEmpty ? row.workload : "\(row.workload)-\(row.variant)")
             if !anchors.insert(anchor).inserted {
@@ -41,8 +41,14 @@ public struct ScalingReport: Sendable {
                 while !anchors.insert("\(anchor)-\(n)").inserted { n += 1 }
                 anchor = "\(anchor)-\(n)"
             }
-            return ReportSection(workload: row.workload, variant: row.variant, anchor: anchor, entries: entries[key]!,
-                                 colors: colors, labelRuns: runs.count > 1, bootstrap: bootstrap)
+            return (row: row, anchor: anchor, entries: entries[key]!)
+        }
+        // Each section's ratio intervals are independent of the others': build the sections on
+        // every core (a section with one ratio would leave the other cores idle).
+        let labelRuns = runs.count > 1
+        sections = planned.concurrentMap { row, anchor, entries in
+            ReportSection(workload: row.workload, variant: row.variant, anchor: anchor, entries: entries,
+                          colors: colors, labelRuns: labelRuns, bootstrap: bootstrap)
         }
     }
 

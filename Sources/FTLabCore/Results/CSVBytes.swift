@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// RFC 4180 on bytes: the results CSV's reader and writer split and quote fields by looking at
 /// ASCII bytes (`,` `"` CR LF), which never occur inside a multi-byte UTF-8 sequence, so no
 /// field is searched as a string.
@@ -55,6 +59,17 @@ package enum CSVBytes {
             } else {
                 var j = i
                 var byte: UInt8 = 0
+                // Eight bytes at a time while eight remain: the first `,` CR or LF among them.
+                let base = UnsafeRawPointer(bytes.baseAddress!)
+                while j + 8 <= n {
+                    let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: j, as: UInt64.self))
+                    let found = Self.bytesEqual(word, comma) | Self.bytesEqual(word, lf) | Self.bytesEqual(word, cr)
+                    if found != 0 {
+                        j += found.trailingZeroBitCount >> 3
+                        break
+                    }
+                    j += 8
+                }
                 while j < n {
                     byte = bytes[j]
                     if byte == comma || byte == lf || byte == cr { break }
@@ -70,6 +85,31 @@ package enum CSVBytes {
                 return lineEnd(bytes, at: j, atEnd: atEnd)
             }
         }
+    }
+
+    /// A word whose lowest set bit is the high bit of the first byte of `word` (in memory
+    /// order, little-endian) equal to `byte`; 0 when none is. Bits above the first match may
+    /// be set wrongly (a borrow), so only the lowest set bit counts.
+    @inline(__always)
+    private static func bytesEqual(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+        let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+    }
+
+    /// Whether `count` bytes at `a` (in `aBytes`) equal those at `b` (in `bBytes`): up to 8 bytes
+    /// as one word each where 8 bytes can be read, else memcmp.
+    @inline(__always)
+    static func equal(_ aBytes: UnsafeBufferPointer<UInt8>, _ a: Int, _ bBytes: UnsafeBufferPointer<UInt8>, _ b: Int,
+                      count: Int) -> Bool {
+        guard count > 0 else { return true }
+        let aBase = UnsafeRawPointer(aBytes.baseAddress!), bBase = UnsafeRawPointer(bBytes.baseAddress!)
+        if count <= 8, a + 8 <= aBytes.count, b + 8 <= bBytes.count {
+            let mask: UInt64 = count == 8 ? ~0 : (1 &<< UInt64(count &* 8)) &- 1
+            let x = UInt64(littleEndian: aBase.loadUnaligned(fromByteOffset: a, as: UInt64.self))
+            let y = UInt64(littleEndian: bBase.loadUnaligned(fromByteOffset: b, as: UInt64.self))
+            return (x ^ y) & mask == 0
+        }
+        return memcmp(aBase + a, bBase + b, count) == 0
     }
 
     /// The index past the line end (LF, CR or CRLF) at `index`; nil when a CR is the last byte
@@ -92,15 +132,6 @@ package enum CSVBytes {
             i += raw[i] == quote && i + 1 < raw.count && raw[i + 1] == quote ? 2 : 1
         }
         return String(decoding: unescaped, as: UTF8.self)
-    }
-
-    /// Whether the field's raw bytes equal `string`'s UTF-8 (for reusing an equal earlier value).
-    static func raw(_ field: Field, in bytes: UnsafeBufferPointer<UInt8>, equals string: String) -> Bool {
-        let count = field.end - field.start
-        guard !field.quoted, string.utf8.count == count else { return false }
-        return string.utf8.withContiguousStorageIfAvailable { stored in
-            stored.elementsEqual(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
-        } ?? string.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
     }
 
     /// Appends `records` as RFC 4180 text: LF line ends, a field quoted only where it must be
@@ -165,6 +196,17 @@ package enum CSVBytes {
 
         /// Scans `bytes`, which start at `offset` in the stream.
         mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) {
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+            // Most blocks hold no quote at all (memchr, vectorised, tells): then every LF ends a
+            // record (or none does, inside an open quote), and only the last one matters, found
+            // from the end.
+            if memchr(base, Int32(CSVBytes.quote), bytes.count) == nil {
+                guard !quoted else { return }
+                var index = bytes.count - 1
+                while index >= 0, bytes[index] != CSVBytes.lf { index -= 1 }
+                if index >= 0 { lastEnd = offset + index + 1 }
+                return
+            }
             var quoted = self.quoted
             var lastEnd = self.lastEnd
             for index in 0..<bytes.count {

@@ -105,6 +105,9 @@ public struct ConfigurationSamples: Sendable {
         private var index: [String: Int] = [:]
         /// The last row's configuration columns, where it went, and its full configuration's index there.
         private var previous: (key: ResultRow.KeyColumns, group: Int, configuration: Int)?
+        /// Where each full configuration met so far went (its group, and its index there), by
+        /// its configuration columns: a configuration met again needs no key built.
+        private var placed: [ResultRow.KeyColumns: (group: Int, configuration: Int)] = [:]
 
         public init(ignoring: Set<String> = []) {
             self.ignoring = ignoring
@@ -118,6 +121,12 @@ public struct ConfigurationSamples: Sendable {
                 groups[previous.group].add(row, configuration: previous.configuration)
                 return
             }
+            let columns = ResultRow.KeyColumns(row)
+            if let known = placed[columns] {
+                groups[known.group].add(row, configuration: known.configuration)
+                previous = (columns, known.group, known.configuration)
+                return
+            }
             let key = row.configurationKey(ignoring: ignoring)
             let group = index[key] ?? {
                 index[key] = groups.count
@@ -126,7 +135,8 @@ public struct ConfigurationSamples: Sendable {
             }()
             let configuration = groups[group].configurationIndex(ignoring.isEmpty ? key : row.configurationKey())
             groups[group].add(row, configuration: configuration)
-            previous = (ResultRow.KeyColumns(row), group, configuration)
+            placed[columns] = (group, configuration)
+            previous = (columns, group, configuration)
         }
 
         /// The configurations so far, in order of first appearance.
@@ -185,7 +195,7 @@ extension ResultRow {
     /// The configuration columns (the `key` role) of one row, to tell whether the next row has
     /// the same configuration without building its key or copying either row.
     /// (`ConfigurationSamplesTests` checks that every `key` column of the schema is here.)
-    struct KeyColumns: Sendable {
+    struct KeyColumns: Sendable, Hashable {
         let workload, variant, params, interpreter, pythonVersion, build, env, placement, allocator: String
         let threads: Int
 

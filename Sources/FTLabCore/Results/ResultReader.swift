@@ -8,8 +8,9 @@ import Glibc
 ///
 /// The file is read in chunks and split on bytes (``CSVBytes``); each row is decoded through
 /// the ``ResultSchema`` column table as it is met, so ``forEachRow(path:_:)`` streams a file
-/// of any size in bounded memory. A field longer than a small string that repeats the row
-/// before's value shares its storage (run ids, CPU models, parameters repeat on every row).
+/// of any size in bounded memory. A field whose bytes repeat the row before's keeps that row's
+/// value, neither decoded again nor copied (run ids, CPU models, parameters, the whole
+/// configuration repeat on every row; only the measurements change).
 public struct ResultReader {
     /// The rows read, in file order.
     public var rows: [ResultRow]
@@ -73,9 +74,18 @@ public struct ResultReader {
     /// One pass over the file: as each block arrives its record ends (LF outside quotes) are
     /// found, and only the records up to the last end found so far are parsed, so a row cut off
     /// by a crash or power loss (what follows the file's last record end) is dropped rather than
-    /// misread, without a second read of the file.
+    /// misread, without a second read of the file. In a file of 4 MiB or more, the blocks after
+    /// the first are decoded on other cores while `body` takes the rows of the blocks before,
+    /// in file order, on the calling thread.
     @discardableResult
     public static func forEachRow(path: String, _ body: (ResultRow) throws(ResultsError) -> Void) throws(ResultsError) -> Outcome {
+        try forEachRow(path: path, decodingElsewhereFrom: 4 << 20, body)
+    }
+
+    /// ``forEachRow(path:_:)``, decoding blocks on other cores when the file has at least
+    /// `minimumSize` bytes (Int.max: never). Rows, warnings and errors are the same either way.
+    package static func forEachRow(path: String, decodingElsewhereFrom minimumSize: Int,
+                                   _ body: (ResultRow) throws(ResultsError) -> Void) throws(ResultsError) -> Outcome {
         var file = try InputFile(path: path)
         defer { file.close() }
         guard file.size >= 0 else { return try forEachRow(in: file.readAll(), path: path, body) }
@@ -87,6 +97,38 @@ public struct ResultReader {
         /// The file offset of `buffer[0]`.
         var start = 0
         var atEnd = false
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        /// Whether blocks are handed to other cores; once a block turns out to need the
+        /// sequential parser (a blank or damaged line), the rest of the file is read here.
+        var handingOff = file.size >= minimumSize && cores > 1
+        /// Blocks being decoded elsewhere, in file order; each starts where the one before
+        /// ends, and the last ends at `start`.
+        var pending: [ChunkDecode] = []
+        let inFlight = 2 * cores
+
+        /// Hands the oldest pending block's rows to `body`; a block that must be read here
+        /// instead goes back, with every later one, in front of the buffer.
+        func deliverOldest() throws(ResultsError) {
+            let job = pending.removeFirst()
+            job.wait()
+            if let count = job.rowCount {
+                parser.records += count
+                try job.deliver(body)
+                return
+            }
+            var bytes = job.bytes
+            for later in pending {
+                later.wait()
+                bytes += later.bytes
+            }
+            pending = []
+            bytes += buffer[0..<filled]
+            start -= bytes.count - filled
+            filled = bytes.count
+            buffer = bytes
+            handingOff = false
+        }
+
         while true {
             if !atEnd {
                 if filled == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
@@ -95,6 +137,22 @@ public struct ResultReader {
                 filled += read
                 atEnd = read == 0
             }
+            if handingOff, !atEnd, parser.canHandOff {
+                let complete = ends.lastEnd - start
+                if complete > 0 {
+                    let job = ChunkDecode(bytes: Array(buffer[0..<complete]), parser: parser.chunkParser())
+                    job.start()
+                    pending.append(job)
+                    buffer.withUnsafeMutableBufferPointer { all in
+                        if complete < filled { all.baseAddress!.update(from: all.baseAddress! + complete, count: filled - complete) }
+                    }
+                    filled -= complete
+                    start += complete
+                }
+                while handingOff, pending.count >= inFlight { try deliverOldest() }
+                continue
+            }
+            while !pending.isEmpty { try deliverOldest() }
             let complete = ends.lastEnd - start
             let used = try buffer.withUnsafeBufferPointer { (all) throws(ResultsError) in
                 try parser.parse(UnsafeBufferPointer(rebasing: all[0..<complete]), atEnd: atEnd, body)
@@ -112,6 +170,47 @@ public struct ResultReader {
         return outcome
     }
 
+    /// One block of records decoded on another core.
+    private final class ChunkDecode: @unchecked Sendable {
+        /// The block: whole records, as the file holds them.
+        let bytes: [UInt8]
+        private var parser: Parser
+        /// The rows, once decoded (read only after ``wait()``); nil when the sequential parser
+        /// must read the block.
+        private var rows: [ResultRow]?
+        private let done = DispatchSemaphore(value: 0)
+
+        init(bytes: [UInt8], parser: Parser) {
+            self.bytes = bytes
+            self.parser = parser
+        }
+
+        func start() {
+            DispatchQueue.global().async {
+                self.rows = self.bytes.withUnsafeBufferPointer { self.parser.decodeChunk($0) }
+                self.done.signal()
+            }
+        }
+
+        /// Waits until the block is decoded (at once when it already is).
+        func wait() {
+            done.wait()
+            done.signal()
+        }
+
+        /// How many rows the block holds; nil when the sequential parser must read it.
+        var rowCount: Int? { rows?.count }
+
+        /// Hands the rows to `body` in order, each read in place, then lets them go.
+        func deliver(_ body: (ResultRow) throws(ResultsError) -> Void) throws(ResultsError) {
+            guard let rows else { return }
+            self.rows = nil
+            try rows.withUnsafeBufferPointer { (rows) throws(ResultsError) in
+                for index in rows.indices { try body(rows[index]) }
+            }
+        }
+    }
+
     static func cutOffWarning(_ path: String) -> String {
         "\(path): the last line is incomplete (the writer was interrupted); it was dropped"
     }
@@ -126,15 +225,52 @@ public struct ResultReader {
         var sawHeader = false
         /// Records read so far, header included.
         var records = 0
-        /// Per schema column, the last value read, reused when the next row repeats it.
-        var previous: [String]
+        /// The last row decoded. The next row starts from it: a field whose bytes equal the
+        /// row before's keeps its value undecoded (rows of one configuration repeat all but a
+        /// dozen measurement fields), so no row is built, nor a string made, per field.
+        var template = ResultRow()
+        var hasTemplate = false
+        /// The last record's bytes, and per schema column its field's range there.
+        var previousBytes: [UInt8] = []
+        var previousFields: [CSVBytes.Field]
         /// A record whose fate depends on what follows: a blank or a wrongly sized one (an error
         /// unless only blank records follow it), then the blank records after it.
         var held: (fields: [String], line: Int, blank: Bool)?
 
         init(path: String) {
             self.path = path
-            previous = Array(repeating: "", count: ResultSchema.columns.count)
+            previousFields = Array(repeating: CSVBytes.Field(start: 0, end: 0, quoted: false), count: ResultSchema.columns.count)
+        }
+
+        /// Whether the records that follow can be decoded elsewhere: the header is read and no
+        /// record is held for what follows it.
+        var canHandOff: Bool { sawHeader && held == nil }
+
+        /// A parser for a block of records after the header, starting afresh.
+        func chunkParser() -> Parser {
+            var parser = Parser(path: path)
+            parser.positions = positions
+            parser.headerCount = headerCount
+            parser.sawHeader = true
+            return parser
+        }
+
+        /// The rows of `bytes` when each record is a valid row of the header's size and the last
+        /// ends at the end of `bytes`; nil otherwise (a blank, damaged or cut record: the
+        /// sequential parser reads that block, to report it as it always has).
+        mutating func decodeChunk(_ bytes: UnsafeBufferPointer<UInt8>) -> [ResultRow]? {
+            var rows: [ResultRow] = []
+            var position = 0
+            while position < bytes.count {
+                guard let next = CSVBytes.record(in: bytes, from: position, atEnd: false, fields: &fields) else { return nil }
+                let recordStart = position
+                position = next
+                let blank = fields.count == 1 && fields[0].end == fields[0].start
+                guard !blank, fields.count == headerCount else { return nil }
+                do { try decode(bytes, record: recordStart..<next, line: 0) } catch { return nil }
+                rows.append(template)
+            }
+            return rows
         }
 
         /// Parses the complete records of `bytes` (all of them when `atEnd`) and returns how many
@@ -144,6 +280,7 @@ public struct ResultReader {
             var position = 0
             while position < bytes.count,
                   let next = CSVBytes.record(in: bytes, from: position, atEnd: atEnd, fields: &fields) {
+                let recordStart = position
                 position = next
                 records += 1
                 guard sawHeader else {
@@ -161,7 +298,8 @@ public struct ResultReader {
                     held = (fields.map { CSVBytes.string($0, in: bytes) }, line, false)
                     continue
                 }
-                try body(row(bytes, line: line))
+                try decode(bytes, record: recordStart..<next, line: line)
+                try body(template)
             }
             return position
         }
@@ -194,37 +332,58 @@ public struct ResultReader {
             positions = ResultSchema.columns.map { index[$0.name] }
         }
 
-        /// The row of the current record, decoded through the schema table.
-        private mutating func row(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws(ResultsError) -> ResultRow {
-            let schema = value(ResultSchema.schemaIndex, bytes)
-            guard schema == ResultSchema.versionText else {
-                throw .unsupportedSchema(path: path, found: schema)
+        /// Decodes the current record (its bytes `record`) into `template`, through the schema
+        /// table: only the fields that differ from the record before's.
+        private mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, record: Range<Int>, line: Int) throws(ResultsError) {
+            let schemaField = fields[positions[ResultSchema.schemaIndex]!]
+            if !(schemaField.end - schemaField.start == 1 && bytes[schemaField.start] == UInt8(ascii: "1")) {
+                let schema = CSVBytes.string(schemaField, in: bytes)
+                guard schema == ResultSchema.versionText else {
+                    throw .unsupportedSchema(path: path, found: schema)
+                }
             }
-            var row = ResultRow()
             let count = ResultSchema.columns.count
+            let first = !hasTemplate
             try ResultSchema.columns.withUnsafeBufferPointer { (columns) throws(ResultsError) in
-                for index in 0..<count {
-                    let field = value(index, bytes)
-                    if let expected = columns[index].read(&row, field) {
-                        throw .badValue(path: path, line: line, column: columns[index].name, value: field, expected: expected)
+                try previousBytes.withUnsafeBufferPointer { (previous) throws(ResultsError) in
+                    for index in 0..<count {
+                        guard let position = positions[index] else {
+                            // A later column the file lacks: empty, the same on every row.
+                            if first, let expected = columns[index].read(&template, "") {
+                                throw .badValue(path: path, line: line, column: columns[index].name, value: "", expected: expected)
+                            }
+                            continue
+                        }
+                        let field = fields[position]
+                        let length = field.end - field.start
+                        if !first {
+                            let before = previousFields[index]
+                            if before.quoted == field.quoted, before.end - before.start == length,
+                               CSVBytes.equal(previous, before.start, bytes, field.start, count: length) {
+                                continue
+                            }
+                        }
+                        if !field.quoted, let readBytes = columns[index].readBytes,
+                           readBytes(&template, UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])) {
+                            continue
+                        }
+                        let value = CSVBytes.string(field, in: bytes)
+                        if let expected = columns[index].read(&template, value) {
+                            throw .badValue(path: path, line: line, column: columns[index].name, value: value, expected: expected)
+                        }
                     }
                 }
             }
-            return row
-        }
-
-        /// The current record's value for schema column `column`; empty for a later column the
-        /// file lacks. Short values are stored inline anyway; a longer one shares the storage of
-        /// the row before's when equal.
-        private mutating func value(_ column: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> String {
-            guard let position = positions[column] else { return "" }
-            let field = fields[position]
-            if field.end - field.start > 15, CSVBytes.raw(field, in: bytes, equals: previous[column]) {
-                return previous[column]
+            // Keep this record's bytes for the next one to be compared with.
+            previousBytes.removeAll(keepingCapacity: true)
+            previousBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[record]))
+            for index in 0..<count {
+                guard let position = positions[index] else { continue }
+                let field = fields[position]
+                previousFields[index] = CSVBytes.Field(start: field.start - record.lowerBound, end: field.end - record.lowerBound,
+                                                       quoted: field.quoted)
             }
-            let value = CSVBytes.string(field, in: bytes)
-            if field.end - field.start > 15 { previous[column] = value }
-            return value
+            hasTemplate = true
         }
     }
 

@@ -86,7 +86,10 @@ public struct Bootstrap: Sendable {
         var generator = SeededGenerator(seed: seed)
         let baseMedians = resampledMedians(base, count: baseCount, using: &generator)
         let ratioNew = resampledMedians(new, count: baseCount, using: &generator)
-        return (percentileInterval(baseMedians), medianInterval(processes: new),
+        let baseInterval = percentileInterval(baseMedians)
+        // The new side's interval is drawn from the same seed as the base's: equal samples (a
+        // file compared with itself) give the base's interval, without drawing it again.
+        return (baseInterval, new == base ? baseInterval : medianInterval(processes: new),
                 percentileInterval(zip(ratioNew, baseMedians).map { $0 / $1 }))
     }
 
@@ -170,56 +173,61 @@ public struct Bootstrap: Sendable {
                                   using generator: inout SeededGenerator) -> [Double] {
         let processes = processes.filter { !$0.isEmpty }
         precondition(!processes.isEmpty, "bootstrap of an empty sample")
-        // Sort all values once; each process keeps the ranks of its values in that order, all
-        // processes' ranks in one flat array (process p's at starts[p] ..< starts[p + 1]).
+        // Sort all values once. Each process's values take consecutive slots (process p's at
+        // starts[p] ..< starts[p + 1]), in increasing order; slotOfRank[r] is the slot of the
+        // value of rank r, so a draw counts its slot, and the median walks the slots in rank order.
         let pooled = processes.enumerated().flatMap { process, values in values.map { (value: $0, process: process) } }
         let order = pooled.indices.sorted { pooled[$0].value < pooled[$1].value }
         let sorted = order.map { pooled[$0].value }
         var starts = [0]
         for values in processes { starts.append(starts.last! + values.count) }
-        var ranks = [Int](repeating: 0, count: sorted.count)
+        var slotOfRank = [Int](repeating: 0, count: sorted.count)
         var filled = Array(starts.dropLast())
         for (rank, index) in order.enumerated() {
-            ranks[filled[pooled[index].process]] = rank
+            slotOfRank[rank] = filled[pooled[index].process]
             filled[pooled[index].process] += 1
         }
 
         let processCount = processes.count
-        var hits = [Int](repeating: 0, count: sorted.count)
+        // How often each slot was drawn: a drawn process's draws fall in its own few slots,
+        // which stay in cache, however many values there are.
+        var hits = [UInt32](repeating: 0, count: sorted.count)
         var medians: [Double] = []
         medians.reserveCapacity(resamples)
-        ranks.withUnsafeBufferPointer { ranks in
+        slotOfRank.withUnsafeBufferPointer { slotOfRank in
             starts.withUnsafeBufferPointer { starts in
-                hits.withUnsafeMutableBufferPointer { hits in
-                    func uniform(_ n: Int) -> Int {
-                        // Multiply-shift maps 64 random bits onto 0..<n (bias below n / 2^64).
-                        Int(generator.next().multipliedFullWidth(by: UInt64(n)).high)
-                    }
-                    for _ in 0..<resamples {
-                        hits.update(repeating: 0)
-                        var drawn = 0
-                        for _ in 0..<processCount {
-                            let process = processCount == 1 ? 0 : uniform(processCount)
-                            let start = starts[process], count = starts[process + 1] - start
-                            for _ in 0..<count {
-                                hits[ranks[start + (count == 1 ? 0 : uniform(count))]] += 1
+                sorted.withUnsafeBufferPointer { sorted in
+                    hits.withUnsafeMutableBufferPointer { hits in
+                        func uniform(_ n: Int) -> Int {
+                            // Multiply-shift maps 64 random bits onto 0..<n (bias below n / 2^64).
+                            Int(generator.next().multipliedFullWidth(by: UInt64(n)).high)
+                        }
+                        for _ in 0..<resamples {
+                            hits.update(repeating: 0)
+                            var drawn = 0
+                            for _ in 0..<processCount {
+                                let process = processCount == 1 ? 0 : uniform(processCount)
+                                let start = starts[process], count = starts[process + 1] - start
+                                for _ in 0..<count {
+                                    hits[start + (count == 1 ? 0 : uniform(count))] &+= 1
+                                }
+                                drawn += count
                             }
-                            drawn += count
+                            // 0-based ranks of the middle order statistics of what was drawn (equal when odd).
+                            let lowRank = (drawn - 1) / 2, highRank = drawn / 2
+                            var index = 0
+                            var seen = Int(hits[slotOfRank[0]])
+                            while seen <= lowRank {
+                                index += 1
+                                seen += Int(hits[slotOfRank[index]])
+                            }
+                            let low = sorted[index]
+                            while seen <= highRank {
+                                index += 1
+                                seen += Int(hits[slotOfRank[index]])
+                            }
+                            medians.append((low + sorted[index]) / 2)
                         }
-                        // 0-based ranks of the middle order statistics of what was drawn (equal when odd).
-                        let lowRank = (drawn - 1) / 2, highRank = drawn / 2
-                        var index = 0
-                        var seen = hits[0]
-                        while seen <= lowRank {
-                            index += 1
-                            seen += hits[index]
-                        }
-                        let low = sorted[index]
-                        while seen <= highRank {
-                            index += 1
-                            seen += hits[index]
-                        }
-                        medians.append((low + sorted[index]) / 2)
                     }
                 }
             }

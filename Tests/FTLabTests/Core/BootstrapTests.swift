@@ -3,6 +3,44 @@ import FTLabCore
 import FTLabRunner
 
 @Suite struct BootstrapTests {
+    /// The two-stage bootstrap written plainly: each resample's values gathered and sorted.
+    /// A draw within a process picks its values in increasing order (the order the counting
+    /// implementation keeps them in), with the same generator calls in the same order.
+    static func plainInterval(_ processes: [[Double]], resamples: Int, level: Double, seed: UInt64) -> Interval {
+        var generator = SeededGenerator(seed: seed)
+        func uniform(_ n: Int) -> Int { Int(generator.next().multipliedFullWidth(by: UInt64(n)).high) }
+        let ordered = processes.map { $0.sorted() }
+        var medians: [Double] = []
+        for _ in 0..<resamples {
+            var drawn: [Double] = []
+            for _ in ordered.indices {
+                let process = ordered[ordered.count == 1 ? 0 : uniform(ordered.count)]
+                for _ in process.indices { drawn.append(process[process.count == 1 ? 0 : uniform(process.count)]) }
+            }
+            drawn.sort()
+            medians.append((drawn[(drawn.count - 1) / 2] + drawn[drawn.count / 2]) / 2)
+        }
+        medians.sort()
+        let tail = (1 - level) / 2
+        return Interval(low: Descriptive.quantile(sorted: medians, tail), high: Descriptive.quantile(sorted: medians, 1 - tail))
+    }
+
+    @Test("the counting bootstrap gives the plain one's interval exactly, for one process, many, ties and odd sizes")
+    func countingEqualsPlain() {
+        var noise = Noise(seed: 11)
+        let samples: [[[Double]]] = [
+            [noise.sample(count: 25, mean: 100, cv: 0.02)],
+            (0..<7).map { index in noise.sample(count: 3 + index % 3, mean: 100 + Double(index), cv: 0.03) },
+            (0..<40).map { index in noise.sample(count: 1 + index % 5, mean: 10, cv: 0.1).map { ($0 * 4).rounded() / 4 } },
+            (0..<90).map { _ in noise.sample(count: 30, mean: 1e6, cv: 0.01) },
+        ]
+        for (index, processes) in samples.enumerated() {
+            let bootstrap = Bootstrap(resamples: 300, seed: 0x5EED + UInt64(index))
+            #expect(bootstrap.medianInterval(processes: processes)
+                    == Self.plainInterval(processes, resamples: 300, level: 0.95, seed: 0x5EED + UInt64(index)), "sample \(index)")
+        }
+    }
+
     @Test func deterministicForASeed() {
         var noise = Noise(seed: 7)
         let values = noise.sample(count: 25, mean: 100, cv: 0.02)
@@ -143,6 +181,10 @@ struct BootstrapScaleTests {
         #expect(together.base == bootstrap.medianInterval(processes: base))
         #expect(together.new == bootstrap.medianInterval(processes: new))
         #expect(together.ratio == bootstrap.ratioOfMediansInterval(base: base, new: new))
+        // A side compared with itself (the new side's interval is the base's, not drawn again).
+        let itself = bootstrap.comparisonIntervals(base: base, new: base)
+        #expect(itself.new == bootstrap.medianInterval(processes: base) && itself.base == itself.new)
+        #expect(itself.ratio == bootstrap.ratioOfMediansInterval(base: base, new: base))
     }
 }
 

@@ -28,6 +28,127 @@ struct ResultsAtScaleTests {
 
     static func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
 
+    /// The records of `bytes` split byte by byte (unquoted fields only: the reference for the
+    /// word-at-a-time scan): fields end at `,`, records at LF, CRLF or a lone CR.
+    static func plainRecords(_ bytes: [UInt8]) -> [[Range<Int>]] {
+        var records: [[Range<Int>]] = [], fields: [Range<Int>] = [], start = 0, i = 0
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: ","): fields.append(start..<i); start = i + 1; i += 1
+            case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                fields.append(start..<i); records.append(fields); fields = []
+                i += bytes[i] == UInt8(ascii: "\r") && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\n") ? 2 : 1
+                start = i
+            default: i += 1
+            }
+        }
+        if start < bytes.count || !fields.isEmpty { fields.append(start..<bytes.count); records.append(fields) }
+        return records
+    }
+
+    /// Everything a read yields: the rows handed over in order, then the outcome or the error.
+    static func readAll(_ path: String, decodingElsewhereFrom minimumSize: Int) -> (rows: [ResultRow], outcome: String) {
+        var rows: [ResultRow] = []
+        do {
+            let outcome = try ResultReader.forEachRow(path: path, decodingElsewhereFrom: minimumSize) { rows.append($0) }
+            return (rows, "\(outcome.warnings) \(outcome.rejectedTail ?? "-")")
+        } catch {
+            return (rows, "error: \(error)")
+        }
+    }
+
+    @Test("blocks decoded on other cores give the rows, warnings and errors of the sequential read", arguments: [
+        "whole", "cut-off last row", "malformed last row", "blank lines at the end", "bad value late",
+        "wrong field count late", "blank line late",
+    ])
+    func decodedElsewhere(_ damage: String) throws {
+        let rows = Self.awkwardRows(9_000)
+        let path = TestPaths.scratch() + "/elsewhere.csv"
+        try ResultFile.rewrite(path: path, keeping: rows)
+        var bytes = try Self.bytes(path)
+        #expect(bytes.count > 3 << 20, "the file should span several read blocks")
+        // Damage late in the file (past the first blocks), at the start of row 8,000.
+        let at = try #require(Data(bytes).range(of: Data(Self.line(rows[8_000])), options: .backwards)).lowerBound
+        switch damage {
+        case "cut-off last row": bytes.removeLast(40)
+        case "malformed last row": bytes += Array("1,2,3\n".utf8)
+        case "blank lines at the end": bytes += Array("\n\n".utf8)
+        case "bad value late": bytes.replaceSubrange(at..<(at + 1), with: Array("x".utf8))
+        case "wrong field count late": bytes.insert(contentsOf: Array("1,2\n".utf8), at: at)
+        case "blank line late": bytes.insert(contentsOf: Array("\n".utf8), at: at)
+        default: break
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let sequential = Self.readAll(path, decodingElsewhereFrom: .max)
+        let elsewhere = Self.readAll(path, decodingElsewhereFrom: 0)
+        #expect(sequential.rows.count > 5_000)
+        #expect(elsewhere.rows == sequential.rows)
+        #expect(elsewhere.outcome == sequential.outcome)
+        if damage == "whole" { #expect(sequential.rows == rows && sequential.outcome == "[] -") }
+    }
+
+    @Test("unquoted fields split eight bytes at a time as byte by byte; short fields compare as memcmp does")
+    func wordAtATime() {
+        var generator = SeededGenerator(seed: 8)
+        let alphabet = Array("ab,\r\n0123456789.-".utf8)
+        for _ in 0..<3_000 {
+            let bytes = (0..<Int(generator.next() % 80) + 1).map { _ in
+                generator.next() % 3 == 0 ? alphabet[Int(generator.next() % 5) + 1] : alphabet[Int(generator.next() % UInt64(alphabet.count))]
+            }.filter { $0 != UInt8(ascii: "\"") }
+            guard !bytes.isEmpty else { continue }
+            var split: [[Range<Int>]] = []
+            var fields: [CSVBytes.Field] = []
+            bytes.withUnsafeBufferPointer { buffer in
+                var position = 0
+                while position < buffer.count, let next = CSVBytes.record(in: buffer, from: position, atEnd: true, fields: &fields) {
+                    split.append(fields.map { $0.start..<$0.end })
+                    position = next
+                }
+            }
+            #expect(split == Self.plainRecords(bytes), "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+            // Any two short stretches of the bytes, as one word or by memcmp.
+            let count = Int(generator.next() % 12)
+            guard bytes.count > count else { continue }
+            let a = Int(generator.next() % UInt64(bytes.count - count)), b = Int(generator.next() % UInt64(bytes.count - count))
+            bytes.withUnsafeBufferPointer { buffer in
+                #expect(CSVBytes.equal(buffer, a, buffer, b, count: count) == bytes[a..<(a + count)].elementsEqual(bytes[b..<(b + count)]))
+            }
+        }
+    }
+
+    @Test("numbers read from bytes equal Int(String) and Double(String) bit for bit, or are left to them")
+    func plainNumbers() {
+        var generator = SeededGenerator(seed: 33)
+        var texts = ["0", "-0", "0.0", "-0.0", "007", "1.", ".5", "+1", "1e5", "1E-7", "nan", "inf", "-", "", "1.2.3", " 1",
+                     "9007199254740993", "0.1", "0.30000000000000004", "123456789012345678", "1234567890123456789",
+                     "968383551.6986057", "0.9477781358384516", "1.5e-07", "0.0000000000000000000001", "99999999999999999999.5",
+                     "9007199254740995", "18446744073709551615", "9999999999999999999", "0.1000000000000000055511151231257827",
+                     "2.2250738585072014", "1.7976931348623157", "4.9406564584124654", "0.0000000000000000000012345678901234567"]
+        // Halfway between two doubles (ties go to the even significand), and just either side.
+        texts += ["4503599627370496.5", "4503599627370497.5", "4503599627370496.49", "4503599627370496.51",
+                  "9007199254740993", "9007199254740993.0", "9007199254740992.9", "1152921504606846977"]
+        for _ in 0..<20_000 {
+            let integer = String(generator.next() % 1_000_000_000_000 >> (generator.next() % 40))
+            let fraction = String(generator.next() >> (generator.next() % 64))
+            let sign = generator.next() % 4 == 0 ? "-" : ""
+            texts.append(sign + integer)
+            texts.append(sign + integer + "." + fraction)
+            texts.append(sign + integer + "." + String(repeating: "0", count: Int(generator.next() % 20)) + fraction.prefix(Int(generator.next() % 18) + 1))
+        }
+        for text in texts {
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { bytes in
+                if let value = PlainNumber.decimal(bytes) {
+                    #expect(value.bitPattern == Double(text)?.bitPattern, "\(text)")
+                }
+                if let value = PlainNumber.integer(bytes) {
+                    #expect(value == Int(text), "\(text)")
+                }
+            }
+        }
+        #expect(texts.filter { text in Array(text.utf8).withUnsafeBufferPointer { PlainNumber.decimal($0) != nil } }.count > 40_000)
+    }
+
     @Test("quoted fields with commas, quotes and newlines round-trip over many chunks; merge writes the same bytes")
     func awkwardFieldsAtScale() throws {
         let rows = Self.awkwardRows(12_000)

@@ -104,4 +104,39 @@ struct ResultsTests {
             try ResultReader(text: text)
         }
     }
+
+    @Test("each row reads its own values when it repeats, changes or restores the row before's fields")
+    func fieldsReusedFromTheRowBefore() throws {
+        // Rows that each differ from the one before in a few fields, of every kind: text
+        // (quoted and not), integers, numbers (plain, exponent, empty), flags, status.
+        var rows: [ResultRow] = []
+        var row = sampleRow(1)
+        row.status = .ok
+        rows.append(row)
+        row.sample = 2; row.throughput = 8000.25; rows.append(row)
+        row.sample = -3; row.throughput = 1.5e-7; row.latencyP99us = nil; rows.append(row)
+        row.message = "plain"; row.params = "a=1"; row.gilEnabled = nil; rows.append(row)
+        row.message = "line one\nline \"two\""; row.threads = 8; row.status = .timeout; rows.append(row)
+        row.throughput = -0.0; row.ops = 123_456_789_012_345_678; row.wallSeconds = .nan; rows.append(row)
+        row.wallSeconds = 0.125; row.ops = Int.max; row.maxRSSKiB = 7; rows.append(row)
+        rows.append(rows[0])
+        let read = try ResultReader(text: ResultWriter.encode([ResultRow.columns] + rows.map(\.fields)))
+        #expect(read.rows.count == rows.count)
+        for (index, (got, wanted)) in zip(read.rows, rows).enumerated() {
+            // NaN is not equal to itself: compare the written fields.
+            #expect(got.fields == wanted.fields, "row \(index + 1)")
+        }
+        #expect(read.rows[5].throughput.sign == .minus)
+
+        // Values the byte readers leave to Int(String) read as before; a bad one is still an
+        // error of its own line, after a valid row whose other fields it repeats.
+        var fields = rows[0].fields
+        let threads = ResultRow.columns.firstIndex(of: "threads")!
+        fields[threads] = "+2"
+        #expect(try ResultReader(text: ResultWriter.encode([ResultRow.columns, rows[0].fields, fields])).rows[1].threads == 2)
+        fields[threads] = "2x"
+        #expect(throws: ResultsError.badValue(path: "<input>", line: 3, column: "threads", value: "2x", expected: "an integer")) {
+            try ResultReader(text: ResultWriter.encode([ResultRow.columns, rows[0].fields, fields]))
+        }
+    }
 }

@@ -29,6 +29,21 @@ import FTLabAnalysis
         #expect(comparison.exitCode == 0)
     }
 
+    @Test("a file compared with itself, read once for both sides, compares as it did read twice")
+    func sameFileReadOnce() throws {
+        let rows = Self.run(seed: 7) + Self.run(seed: 8, interpreterSuffix: "-b")
+        let options = ComparisonOptions(threshold: 0.02)
+        var base = ComparisonSide.base(file: "a.csv", options: options)
+        for row in rows { base.add(row) }
+        let new = try #require(base.asNewSideOfTheSameFile(options: options))
+        let once = try Comparison(base: base, new: new, options: options)
+        let twice = try Comparison(base: rows, new: rows, baseFile: "a.csv", newFile: "a.csv", options: options)
+        #expect(once.rendered(as: .json, color: false) == twice.rendered(as: .json, color: false))
+        #expect(once.results.count == 24 && once.results.allSatisfy { $0.ratio == 1 })
+        let selecting = try ComparisonOptions(threshold: "2%", ignore: nil, metrics: nil, base: "build=gil", new: "build=freethreaded")
+        #expect(ComparisonSide.base(file: "a.csv", options: selecting).asNewSideOfTheSameFile(options: selecting) == nil)
+    }
+
     /// With no threshold the CI alone decides: an A/A comparison should then call about 5%
     /// of comparisons significant, and certainly not most of them.
     @Test func aaFalsePositivesWithoutThresholdAreRare() throws {
