@@ -74,18 +74,9 @@ public struct ResultReader {
     /// One pass over the file: as each block arrives its record ends (LF outside quotes) are
     /// found, and only the records up to the last end found so far are parsed, so a row cut off
     /// by a crash or power loss (what follows the file's last record end) is dropped rather than
-    /// misread, without a second read of the file. In a file of 4 MiB or more, the blocks after
-    /// the first are decoded on other cores while `body` takes the rows of the blocks before,
-    /// in file order, on the calling thread.
+    /// misread, without a second read of the file.
     @discardableResult
     public static func forEachRow(path: String, _ body: (ResultRow) throws(ResultsError) -> Void) throws(ResultsError) -> Outcome {
-        try forEachRow(path: path, decodingElsewhereFrom: 4 << 20, body)
-    }
-
-    /// ``forEachRow(path:_:)``, decoding blocks on other cores when the file has at least
-    /// `minimumSize` bytes (Int.max: never). Rows, warnings and errors are the same either way.
-    package static func forEachRow(path: String, decodingElsewhereFrom minimumSize: Int,
-                                   _ body: (ResultRow) throws(ResultsError) -> Void) throws(ResultsError) -> Outcome {
         var file = try InputFile(path: path)
         defer { file.close() }
         guard file.size >= 0 else { return try forEachRow(in: file.readAll(), path: path, body) }
@@ -97,38 +88,6 @@ public struct ResultReader {
         /// The file offset of `buffer[0]`.
         var start = 0
         var atEnd = false
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        /// Whether blocks are handed to other cores; once a block turns out to need the
-        /// sequential parser (a blank or damaged line), the rest of the file is read here.
-        var handingOff = file.size >= minimumSize && cores > 1
-        /// Blocks being decoded elsewhere, in file order; each starts where the one before
-        /// ends, and the last ends at `start`.
-        var pending: [ChunkDecode] = []
-        let inFlight = 2 * cores
-
-        /// Hands the oldest pending block's rows to `body`; a block that must be read here
-        /// instead goes back, with every later one, in front of the buffer.
-        func deliverOldest() throws(ResultsError) {
-            let job = pending.removeFirst()
-            job.wait()
-            if let count = job.rowCount {
-                parser.records += count
-                try job.deliver(body)
-                return
-            }
-            var bytes = job.bytes
-            for later in pending {
-                later.wait()
-                bytes += later.bytes
-            }
-            pending = []
-            bytes += buffer[0..<filled]
-            start -= bytes.count - filled
-            filled = bytes.count
-            buffer = bytes
-            handingOff = false
-        }
-
         while true {
             if !atEnd {
                 if filled == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
@@ -137,22 +96,6 @@ public struct ResultReader {
                 filled += read
                 atEnd = read == 0
             }
-            if handingOff, !atEnd, parser.canHandOff {
-                let complete = ends.lastEnd - start
-                if complete > 0 {
-                    let job = ChunkDecode(bytes: Array(buffer[0..<complete]), parser: parser.chunkParser())
-                    job.start()
-                    pending.append(job)
-                    buffer.withUnsafeMutableBufferPointer { all in
-                        if complete < filled { all.baseAddress!.update(from: all.baseAddress! + complete, count: filled - complete) }
-                    }
-                    filled -= complete
-                    start += complete
-                }
-                while handingOff, pending.count >= inFlight { try deliverOldest() }
-                continue
-            }
-            while !pending.isEmpty { try deliverOldest() }
             let complete = ends.lastEnd - start
             let used = try buffer.withUnsafeBufferPointer { (all) throws(ResultsError) in
                 try parser.parse(UnsafeBufferPointer(rebasing: all[0..<complete]), atEnd: atEnd, body)
@@ -168,47 +111,6 @@ public struct ResultReader {
         if start + filled > ends.lastEnd { outcome.warnings.append(cutOffWarning(path)) }
         try parser.finish(&outcome)
         return outcome
-    }
-
-    /// One block of records decoded on another core.
-    private final class ChunkDecode: @unchecked Sendable {
-        /// The block: whole records, as the file holds them.
-        let bytes: [UInt8]
-        private var parser: Parser
-        /// The rows, once decoded (read only after ``wait()``); nil when the sequential parser
-        /// must read the block.
-        private var rows: [ResultRow]?
-        private let done = DispatchSemaphore(value: 0)
-
-        init(bytes: [UInt8], parser: Parser) {
-            self.bytes = bytes
-            self.parser = parser
-        }
-
-        func start() {
-            DispatchQueue.global().async {
-                self.rows = self.bytes.withUnsafeBufferPointer { self.parser.decodeChunk($0) }
-                self.done.signal()
-            }
-        }
-
-        /// Waits until the block is decoded (at once when it already is).
-        func wait() {
-            done.wait()
-            done.signal()
-        }
-
-        /// How many rows the block holds; nil when the sequential parser must read it.
-        var rowCount: Int? { rows?.count }
-
-        /// Hands the rows to `body` in order, each read in place, then lets them go.
-        func deliver(_ body: (ResultRow) throws(ResultsError) -> Void) throws(ResultsError) {
-            guard let rows else { return }
-            self.rows = nil
-            try rows.withUnsafeBufferPointer { (rows) throws(ResultsError) in
-                for index in rows.indices { try body(rows[index]) }
-            }
-        }
     }
 
     static func cutOffWarning(_ path: String) -> String {
@@ -240,37 +142,6 @@ public struct ResultReader {
         init(path: String) {
             self.path = path
             previousFields = Array(repeating: CSVBytes.Field(start: 0, end: 0, quoted: false), count: ResultSchema.columns.count)
-        }
-
-        /// Whether the records that follow can be decoded elsewhere: the header is read and no
-        /// record is held for what follows it.
-        var canHandOff: Bool { sawHeader && held == nil }
-
-        /// A parser for a block of records after the header, starting afresh.
-        func chunkParser() -> Parser {
-            var parser = Parser(path: path)
-            parser.positions = positions
-            parser.headerCount = headerCount
-            parser.sawHeader = true
-            return parser
-        }
-
-        /// The rows of `bytes` when each record is a valid row of the header's size and the last
-        /// ends at the end of `bytes`; nil otherwise (a blank, damaged or cut record: the
-        /// sequential parser reads that block, to report it as it always has).
-        mutating func decodeChunk(_ bytes: UnsafeBufferPointer<UInt8>) -> [ResultRow]? {
-            var rows: [ResultRow] = []
-            var position = 0
-            while position < bytes.count {
-                guard let next = CSVBytes.record(in: bytes, from: position, atEnd: false, fields: &fields) else { return nil }
-                let recordStart = position
-                position = next
-                let blank = fields.count == 1 && fields[0].end == fields[0].start
-                guard !blank, fields.count == headerCount else { return nil }
-                do { try decode(bytes, record: recordStart..<next, line: 0) } catch { return nil }
-                rows.append(template)
-            }
-            return rows
         }
 
         /// Parses the complete records of `bytes` (all of them when `atEnd`) and returns how many

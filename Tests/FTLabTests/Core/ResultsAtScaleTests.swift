@@ -46,47 +46,6 @@ struct ResultsAtScaleTests {
         return records
     }
 
-    /// Everything a read yields: the rows handed over in order, then the outcome or the error.
-    static func readAll(_ path: String, decodingElsewhereFrom minimumSize: Int) -> (rows: [ResultRow], outcome: String) {
-        var rows: [ResultRow] = []
-        do {
-            let outcome = try ResultReader.forEachRow(path: path, decodingElsewhereFrom: minimumSize) { rows.append($0) }
-            return (rows, "\(outcome.warnings) \(outcome.rejectedTail ?? "-")")
-        } catch {
-            return (rows, "error: \(error)")
-        }
-    }
-
-    @Test("blocks decoded on other cores give the rows, warnings and errors of the sequential read", arguments: [
-        "whole", "cut-off last row", "malformed last row", "blank lines at the end", "bad value late",
-        "wrong field count late", "blank line late",
-    ])
-    func decodedElsewhere(_ damage: String) throws {
-        let rows = Self.awkwardRows(9_000)
-        let path = TestPaths.scratch() + "/elsewhere.csv"
-        try ResultFile.rewrite(path: path, keeping: rows)
-        var bytes = try Self.bytes(path)
-        #expect(bytes.count > 3 << 20, "the file should span several read blocks")
-        // Damage late in the file (past the first blocks), at the start of row 8,000.
-        let at = try #require(Data(bytes).range(of: Data(Self.line(rows[8_000])), options: .backwards)).lowerBound
-        switch damage {
-        case "cut-off last row": bytes.removeLast(40)
-        case "malformed last row": bytes += Array("1,2,3\n".utf8)
-        case "blank lines at the end": bytes += Array("\n\n".utf8)
-        case "bad value late": bytes.replaceSubrange(at..<(at + 1), with: Array("x".utf8))
-        case "wrong field count late": bytes.insert(contentsOf: Array("1,2\n".utf8), at: at)
-        case "blank line late": bytes.insert(contentsOf: Array("\n".utf8), at: at)
-        default: break
-        }
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        let sequential = Self.readAll(path, decodingElsewhereFrom: .max)
-        let elsewhere = Self.readAll(path, decodingElsewhereFrom: 0)
-        #expect(sequential.rows.count > 5_000)
-        #expect(elsewhere.rows == sequential.rows)
-        #expect(elsewhere.outcome == sequential.outcome)
-        if damage == "whole" { #expect(sequential.rows == rows && sequential.outcome == "[] -") }
-    }
-
     @Test("unquoted fields split eight bytes at a time as byte by byte; short fields compare as memcmp does")
     func wordAtATime() {
         var generator = SeededGenerator(seed: 8)
