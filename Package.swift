@@ -106,18 +106,16 @@ let package = Package(
             ],
             path: "Tests/Benchmarks/ftlab-bench"
         ),
-        // Fuzz targets, not part of the product: Tests/Fuzz/run-fuzzers.sh builds them with
-        // libFuzzer (-sanitize=fuzzer); a plain build makes replay tools that run the same entry
-        // on the files named. FTLabFuzzEntries holds the entries, shared with the regression tests.
+        // The fuzz binary, not part of the product: `ftlab-fuzz ENTRY ...`. Tests/Fuzz/run-fuzzers.sh
+        // builds it with libFuzzer (-sanitize=fuzzer); a plain build makes a replay tool that runs
+        // the same entry on the files named. FTLabFuzzEntries holds the entries, shared with the
+        // regression tests.
         .target(
             name: "FTLabFuzzEntries",
             dependencies: ["FTLabCore", "FTLabHarness", "FTLabLoadGen"],
             path: "Tests/Fuzz/Entries"
         ),
-        .executableTarget(name: "fuzz-results-csv", dependencies: ["FTLabFuzzEntries"], path: "Tests/Fuzz/fuzz-results-csv"),
-        .executableTarget(name: "fuzz-workload-manifest", dependencies: ["FTLabFuzzEntries"], path: "Tests/Fuzz/fuzz-workload-manifest"),
-        .executableTarget(name: "fuzz-harness-protocol", dependencies: ["FTLabFuzzEntries"], path: "Tests/Fuzz/fuzz-harness-protocol"),
-        .executableTarget(name: "fuzz-http-response", dependencies: ["FTLabFuzzEntries"], path: "Tests/Fuzz/fuzz-http-response"),
+        .executableTarget(name: "ftlab-fuzz", dependencies: ["FTLabFuzzEntries"], path: "Tests/Fuzz/Target"),
         .testTarget(
             name: "FTLabTests",
             dependencies: [

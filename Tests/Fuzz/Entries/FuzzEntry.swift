@@ -4,7 +4,7 @@ import FTLabHarness
 import FTLabLoadGen
 
 /// The readers under fuzzing, one entry each: what a fuzz target does with one input. The
-/// libFuzzer targets (Tests/Fuzz/<target>), their replay mode and the regression tests
+/// libFuzzer binary (Tests/Fuzz/Target, the entry named by its first argument), its replay mode and the regression tests
 /// (Tests/FTLabTests/Fuzz) all call these, so a committed crash input replays exactly.
 ///
 /// An entry returns normally for every input; a trap (overflow, index out of range, a failed
@@ -117,19 +117,35 @@ func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
                          _ callback: FuzzCallback) -> CInt
 #endif
 
-/// A fuzz target's `main`. Built by Tests/Fuzz/run-fuzzers.sh (`-sanitize=fuzzer`,
-/// `-DFTLAB_FUZZING`): libFuzzer's driver with the command line. A plain build: replays the
-/// files named (a folder: every file in it, sorted) through the same callback, one line each.
+/// The fuzz binary's `main` (Tests/Fuzz/Target): its first argument names the entry
+/// (`FuzzEntry`'s raw values), the rest is for libFuzzer or the replay. Built by
+/// Tests/Fuzz/run-fuzzers.sh (`-sanitize=fuzzer`, `-DFTLAB_FUZZING`): libFuzzer's driver with the
+/// rest of the command line. A plain build: replays the files named (a folder: every file in it,
+/// sorted) through the same callback, one line each.
 package enum FuzzMain {
-    package static func run(_ entry: FuzzEntry, _ callback: FuzzCallback) -> Never {
+    /// The entry the first argument chose; read by the binary's `LLVMFuzzerTestOneInput`.
+    nonisolated(unsafe) package static var selected = FuzzEntry.resultsCSV
+
+    package static func run(_ callback: FuzzCallback) -> Never {
+        let names = FuzzEntry.allCases.map(\.rawValue).joined(separator: "|")
+        guard CommandLine.arguments.count > 1, let entry = FuzzEntry(rawValue: CommandLine.arguments[1]) else {
+            let given = CommandLine.arguments.dropFirst().first.map { "unknown entry '\($0)'; " } ?? ""
+            print("\(given)usage: ftlab-fuzz \(names) FILE|FOLDER...  (replays inputs; Tests/Fuzz/run-fuzzers.sh fuzzes)")
+            exit(2)
+        }
+        selected = entry
         #if FTLAB_FUZZING
-        var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv, callback))
+        // libFuzzer reads its flags and corpus folders from argv: argv without the entry's name.
+        var argv = [CommandLine.unsafeArgv[0]] + (2..<Int(CommandLine.argc)).map { CommandLine.unsafeArgv[$0] } + [nil]
+        var argc = CommandLine.argc - 1
+        exit(argv.withUnsafeMutableBufferPointer { buffer in
+            var base = buffer.baseAddress!
+            return LLVMFuzzerRunDriver(&argc, &base, callback)
+        })
         #else
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        let arguments = Array(CommandLine.arguments.dropFirst(2))
         guard !arguments.isEmpty else {
-            print("usage: fuzz-\(entry.rawValue) FILE|FOLDER...  (replays inputs; Tests/Fuzz/run-fuzzers.sh fuzzes)")
+            print("usage: ftlab-fuzz \(entry.rawValue) FILE|FOLDER...  (replays inputs; Tests/Fuzz/run-fuzzers.sh fuzzes)")
             exit(2)
         }
         for path in inputs(arguments) {
