@@ -46,8 +46,9 @@ class SharedState:
         pass
 
 
-def replay(rng, count):
-    """Sum and sum of squares of int(x * 2**53) over `count` draws of rng.random()."""
+def draw_sums(rng, count):
+    """Sum and sum of squares of int(x * 2**53) over `count` draws of rng.random(): the work of
+    a batch, and verify()'s replay of all of them."""
     total = squares = 0
     draw = rng.random
     for _ in range(count):
@@ -62,11 +63,7 @@ class RandomShared(SharedState):
         random.seed(self.seed)
 
     def run(self, index, batch):
-        draw, total, squares = random.random, 0, 0
-        for _ in range(batch):
-            v = int(draw() * SCALE)
-            total += v
-            squares += v * v
+        total, squares = draw_sums(random, batch)  # the module's one shared Random instance
         self.sums[index] += total
         self.squares[index] += squares
         self.calls[index] += batch
@@ -74,7 +71,7 @@ class RandomShared(SharedState):
 
     def verify(self):
         got = (sum(self.sums), sum(self.squares))
-        want = replay(random.Random(self.seed), sum(self.calls))
+        want = draw_sums(random.Random(self.seed), sum(self.calls))
         detail = "" if got == want else (f"{sum(self.calls)} draws from the shared generator are not "
                                          f"its first {sum(self.calls)} values: a draw was lost or repeated")
         return got == want, str(got[0]), str(want[0]), detail
@@ -85,11 +82,7 @@ class RandomPerThread(SharedState):
         self.rngs = [random.Random(self.seed + i + 1) for i in range(self.threads)]
 
     def run(self, index, batch):
-        draw, total, squares = self.rngs[index].random, 0, 0
-        for _ in range(batch):
-            v = int(draw() * SCALE)
-            total += v
-            squares += v * v
+        total, squares = draw_sums(self.rngs[index], batch)
         self.sums[index] += total
         self.squares[index] += squares
         self.calls[index] += batch
@@ -98,10 +91,10 @@ class RandomPerThread(SharedState):
     def verify(self):
         problems = []
         for i in range(self.threads):
-            want = replay(random.Random(self.seed + i + 1), self.calls[i])
+            want = draw_sums(random.Random(self.seed + i + 1), self.calls[i])
             if (self.sums[i], self.squares[i]) != want:
                 problems.append(f"thread {i}: its {self.calls[i]} draws are not its generator's first ones")
-        want = sum(replay(random.Random(self.seed + i + 1), self.calls[i])[0] for i in range(self.threads)) \
+        want = sum(draw_sums(random.Random(self.seed + i + 1), self.calls[i])[0] for i in range(self.threads)) \
             if problems else sum(self.sums)
         return not problems, str(sum(self.sums)), str(want), "; ".join(problems)
 
