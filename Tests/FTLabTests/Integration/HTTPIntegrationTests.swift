@@ -52,17 +52,17 @@ extension LoadSensitiveTests {
             let holder = try CannedServer()
             defer { holder.stop() }
             let csv = TestPaths.scratch() + "/busy.csv"
-            let run = try ftlab(["run", "busy-port", "silent-server", "--workloads-dir", TestPaths.fixtures + "/faulty-workloads",
+            let run = try ftlab(["run", "broken-server", "--workloads-dir", TestPaths.fixtures + "/faulty-workloads",
                                  "--python", PinnedPair.freeThreaded, "--param", "port=\(holder.port)", "--timeout", "4", "-o", csv] + Self.tiny)
             #expect(run.status == 1, "stderr: \(run.stderr)")
             let rows = try ResultReader(path: csv).rows
-            let busy = try #require(rows.first { $0.workload == "busy-port" })
+            let busy = try #require(rows.first { $0.variant == "busy-port" })
             #expect(busy.status == .failed)
             #expect(busy.message.contains("Address already in use"), "\(busy.message)")
-            let silent = try #require(rows.first { $0.workload == "silent-server" })
+            let silent = try #require(rows.first { $0.variant == "silent" })
             #expect(silent.status == .failed)
             #expect(silent.message.contains("did not come within 2 s"), "\(silent.message)")
-            #expect(processes(commandLineContaining: "faulty-workloads/silent-server").isEmpty, "the silent server was killed")
+            #expect(processes(commandLineContaining: "faulty-workloads/broken-server").isEmpty, "the silent server was killed")
         }
 
         /// Starts `ftlab serve` with `arguments`; returns the process and the file its stdout goes to.

@@ -1,9 +1,12 @@
 import socket
+import time
 
 
-class BusyPort:
-    def __init__(self, port):
-        self.port = port
+class BrokenServer:
+    """busy-port binds a port someone else holds; silent never reports a port."""
+
+    def __init__(self, variant, port):
+        self.variant, self.port = variant, port
 
     def prepare(self):
         pass
@@ -15,6 +18,8 @@ class BusyPort:
         return b"{}"
 
     def start(self, host, port, slots):
+        if self.variant == "silent":
+            time.sleep(3600)
         self.listener = socket.create_server((host, self.port))  # raises: address already in use
         return self.port
 
@@ -26,4 +31,4 @@ class BusyPort:
 
 
 def create(variant, threads, params, seed):
-    return BusyPort(int(params["port"]))
+    return BrokenServer(variant, int(params["port"]))
