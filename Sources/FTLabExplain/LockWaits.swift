@@ -6,12 +6,6 @@ public struct SyscallSummary: Sendable, Equatable {
     public var errors: Int
     /// Total time spent inside the call, in milliseconds.
     public var totalMilliseconds: Double
-
-    public init(calls: Int, errors: Int, totalMilliseconds: Double) {
-        self.calls = calls
-        self.errors = errors
-        self.totalMilliseconds = totalMilliseconds
-    }
 }
 
 /// Futex calls and time per worker thread: how often and how long threads slept on locks,
@@ -21,17 +15,6 @@ public struct LockWaits: Sendable, Equatable {
     public var threads: [SyscallSummary]
     /// How long the workers lived: the wall time of every sample of the traced process.
     public var seconds: Double
-
-    public init(threads: [SyscallSummary], seconds: Double) {
-        self.threads = threads
-        self.seconds = seconds
-    }
-
-    /// Picks the workers' futex lines out of a `perf trace -s` summary.
-    public init(summary: [Int: [String: SyscallSummary]], tids: [Int], seconds: Double) {
-        let none = SyscallSummary(calls: 0, errors: 0, totalMilliseconds: 0)
-        self.init(threads: tids.map { summary[$0]?["futex"] ?? none }, seconds: seconds)
-    }
 
     /// Mean futex calls per thread per second of the workers' life.
     public var callsPerThreadPerSecond: Double {
@@ -43,6 +26,14 @@ public struct LockWaits: Sendable, Equatable {
     public var meanTimeShare: Double {
         guard !threads.isEmpty, seconds > 0 else { return 0 }
         return threads.map(\.totalMilliseconds).reduce(0, +) / 1000 / Double(threads.count) / seconds
+    }
+}
+
+extension LockWaits {
+    /// Picks the workers' futex lines out of a `perf trace -s` summary.
+    public init(summary: [Int: [String: SyscallSummary]], tids: [Int], seconds: Double) {
+        let none = SyscallSummary(calls: 0, errors: 0, totalMilliseconds: 0)
+        self.init(threads: tids.map { summary[$0]?["futex"] ?? none }, seconds: seconds)
     }
 }
 

@@ -4,24 +4,13 @@ import FTLabHarness
 public struct ThreadTime: Sendable, Equatable {
     /// Native thread id (the last one seen; workers live for the whole process).
     public var tid: Int
-    public var windowNanoseconds: Int
-    public var onCPUNanoseconds: Int
-    public var runnableNanoseconds: Int
+    public var windowNanoseconds = 0
+    public var onCPUNanoseconds = 0
+    public var runnableNanoseconds = 0
     /// Done with its batch, waiting for the slower threads.
-    public var afterFinishNanoseconds: Int
-    public var ctxVoluntary: Int
-    public var ctxInvoluntary: Int
-
-    public init(tid: Int, windowNanoseconds: Int = 0, onCPUNanoseconds: Int = 0, runnableNanoseconds: Int = 0,
-                afterFinishNanoseconds: Int = 0, ctxVoluntary: Int = 0, ctxInvoluntary: Int = 0) {
-        self.tid = tid
-        self.windowNanoseconds = windowNanoseconds
-        self.onCPUNanoseconds = onCPUNanoseconds
-        self.runnableNanoseconds = runnableNanoseconds
-        self.afterFinishNanoseconds = afterFinishNanoseconds
-        self.ctxVoluntary = ctxVoluntary
-        self.ctxInvoluntary = ctxInvoluntary
-    }
+    public var afterFinishNanoseconds = 0
+    public var ctxVoluntary = 0
+    public var ctxInvoluntary = 0
 
     /// Wall time inside the work neither on a CPU nor waiting for one: locks, I/O, sleeps.
     public var blockedNanoseconds: Int {
@@ -50,11 +39,24 @@ public struct ThreadAccounting: Sendable, Equatable {
     /// Median throughput of the measured samples (ops per second).
     public var throughput: Double
 
-    public init(threads: [ThreadTime], throughput: Double) {
-        self.threads = threads
-        self.throughput = throughput
-    }
+    public var meanOnCPUShare: Double { mean(\.onCPUShare) }
+    public var meanRunnableShare: Double { mean(\.runnableShare) }
+    public var meanBlockedShare: Double { mean(\.blockedShare) }
+    public var meanAfterFinishShare: Double { mean(\.afterFinishShare) }
+    public var meanVoluntaryPerSecond: Double { mean(\.voluntaryPerSecond) }
+    public var tids: [Int] { threads.map(\.tid) }
 
+    private func mean(_ value: (ThreadTime) -> Double) -> Double {
+        threads.isEmpty ? 0 : threads.map(value).reduce(0, +) / Double(threads.count)
+    }
+}
+
+extension Array where Element == Int {
+    /// The element at `index`, or 0 past the end (a short list from a broken harness).
+    fileprivate func value(at index: Int) -> Int { index < count ? self[index] : 0 }
+}
+
+extension ThreadAccounting {
     /// Sums the measured (non-warmup) samples; nil when they carry no `thread_stats`.
     public init?(samples: [HarnessSample]) {
         let measured = samples.filter { !$0.warmup }
@@ -77,20 +79,4 @@ public struct ThreadAccounting: Sendable, Equatable {
             .map { Double($0.ops) / (Double($0.wallNanoseconds) / 1e9) }
         self.init(threads: threads, throughput: rates.isEmpty ? 0 : Descriptive.median(rates))
     }
-
-    public var meanOnCPUShare: Double { mean(\.onCPUShare) }
-    public var meanRunnableShare: Double { mean(\.runnableShare) }
-    public var meanBlockedShare: Double { mean(\.blockedShare) }
-    public var meanAfterFinishShare: Double { mean(\.afterFinishShare) }
-    public var meanVoluntaryPerSecond: Double { mean(\.voluntaryPerSecond) }
-    public var tids: [Int] { threads.map(\.tid) }
-
-    private func mean(_ value: (ThreadTime) -> Double) -> Double {
-        threads.isEmpty ? 0 : threads.map(value).reduce(0, +) / Double(threads.count)
-    }
-}
-
-extension Array where Element == Int {
-    /// The element at `index`, or 0 past the end (a short list from a broken harness).
-    fileprivate func value(at index: Int) -> Int { index < count ? self[index] : 0 }
 }

@@ -20,14 +20,6 @@ public struct Topology: Sendable, Codable, Equatable {
             case id, cpus, memoryless, distances
             case memoryKiB = "memory_kib"
         }
-
-        public init(id: Int, cpus: [Int], memoryKiB: Int, memoryless: Bool, distances: [Int]) {
-            self.id = id
-            self.cpus = cpus
-            self.memoryKiB = memoryKiB
-            self.memoryless = memoryless
-            self.distances = distances
-        }
     }
 
     /// One online logical CPU.
@@ -41,14 +33,6 @@ public struct Topology: Sendable, Codable, Equatable {
         public var package: Int
         /// The logical CPUs sharing its physical core, itself included.
         public var siblings: [Int]
-
-        public init(id: Int, node: Int, core: Int, package: Int, siblings: [Int]) {
-            self.id = id
-            self.node = node
-            self.core = core
-            self.package = package
-            self.siblings = siblings
-        }
     }
 
     /// The CPU model name, when `/proc/cpuinfo` was readable.

@@ -6,11 +6,6 @@ public struct AllocatorEvidence: Sendable, Equatable {
     public var verified: Bool
     public var message: String
 
-    public init(verified: Bool, message: String) {
-        self.verified = verified
-        self.message = message
-    }
-
     /// Checks the harness's `mapped_libraries` (`/proc/self/maps`) and `allocator_stats`
     /// against `choice`: its library must be mapped, and a jemalloc must also report
     /// `jemalloc.stats.allocated` > 0 (it really served allocations). A choice with no library

@@ -43,19 +43,6 @@ public struct RunConfiguration: Sendable, Equatable {
     /// The variant's `process_group`: configurations of one group share their processes.
     public var processGroup: String? { workload.manifest.variants.first { $0.name == variant }?.processGroup }
 
-    public init(workload: Workload, variant: String, params: [String: String], interpreter: InterpreterChoice,
-                threads: Int, placement: PlacementChoice, allocator: AllocatorChoice, env: [EnvSetting], seed: Int) {
-        self.workload = workload
-        self.variant = variant
-        self.params = params
-        self.interpreter = interpreter
-        self.threads = threads
-        self.placement = placement
-        self.allocator = allocator
-        self.env = env
-        self.seed = seed
-    }
-
     /// `k=v;k=v` with keys sorted: the `params` CSV column. A parameter whose default is
     /// empty is left out while it stays empty (an optional input such as `app`), so adding one to
     /// a manifest does not change the configurations earlier runs recorded.

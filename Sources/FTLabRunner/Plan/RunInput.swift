@@ -6,11 +6,6 @@ public struct EnvSetting: Sendable, Equatable {
     public var key: String
     public var value: String
 
-    public init(key: String, value: String) {
-        self.key = key
-        self.value = value
-    }
-
     /// Parses `KEY=VALUE`.
     public static func parse(_ text: String) throws(RunInputError) -> EnvSetting {
         guard let eq = text.firstIndex(of: "="), eq != text.startIndex else { throw .badEnv(text) }

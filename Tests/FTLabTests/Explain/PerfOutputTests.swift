@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import FTLabRunner
-import FTLabExplain
+@testable import FTLabExplain
 
 /// Parsing what perf prints, on outputs captured on this project's machines
 /// (Fixtures/explain: perf 6.1, CPython 3.13.5t, `log-processing/shared-lock` and the

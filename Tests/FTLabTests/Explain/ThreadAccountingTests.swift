@@ -1,6 +1,6 @@
 import Testing
 import FTLabRunner
-import FTLabExplain
+@testable import FTLabExplain
 import FTLabHarness
 
 @Suite("explain: per-thread time accounting")

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import FTLabRunner
+@testable import FTLabRunner
 import FTLabHarness
 import FTLabInterpreters
 

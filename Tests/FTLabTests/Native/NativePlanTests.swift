@@ -4,7 +4,7 @@ import FTLabCore
 import FTLabHarness
 import FTLabInterpreters
 import FTLabNative
-import FTLabRunner
+@testable import FTLabRunner
 
 /// How `ftlab run` plans and starts native-swift configurations.
 @Suite("native-swift in the run plan")

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import FTLabCore
+@testable import FTLabCore
 import FTLabRunner
 
 @Suite struct TopologyTests {

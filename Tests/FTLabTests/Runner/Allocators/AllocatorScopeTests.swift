@@ -1,5 +1,5 @@
 import Testing
-import FTLabRunner
+@testable import FTLabRunner
 import FTLabInterpreters
 
 /// What applying an allocator means on each build, and how the user's `--env` changes it.

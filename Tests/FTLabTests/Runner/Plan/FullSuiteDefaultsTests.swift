@@ -1,5 +1,5 @@
 import Testing
-import FTLabRunner
+@testable import FTLabRunner
 import FTLabHarness
 import FTLabInterpreters
 

@@ -3,7 +3,7 @@ import Testing
 import FTLabCore
 import FTLabHarness
 import FTLabInterpreters
-import FTLabRunner
+@testable import FTLabRunner
 
 /// `--shard I/N`: the spec, the split of a plan, and merge's completeness check.
 @Suite("shards of a run plan")
