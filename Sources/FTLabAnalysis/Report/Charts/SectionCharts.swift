@@ -53,14 +53,7 @@ package enum SectionCharts {
     }
 
     package static func speedup(_ section: ReportSection) -> LineChart {
-        let lines = section.series.map { series in
-            line(series, series.points.compactMap { point in
-                point.figures.speedup.map {
-                    LineChart.Point(x: Double(point.threads), y: $0,
-                                    tooltip: "\(series.label), \(point.threads) threads: \(NumberFormat.ratio($0)) the 1-thread throughput")
-                }
-            })
-        }
+        let lines = figureLines(section, \.speedup) { "\(NumberFormat.ratio($0)) the 1-thread throughput" }
         let guides = idealGuides(section) { threads, cpus in min(threads, Double(cpus)) }
         return LineChart(id: "speedup-\(section.anchor)", kind: "speedup", title: "Speedup over 1 thread",
                          yLabel: "speedup", format: .ratio, lines: lines, guides: guides, cpuMarks: cpuMarks(section),
@@ -68,18 +61,24 @@ package enum SectionCharts {
     }
 
     package static func efficiency(_ section: ReportSection) -> LineChart {
-        let lines = section.series.map { series in
-            line(series, series.points.compactMap { point in
-                point.figures.efficiency.map {
-                    LineChart.Point(x: Double(point.threads), y: $0,
-                                    tooltip: "\(series.label), \(point.threads) threads: efficiency \(NumberFormat.percent($0, digits: 0))")
-                }
-            })
-        }
+        let lines = figureLines(section, \.efficiency) { "efficiency \(NumberFormat.percent($0, digits: 0))" }
         let guides = idealGuides(section) { threads, cpus in min(1, Double(cpus) / threads) }
         return LineChart(id: "efficiency-\(section.anchor)", kind: "efficiency", title: "Parallel efficiency (speedup / threads)",
                          yLabel: "efficiency", format: .percent, lines: lines, guides: guides,
                          cpuMarks: cpuMarks(section), yIncludes: [0, 1])
+    }
+
+    /// One line per series of a figure without an interval (speedup, efficiency); `describe`
+    /// says the value after the tooltip's "series, N threads: ".
+    private static func figureLines(_ section: ReportSection, _ figure: KeyPath<ScalingFigures, Double?>,
+                                    describe: (Double) -> String) -> [LineChart.Line] {
+        section.series.map { series in
+            line(series, series.points.compactMap { point in
+                point.figures[keyPath: figure].map {
+                    LineChart.Point(x: Double(point.threads), y: $0, tooltip: "\(series.label), \(point.threads) threads: \(describe($0))")
+                }
+            })
+        }
     }
 
     package static func freeThreadedOverGIL(_ section: ReportSection) -> LineChart {
