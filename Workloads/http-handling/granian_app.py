@@ -31,7 +31,7 @@ def make_app():
         data = http_app.App(int(params["products"]), CONFIG["seed"])
         data.prepare()
         make = webapps.flask_app if CONFIG["interface"] == "wsgi" else webapps.starlette_app
-        app = make(data.catalog, http_app.encode, http_app.SORTS)
+        app = make(data.catalog, http_app.encode)
     table = servers.SharedTable(CONFIG["table"])
     counters = servers.SharedSlotCounters(table, CONFIG["threads"], CONFIG["cpus"])
     counted = servers.counted_wsgi if CONFIG["interface"] == "wsgi" else servers.counted_asgi

@@ -73,6 +73,34 @@ class Catalog:
                 "mean_price_cents": sum(it["price_cents"] for it in chosen) // max(1, len(chosen)),
                 "items": chosen}
 
+    # The routes' answers, (status, doc), from the query's text values: shared by the stdlib
+    # handler and the framework apps (webapps.py), so that every server answers alike.
+    def items_answer(self, category, sort, limit, offset):
+        if category not in self.by_category or sort not in SORTS:
+            return 404, {"error": "no such category or sort"}
+        try:
+            return 200, self.page(category, sort, int(limit), int(offset))
+        except ValueError as exc:
+            return 400, {"error": f"bad query: {exc}"}
+
+    def item_answer(self, item_id):
+        if item_id not in self.by_id:
+            return 404, {"error": f"no item {item_id}"}
+        return 200, self.item(item_id)
+
+    def search_answer(self, tag, limit):
+        if tag not in self.by_tag:
+            return 404, {"error": f"no tag {tag}"}
+        try:
+            return 200, self.search(tag, int(limit))
+        except ValueError as exc:
+            return 400, {"error": f"bad query: {exc}"}
+
+    def report_answer(self, category):
+        if category not in self.by_category:
+            return 404, {"error": f"no category {category}"}
+        return 200, self.report(category)
+
 
 class App:
     """Routing and response bodies, shared by every server design."""
@@ -120,35 +148,22 @@ class App:
             return 405, encode({"error": f"method {method} not allowed"})
         path, _, query = target.partition("?")
         args = urllib.parse.parse_qs(query)
+        catalog = self.catalog
         try:
             if path == "/items":
-                category = one(args, "category")
-                sort = one(args, "sort", "price")
-                if category not in self.catalog.by_category or sort not in SORTS:
-                    return 404, encode({"error": "no such category or sort"})
-                doc = self.catalog.page(category, sort, int(one(args, "limit", "20")),
-                                        int(one(args, "offset", "0")))
+                status, doc = catalog.items_answer(one(args, "category"), one(args, "sort", "price"),
+                                                   one(args, "limit", "20"), one(args, "offset", "0"))
             elif path.startswith("/item/"):
-                item_id = int(path[len("/item/"):])
-                if item_id not in self.catalog.by_id:
-                    return 404, encode({"error": f"no item {item_id}"})
-                doc = self.catalog.item(item_id)
+                status, doc = catalog.item_answer(int(path[len("/item/"):]))
             elif path == "/search":
-                tag = one(args, "tag")
-                if tag not in self.catalog.by_tag:
-                    return 404, encode({"error": f"no tag {tag}"})
-                doc = self.catalog.search(tag, int(one(args, "limit", "20")))
+                status, doc = catalog.search_answer(one(args, "tag"), one(args, "limit", "20"))
             elif path == "/report":
-                category = one(args, "category")
-                if category not in self.catalog.by_category:
-                    return 404, encode({"error": f"no category {category}"})
-                doc = self.catalog.report(category)
+                status, doc = catalog.report_answer(one(args, "category"))
             else:
-                return 404, encode({"error": f"no route {path}"})
+                status, doc = 404, {"error": f"no route {path}"}
         except (KeyError, ValueError) as exc:
             return 400, encode({"error": f"bad query: {exc}"})
-        return 200, encode(doc)
-
+        return status, encode(doc)
 
 def one(args, name, default=None):
     """The single value of query parameter `name` (KeyError when missing and no default)."""

@@ -1,13 +1,14 @@
 """The default web apps of the server variants: the JSON API of http_app.py written the way
 people write it with a framework, as a Flask app (WSGI) and a Starlette app (ASGI).
 
-Both read the same in-memory Catalog and answer every route with the same bytes as the stdlib
-handler (`http_app.encode`, i.e. json.dumps), so the mix's checksums apply unchanged.
+Both answer through the same in-memory Catalog's route answers as the stdlib handler
+(`Catalog.*_answer`) and encode with `http_app.encode` (json.dumps), so every route's bytes
+are the same and the mix's checksums apply unchanged.
 Imported only by the server variants, whose venvs hold Flask or Starlette.
 """
 
 
-def flask_app(catalog, encode, sorts):
+def flask_app(catalog, encode):
     """A Flask app serving /items, /item/<id>, /search and /report from `catalog`."""
     from flask import Flask, Response, request
 
@@ -18,39 +19,21 @@ def flask_app(catalog, encode, sorts):
 
     @app.get("/items")
     def items():
-        category = request.args.get("category")
-        sort = request.args.get("sort", "price")
-        if category not in catalog.by_category or sort not in sorts:
-            return answer(404, {"error": "no such category or sort"})
-        try:
-            limit, offset = int(request.args.get("limit", "20")), int(request.args.get("offset", "0"))
-        except ValueError as exc:
-            return answer(400, {"error": f"bad query: {exc}"})
-        return answer(200, catalog.page(category, sort, limit, offset))
+        args = request.args
+        return answer(*catalog.items_answer(args.get("category"), args.get("sort", "price"),
+                                            args.get("limit", "20"), args.get("offset", "0")))
 
     @app.get("/item/<int:item_id>")
     def item(item_id):
-        if item_id not in catalog.by_id:
-            return answer(404, {"error": f"no item {item_id}"})
-        return answer(200, catalog.item(item_id))
+        return answer(*catalog.item_answer(item_id))
 
     @app.get("/search")
     def search():
-        tag = request.args.get("tag")
-        if tag not in catalog.by_tag:
-            return answer(404, {"error": f"no tag {tag}"})
-        try:
-            limit = int(request.args.get("limit", "20"))
-        except ValueError as exc:
-            return answer(400, {"error": f"bad query: {exc}"})
-        return answer(200, catalog.search(tag, limit))
+        return answer(*catalog.search_answer(request.args.get("tag"), request.args.get("limit", "20")))
 
     @app.get("/report")
     def report():
-        category = request.args.get("category")
-        if category not in catalog.by_category:
-            return answer(404, {"error": f"no category {category}"})
-        return answer(200, catalog.report(category))
+        return answer(*catalog.report_answer(request.args.get("category")))
 
     @app.errorhandler(404)
     def not_found(_):
@@ -59,7 +42,7 @@ def flask_app(catalog, encode, sorts):
     return app
 
 
-def starlette_app(catalog, encode, sorts):
+def starlette_app(catalog, encode):
     """A Starlette app serving the same routes (async handlers, no blocking work)."""
     from starlette.applications import Starlette
     from starlette.responses import Response
@@ -70,36 +53,18 @@ def starlette_app(catalog, encode, sorts):
 
     async def items(request):
         args = request.query_params
-        category, sort = args.get("category"), args.get("sort", "price")
-        if category not in catalog.by_category or sort not in sorts:
-            return answer(404, {"error": "no such category or sort"})
-        try:
-            limit, offset = int(args.get("limit", "20")), int(args.get("offset", "0"))
-        except ValueError as exc:
-            return answer(400, {"error": f"bad query: {exc}"})
-        return answer(200, catalog.page(category, sort, limit, offset))
+        return answer(*catalog.items_answer(args.get("category"), args.get("sort", "price"),
+                                            args.get("limit", "20"), args.get("offset", "0")))
 
     async def item(request):
-        item_id = request.path_params["item_id"]
-        if item_id not in catalog.by_id:
-            return answer(404, {"error": f"no item {item_id}"})
-        return answer(200, catalog.item(item_id))
+        return answer(*catalog.item_answer(request.path_params["item_id"]))
 
     async def search(request):
-        tag = request.query_params.get("tag")
-        if tag not in catalog.by_tag:
-            return answer(404, {"error": f"no tag {tag}"})
-        try:
-            limit = int(request.query_params.get("limit", "20"))
-        except ValueError as exc:
-            return answer(400, {"error": f"bad query: {exc}"})
-        return answer(200, catalog.search(tag, limit))
+        args = request.query_params
+        return answer(*catalog.search_answer(args.get("tag"), args.get("limit", "20")))
 
     async def report(request):
-        category = request.query_params.get("category")
-        if category not in catalog.by_category:
-            return answer(404, {"error": f"no category {category}"})
-        return answer(200, catalog.report(category))
+        return answer(*catalog.report_answer(request.query_params.get("category")))
 
     async def not_found(request, exc):
         return answer(404, {"error": f"no route {request.url.path}"})

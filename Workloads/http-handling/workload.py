@@ -25,7 +25,7 @@ import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the sibling modules
 
-from http_app import SORTS, App, encode  # noqa: E402
+from http_app import App, encode  # noqa: E402
 from stdlib_servers import LoopPerThread, Server, SingleLoop, ThreadPerConnection, ThreadPool  # noqa: E402
 
 
@@ -75,7 +75,7 @@ class AppServer(Server):
             self.app.prepare()
             import webapps
             make = webapps.flask_app if self.server.interface == "wsgi" else webapps.starlette_app
-            self.web_app = make(self.app.catalog, encode, SORTS)
+            self.web_app = make(self.app.catalog, encode)
             return
         app = userapp.load_app(spec, self.params.get("app_dir", ""))
         try:
