@@ -400,13 +400,6 @@ public struct ExplainVerdict: Sendable, Equatable {
     public let threads: Int
     public let verdict: String
 
-    public init(workload: String, interpreter: String, threads: Int, verdict: String) {
-        self.workload = workload
-        self.interpreter = interpreter
-        self.threads = threads
-        self.verdict = verdict
-    }
-
     private struct Document: Decodable {
         let schema: String
         let workload: String

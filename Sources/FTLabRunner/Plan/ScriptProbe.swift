@@ -10,13 +10,6 @@ public struct UnsupportedVariant: Sendable, Equatable {
     public var workload: String
     public var variant: String
     public var reason: String
-
-    public init(interpreterPath: String, workload: String, variant: String, reason: String) {
-        self.interpreterPath = interpreterPath
-        self.workload = workload
-        self.variant = variant
-        self.reason = reason
-    }
 }
 
 /// Asks each interpreter which functions a `[script]` workload's script registers on it
