@@ -52,7 +52,7 @@ test-unit:
 # The container lab's end-to-end test: builds the rootfs (or verifies the cached one), runs a
 # quick suite inside, and builds the rootfs a second time to compare sha256.
 test-lab: build build-debug deps-lab
-	$(IN_SCRATCH) FTLAB_LAB_TESTS=1 FTLAB_UNIT_ONLY= $(SWIFT) test --disable-xctest --filter LabContainerTests $(AFTER_SCRATCH)
+	$(IN_SCRATCH) FTLAB_LAB_TESTS=1 FTLAB_UNIT_ONLY= $(SWIFT) test --disable-xctest --filter ContainerTests $(AFTER_SCRATCH)
 
 deps:
 	@lab/setup-host.sh bubblewrap

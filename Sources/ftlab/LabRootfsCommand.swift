@@ -44,7 +44,7 @@ extension LabCommand {
                 throw ValidationError("--ftlab \(binary) is not an executable file")
             }
             let reporter = PhaseReporter(quiet: quietOptions.quiet)
-            let lab = try await LabAssembly(reporter: reporter).build(
+            let lab = try await ContainerAssembly(reporter: reporter).build(
                 binary: binary, force: force, checkReproducible: checkReproducible)
             reporter.say("""
                 lab: ready

@@ -31,7 +31,7 @@ extension LabCommand {
         var command: [String] = []
 
         func run() async throws {
-            let (bwrap, arguments) = try await LabSession.prepare(command: command, results: results)
+            let (bwrap, arguments) = try await ContainerSession.prepare(command: command, results: results)
             try ProcessPlacement.exec(program: bwrap, arguments: arguments)
         }
     }

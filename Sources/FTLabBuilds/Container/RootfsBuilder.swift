@@ -4,7 +4,7 @@ import FTLabCore
 /// Builds the rootfs tarball with mmdebstrap, records its sha256, manifest and recipe, and
 /// checks that a second build gives the same bits.
 package struct RootfsBuilder {
-    package let rootfs: LabRootfs
+    package let rootfs: ContainerRootfs
     package let recipe: RootfsRecipe
     package let reporter: PhaseReporter
 
@@ -22,7 +22,7 @@ package struct RootfsBuilder {
         // The recipe file is what marks a finished tarball: it goes first and comes back last.
         for file in [rootfs.recipeFile, rootfs.checksumFile] { try? FileManager.default.removeItem(atPath: file) }
         let sha = try await build(into: rootfs.tarball, manifest: rootfs.manifest)
-        try write(LabRootfs.checksumLine(sha), to: rootfs.checksumFile)
+        try write(ContainerRootfs.checksumLine(sha), to: rootfs.checksumFile)
         try write(recipe.fingerprint, to: rootfs.recipeFile)
         return (sha, true)
     }

@@ -79,10 +79,10 @@ public struct Sandbox: Sendable, Equatable {
     /// plus the host's terminal settings (`TERM`, `NO_COLOR`) when set.
     public static func labEnvironment(host: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
         var environment = [
-            "PATH": "\(LabRootfs.home)/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "PATH": "\(ContainerRootfs.home)/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             "HOME": "/root",
             "LANG": "C.UTF-8",
-            "FTLAB_CACHE": LabRootfs.cache,
+            "FTLAB_CACHE": ContainerRootfs.cache,
         ]
         for key in ["TERM", "NO_COLOR"] { environment[key] = host[key] }
         return environment

@@ -213,7 +213,7 @@ struct LabKillTests {
           .enabled(if: findOnPath("sha256sum") != nil && findOnPath("tar") != nil, "needs tar and sha256sum"))
     func killedRootfs() async throws {
         let cache = CacheDirectory(root: TestPaths.scratch("rootfscache"))
-        let rootfs = LabRootfs(cache: cache)
+        let rootfs = ContainerRootfs(cache: cache)
         let tools = TestPaths.scratch("faketools")
         // mmdebstrap: a tiny tarball (holding the pair's source, so no download is needed).
         try script("""
@@ -286,7 +286,7 @@ struct LabKillTests {
 
         // A tree without its unpack record (an unpack cut off) is unpacked afresh.
         try fm.removeItem(atPath: rootfs.unpackedFile)
-        try fm.removeItem(atPath: rootfs.tree + LabRootfs.idFile)
+        try fm.removeItem(atPath: rootfs.tree + ContainerRootfs.idFile)
         try "stray".write(toFile: rootfs.tree + "/stray", atomically: true, encoding: .utf8)
         let fourth = try ftlab(build, environment: environment)
         #expect(fourth.status == 0, "\(fourth.stdout)\(fourth.stderr)")

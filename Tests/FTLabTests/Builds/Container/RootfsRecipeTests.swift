@@ -32,16 +32,16 @@ struct RootfsRecipeTests {
     @Test("the sha256 file is sha256sum's format and reads back")
     func checksumFile() {
         let sha = String(repeating: "ab", count: 32)
-        #expect(LabRootfs.checksumLine(sha) == "\(sha)  rootfs.tar\n")
-        #expect(LabRootfs.parseChecksum(LabRootfs.checksumLine(sha)) == sha)
-        #expect(LabRootfs.parseChecksum(sha.uppercased() + "\n") == sha)
-        #expect(LabRootfs.parseChecksum("not-a-sha  rootfs.tar\n") == nil)
-        #expect(LabRootfs.parseChecksum("") == nil)
+        #expect(ContainerRootfs.checksumLine(sha) == "\(sha)  rootfs.tar\n")
+        #expect(ContainerRootfs.parseChecksum(ContainerRootfs.checksumLine(sha)) == sha)
+        #expect(ContainerRootfs.parseChecksum(sha.uppercased() + "\n") == sha)
+        #expect(ContainerRootfs.parseChecksum("not-a-sha  rootfs.tar\n") == nil)
+        #expect(ContainerRootfs.parseChecksum("") == nil)
     }
 
     @Test("cache layout: everything under <cache>/lab")
     func layout() {
-        let rootfs = LabRootfs(cache: CacheDirectory(root: "/c"))
+        let rootfs = ContainerRootfs(cache: CacheDirectory(root: "/c"))
         #expect(rootfs.tarball == "/c/lab/rootfs.tar")
         #expect(rootfs.checksumFile == "/c/lab/rootfs.tar.sha256")
         #expect(rootfs.manifest == "/c/lab/rootfs.tar.manifest")

@@ -5,15 +5,15 @@ import FTLabRunner
 import FTLabBuilds
 
 @Suite("ftlab lab run: the checks before the sandbox starts")
-struct LabSessionTests {
+struct ContainerSessionTests {
     let bwrapInstalled = findOnPath("bwrap") != nil
 
     @Test("a verified lab gives a bwrap command: cwd read-only, results writable, no network", .tags(.integration), .skippedInUnitRuns,
           .enabled(if: findOnPath("bwrap") != nil, "needs bubblewrap (make deps)"))
     func prepares() async throws {
-        let lab = try FakeLab()
+        let lab = try FakeRootfs()
         let cwd = TestPaths.scratch("cwd")
-        let (bwrap, args) = try await LabSession.prepare(
+        let (bwrap, args) = try await ContainerSession.prepare(
             command: ["ftlab", "env"], results: "out", workingDirectory: cwd, cache: lab.cache)
         #expect(bwrap.hasSuffix("/bwrap"))
         let text = args.joined(separator: " ")
@@ -26,7 +26,7 @@ struct LabSessionTests {
 
     @Test("a changed tarball is refused (exit 2), naming both sha256 values", .tags(.integration), .skippedInUnitRuns)
     func tamperedTarball() async throws {
-        let lab = try FakeLab()
+        let lab = try FakeRootfs()
         try lab.tamper()
         await #expect {
             try await lab.rootfs.verifiedSHA256()
@@ -38,18 +38,18 @@ struct LabSessionTests {
 
     @Test("no tarball, no sha256 file, or a tree from another tarball: refused with what to run", .tags(.integration), .skippedInUnitRuns)
     func missingPieces() async throws {
-        let empty = LabRootfs(cache: CacheDirectory(root: TestPaths.scratch("empty")))
+        let empty = ContainerRootfs(cache: CacheDirectory(root: TestPaths.scratch("empty")))
         #expect(throws: ContainerError.notBuilt(tarball: empty.tarball)) { try empty.recordedSHA256() }
 
-        let lab = try FakeLab()
+        let lab = try FakeRootfs()
         try FileManager.default.removeItem(atPath: lab.rootfs.checksumFile)
         #expect(throws: ContainerError.badChecksumFile(path: lab.rootfs.checksumFile)) { try lab.rootfs.recordedSHA256() }
 
-        let other = try FakeLab()
-        try "0000\n".write(toFile: other.rootfs.tree + LabRootfs.idFile, atomically: true, encoding: .utf8)
+        let other = try FakeRootfs()
+        try "0000\n".write(toFile: other.rootfs.tree + ContainerRootfs.idFile, atomically: true, encoding: .utf8)
         if bwrapInstalled {
             await #expect(throws: ContainerError.labNotAssembled(tree: other.rootfs.tree)) {
-                try await LabSession.prepare(command: ["true"], results: "r", workingDirectory: "/tmp", cache: other.cache)
+                try await ContainerSession.prepare(command: ["true"], results: "r", workingDirectory: "/tmp", cache: other.cache)
             }
         }
     }
@@ -58,7 +58,7 @@ struct LabSessionTests {
           arguments: ["/proc/ftlab-results", "/usr/share", "/"])
     func unwritableResults(path: String) throws {
         #expect {
-            try LabSession.prepareResults(path, relativeTo: "/tmp")
+            try ContainerSession.prepareResults(path, relativeTo: "/tmp")
         } throws: { error in
             guard case ContainerError.resultsNotWritable = error else { return false }
             return (error as? ContainerError)?.exitCode == 2
@@ -70,15 +70,15 @@ struct LabSessionTests {
         let base = TestPaths.scratch("results")
         #expect(FileManager.default.createFile(atPath: base + "/file", contents: nil))
         #expect(throws: ContainerError.resultsNotWritable(path: base + "/file", reason: "it is not a directory")) {
-            try LabSession.prepareResults("file", relativeTo: base)
+            try ContainerSession.prepareResults("file", relativeTo: base)
         }
-        #expect(try LabSession.prepareResults("a/../b", relativeTo: base) == base + "/b")
+        #expect(try ContainerSession.prepareResults("a/../b", relativeTo: base) == base + "/b")
     }
 
     @Test("no command after --")
     func missingCommand() async throws {
         await #expect(throws: ContainerError.missingCommand) {
-            try await LabSession.prepare(command: [], results: "r", cache: CacheDirectory(root: "/nonexistent"))
+            try await ContainerSession.prepare(command: [], results: "r", cache: CacheDirectory(root: "/nonexistent"))
         }
     }
 }
@@ -116,7 +116,7 @@ struct LabCommandRefusalTests {
     @Test("a tampered tarball and an unwritable results folder: exit 2 before anything runs",
           .enabled(if: findOnPath("bwrap") != nil))
     func refusals() throws {
-        let lab = try FakeLab()
+        let lab = try FakeRootfs()
         let env = ["FTLAB_CACHE": lab.cache.root]
         let unwritable = try ftlab(["lab", "run", "--results", "/proc/ftlab-results", "--", "true"], environment: env)
         #expect(unwritable.status == 2)

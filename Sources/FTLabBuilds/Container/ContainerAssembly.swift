@@ -4,10 +4,10 @@ import FTLabHarness
 import FTLabInterpreters
 
 /// What `ftlab lab rootfs` made.
-public struct LabSummary: Sendable {
+public struct RootfsSummary: Sendable {
     /// The lab's id: the rootfs tarball's sha256.
     public var id: String
-    public var rootfs: LabRootfs
+    public var rootfs: ContainerRootfs
     /// Packages in the rootfs (lines of the manifest).
     public var packageCount: Int
 }
@@ -15,7 +15,7 @@ public struct LabSummary: Sendable {
 /// `ftlab lab rootfs`: builds (or verifies) the rootfs tarball, unpacks it into the lab tree,
 /// installs ftlab, the corpus and `lab/` under /opt/ftlab, and builds the pinned pair inside
 /// the lab with `ftlab lab pythons`, the same recipe as on a host.
-public struct LabAssembly {
+public struct ContainerAssembly {
     public var cache: CacheDirectory
     public var reporter: PhaseReporter
 
@@ -24,11 +24,11 @@ public struct LabAssembly {
         self.reporter = reporter
     }
 
-    package var rootfs: LabRootfs { LabRootfs(cache: cache) }
+    package var rootfs: ContainerRootfs { ContainerRootfs(cache: cache) }
 
     /// Builds the whole lab; `binary` is the ftlab to install (a release build with the Swift
     /// runtime linked in). `checkReproducible` builds the tarball a second time and compares.
-    public func build(binary: String, force: Bool, checkReproducible: Bool) async throws(ContainerError) -> LabSummary {
+    public func build(binary: String, force: Bool, checkReproducible: Bool) async throws(ContainerError) -> RootfsSummary {
         let (list, listPath) = try PackageList.load()
         guard findOnPath("bwrap") != nil else { throw .missingTool(tool: "bwrap", package: "bubblewrap") }
         let builder = RootfsBuilder(
@@ -43,17 +43,17 @@ public struct LabAssembly {
             // The tree's id file says the lab is assembled: it goes before anything in the tree
             // changes and comes back once the pair is built, so a cut-off assembly is never run.
             let unpacked = rootfs.unpackedID()
-            try? FileManager.default.removeItem(atPath: rootfs.tree + LabRootfs.idFile)
+            try? FileManager.default.removeItem(atPath: rootfs.tree + ContainerRootfs.idFile)
             if unpacked != id { try await unpack(id) }
             try await install(binary: binary, labDirectory: (listPath as NSString).deletingLastPathComponent)
             try await checkBinaryRuns(binary)
             try await seedSource()
             try await buildPair()
-            try write(id + "\n", to: rootfs.tree + LabRootfs.idFile)
+            try write(id + "\n", to: rootfs.tree + ContainerRootfs.idFile)
             return id
         }
         let manifest = FileManager.default.contents(atPath: rootfs.manifest).map { String(decoding: $0, as: UTF8.self) }
-        return LabSummary(id: id, rootfs: rootfs, packageCount: manifest?.split(separator: "\n").count ?? 0)
+        return RootfsSummary(id: id, rootfs: rootfs, packageCount: manifest?.split(separator: "\n").count ?? 0)
     }
 
     /// A sandbox over the lab tree with the lab's environment.
@@ -89,7 +89,7 @@ public struct LabAssembly {
 
     /// Copies ftlab, the corpus (with its suite revision) and `lab/` into /opt/ftlab of the tree.
     private func install(binary: String, labDirectory: String) async throws(ContainerError) {
-        let home = rootfs.tree + LabRootfs.home
+        let home = rootfs.tree + ContainerRootfs.home
         let workloads = WorkloadCatalog.locateBuiltinDirectory()
         let fm = FileManager.default
         do {
@@ -110,7 +110,7 @@ public struct LabAssembly {
     /// Runs `ftlab list` inside: the binary must start with only the rootfs's libraries.
     private func checkBinaryRuns(_ binary: String) async throws(ContainerError) {
         let bwrap = findOnPath("bwrap") ?? "bwrap"
-        let output = await HostCommand(bwrap, sandbox().arguments(command: ["\(LabRootfs.home)/bin/ftlab", "list"])).run()
+        let output = await HostCommand(bwrap, sandbox().arguments(command: ["\(ContainerRootfs.home)/bin/ftlab", "list"])).run()
         guard let output, output.succeeded else {
             let detail = output.map { $0.standardError.split(separator: "\n").first.map(String.init) ?? "" } ?? ""
             throw .binaryDoesNotRun(binary: binary, output: detail.isEmpty ? "it exited non-zero" : detail)
@@ -126,7 +126,7 @@ public struct LabAssembly {
             let release = try PythonLock.load().releases(matching: LabPythons.defaultVersion(cache: cache))[0]
             // The lab already holds a source of the release (seeded earlier): nothing to fetch;
             // the build inside checks its digest.
-            let labSources = "\(rootfs.tree)\(LabRootfs.cache)/sources"
+            let labSources = "\(rootfs.tree)\(ContainerRootfs.cache)/sources"
             if release.sources.contains(where: { FileManager.default.fileExists(atPath: "\(labSources)/\($0.fileName)") }) { return }
             let finder = SourceFinder(cache: cache, mirror: ProcessInfo.processInfo.environment[SourceFinder.mirrorVariable], reporter: reporter)
             found = try await withCacheLock(cache, waiting: { reporter.say("waiting for another ftlab build to finish (\($0))") }) {
@@ -136,7 +136,7 @@ public struct LabAssembly {
             throw .source(error)
         }
         let tarball = found.tarball
-        let target = "\(rootfs.tree)\(LabRootfs.cache)/sources/\(found.source.fileName)"
+        let target = "\(rootfs.tree)\(ContainerRootfs.cache)/sources/\(found.source.fileName)"
         let partial = target + ".part"
         try? FileManager.default.createDirectory(
             atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -157,8 +157,8 @@ public struct LabAssembly {
     /// goes straight to this terminal's standard error (none with `--quiet`).
     private func buildPair() async throws(ContainerError) {
         var sandbox = sandbox()
-        sandbox.binds = [.init(rootfs.tree + LabRootfs.cache, at: LabRootfs.cache, writable: true)]
-        let logs = rootfs.tree + LabRootfs.cache + "/logs"
+        sandbox.binds = [.init(rootfs.tree + ContainerRootfs.cache, at: ContainerRootfs.cache, writable: true)]
+        let logs = rootfs.tree + ContainerRootfs.cache + "/logs"
         let build = HostCommand("bwrap", sandbox.arguments(command: ["ftlab", "lab", "pythons", "--version", LabPythons.defaultVersion(cache: cache)]
                                                                + (reporter.quiet ? ["--quiet"] : [])),
                                 output: .inherited, error: .inherited)

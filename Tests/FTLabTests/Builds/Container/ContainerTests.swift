@@ -9,7 +9,7 @@ import FTLabBuilds
 /// the rootfs and the pair inside it (minutes); with the cache warm it verifies and reuses them.
 @Suite("The container lab, end to end", .serialized, .tags(.integration, .network), .skippedInUnitRuns,
        .enabled(if: ProcessInfo.processInfo.environment["FTLAB_LAB_TESTS"] == "1", "run with make test-lab"))
-struct LabContainerTests {
+struct ContainerTests {
     /// The release build with the Swift runtime linked in (`make build`).
     static let release = TestPaths.repository + "/.build/release/ftlab"
 
@@ -17,7 +17,7 @@ struct LabContainerTests {
     func quickRunInside() async throws {
         let build = try ftlab(["lab", "rootfs", "--ftlab", Self.release])
         try #require(build.status == 0, "lab rootfs: \(build.stdout)\n\(build.stderr)")
-        let id = try LabRootfs().recordedSHA256()
+        let id = try ContainerRootfs().recordedSHA256()
 
         let results = TestPaths.scratch("lab-results")
         let csv = results + "/lab.csv"

@@ -4,7 +4,7 @@ import FTLabCore
 /// `ftlab lab run -- COMMAND`: checks everything before anything runs (bwrap installed, the
 /// results folder writable, the tarball's sha256 the recorded one, the tree unpacked from it),
 /// then gives the `bwrap` invocation that runs COMMAND in the lab.
-public enum LabSession {
+public enum ContainerSession {
     /// The bwrap executable and its arguments. The working directory is bound read-only at its
     /// own path (unless that would hide part of the rootfs) and `results` read-write, so paths
     /// relative to it work inside as outside.
@@ -14,7 +14,7 @@ public enum LabSession {
     ) async throws(ContainerError) -> (bwrap: String, arguments: [String]) {
         guard !command.isEmpty else { throw .missingCommand }
         guard let bwrap = findOnPath("bwrap") else { throw .missingTool(tool: "bwrap", package: "bubblewrap") }
-        let rootfs = LabRootfs(cache: cache)
+        let rootfs = ContainerRootfs(cache: cache)
         let id = try await rootfs.verifiedSHA256()
         guard rootfs.treeID() == id else { throw .labNotAssembled(tree: rootfs.tree) }
         let resultsDirectory = try prepareResults(results, relativeTo: workingDirectory)

@@ -12,7 +12,7 @@ import FTLabCore
 ///                             its /etc/ftlab-lab-id, written last, says it is assembled
 ///     tree.unpacked           the id of the tarball the tree was unpacked from, written once
 ///                             the unpack is complete
-public struct LabRootfs: Sendable, Equatable {
+public struct ContainerRootfs: Sendable, Equatable {
     public var directory: String
 
     public init(cache: CacheDirectory = CacheDirectory()) {
