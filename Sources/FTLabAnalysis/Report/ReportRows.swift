@@ -10,10 +10,8 @@ public struct ReportRows: Sendable {
     /// Every row's configuration, runs pooled (as the end-of-run summary groups them); nil
     /// unless asked for.
     public private(set) var pooled: ConfigurationSamples.Grouping?
-    private var runIndex: [String: Int] = [:]
-    private var knownInterpreters: Set<String> = []
-    /// The last row's run and interpreter, reused while rows of one run and interpreter follow.
-    private var last: (runID: String, run: Int, interpreter: String)?
+    private var runOrder = AppearanceOrder()
+    private var interpreterOrder = AppearanceOrder()
     private var gil = GILReturn.Collector()
 
     /// `pooling`: also group all rows together, runs pooled (``pooled``).
@@ -32,22 +30,12 @@ public struct ReportRows: Sendable {
 
     /// Adds one row of any status.
     public mutating func add(_ row: ResultRow) {
-        let run: Int
-        if let last, last.runID == row.runID {
-            run = last.run
-        } else {
-            run = runIndex[row.runID] ?? {
-                runIndex[row.runID] = runs.count
-                runs.append(RunRows(first: row))
-                return runs.count - 1
-            }()
-        }
-        if last?.interpreter != row.interpreter, row.interpreter != ReportSeries.nativeInterpreter,
-           knownInterpreters.insert(row.interpreter).inserted {
+        let run = runOrder.position(of: row.runID)
+        if run.isNew { runs.append(RunRows(first: row)) }
+        if interpreterOrder.position(of: row.interpreter).isNew, row.interpreter != ReportSeries.nativeInterpreter {
             interpreters.append(row.interpreter)
         }
-        last = (row.runID, run, row.interpreter)
-        runs[run].add(row)
+        runs[run.index].add(row)
         pooled?.add(row)
         gil.add(row)
     }
@@ -62,9 +50,7 @@ public struct RunRows: Sendable {
     /// Per interpreter, in order of appearance: its first row, the GIL states its ok rows
     /// observed and its distinct `--env` settings, in order of appearance.
     private(set) var interpreters: [(first: ResultRow, observed: Set<Bool>, env: [String])] = []
-    private var interpreterIndex: [String: Int] = [:]
-    /// The last row's interpreter, reused while its rows follow one another.
-    private var last: (label: String, index: Int)?
+    private var interpreterOrder = AppearanceOrder()
     private var gil = GILReturn.Collector()
 
     init(first: ResultRow) {
@@ -77,18 +63,26 @@ public struct RunRows: Sendable {
     mutating func add(_ row: ResultRow) {
         grouping.add(row)
         gil.add(row)
-        let index: Int
-        if let last, last.label == row.interpreter {
-            index = last.index
-        } else {
-            index = interpreterIndex[row.interpreter] ?? {
-                interpreterIndex[row.interpreter] = interpreters.count
-                interpreters.append((row, [], []))
-                return interpreters.count - 1
-            }()
-            last = (row.interpreter, index)
-        }
+        let (index, isNew) = interpreterOrder.position(of: row.interpreter)
+        if isNew { interpreters.append((row, [], [])) }
         if row.status == .ok, let gil = row.gilEnabled { interpreters[index].observed.insert(gil) }
         if !row.env.isEmpty, !interpreters[index].env.contains(row.env) { interpreters[index].env.append(row.env) }
+    }
+}
+
+/// Positions of keys in order of first appearance (0, 1, ...). The last key asked is
+/// remembered, so the rows of one run or interpreter, which come together, skip the lookup.
+struct AppearanceOrder: Sendable {
+    private var positions: [String: Int] = [:]
+    private var last: (key: String, index: Int)?
+
+    /// The key's position, and whether this is its first appearance.
+    mutating func position(of key: String) -> (index: Int, isNew: Bool) {
+        if let last, last.key == key { return (last.index, false) }
+        let known = positions[key]
+        let index = known ?? positions.count
+        if known == nil { positions[key] = index }
+        last = (key, index)
+        return (index, known == nil)
     }
 }
