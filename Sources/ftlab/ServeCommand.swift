@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import FTLabCore
 import FTLabHarness
-import FTLabInterpreters
 import FTLabRunner
 
 struct ServeCommand: AsyncParsableCommand {
@@ -59,42 +58,25 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let catalog = try workloads.catalog()
-        let topology = try Topology.read()
-        guard let (workload, variant) = try catalog.select([selector]).first, workload.manifest.kind == .server else {
-            let servers = catalog.workloads.filter { $0.manifest.kind == .server }.map(\.name)
-            throw ValidationError("\(selector) is not a server workload; server workloads: \(servers.joined(separator: ", "))")
-        }
-        var request = RunRequest()
-        request.selectors = ["\(workload.name)/\(variant)"]
-        request.interpreters = [try await interpreter()]
-        request.threads = try parseThreadList(String(threads))
-        request.placements = [placementOptions.placement]
-        request.allocators = [try await AllocatorRegistry.resolve(allocator)]
-        request.env = settings.env
-        request.params = settings.params
-        var plan = try RunPlan.make(request, catalog: catalog, topology: topology)
-        let quiet = quietOptions.quiet
-        let packages = try await plan.preparePackages(announce: { if !quiet { Diagnostics.note($0) } })
-        if !quiet { packages.lines.forEach { Diagnostics.note($0) } }
-        try await plan.checkParameters(harnessScript: catalog.harnessScript)
-        guard let configuration = plan.configurations.first else {
-            throw ValidationError("cannot serve \(plan.skipped.first ?? request.selectors[0])")
-        }
-        for warning in Set(plan.warnings).sorted() { Diagnostics.warning(warning) }
-
-        let logDirectory = NSTemporaryDirectory() + "ftlab-serve-\(getpid())"
-        try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
-        let runner = WorkUnitRunner(harnessScript: catalog.harnessScript, launcher: executablePath(), repetition: .quick,
-                                 timeoutSeconds: 365 * 86_400, logDirectory: logDirectory)
-        let stop = GracefulStop.install()
-        let unit = WorkUnit(configuration: configuration, process: 1)
+        var options = ServeSession.Options()
+        options.selector = selector
+        options.threads = threads
+        options.port = port
+        options.host = host
+        options.python = python
+        options.placement = placementOptions.placement
+        options.allocator = allocator
+        options.env = settings.env
+        options.params = settings.params
+        options.workloadsDirectories = workloads.workloadsDirs
+        options.quiet = quietOptions.quiet
+        let session = try await ServeSession.prepare(options)
         if !ServeSession.isLoopback(host) {
             Diagnostics.warning("serving on \(host), not loopback: other machines can reach this server; "
                                 + "its figures then include the network")
         }
-        let session = ServeSession(unit: unit, runner: runner, port: port, host: host)
-        let log = runner.spec(for: unit).stderrLogPath
+        let stop = GracefulStop.install()
+        let configuration = session.unit.configuration, log = session.logPath
         let outcome = try await session.run(shouldStop: { stop.requested }) { hello, listening in
             let banner = Self.banner(configuration, hello: hello, listening: listening) + "\nserver stderr: \(log)\n"
             FileHandle.standardOutput.write(Data(banner.utf8))
@@ -107,16 +89,6 @@ struct ServeCommand: AsyncParsableCommand {
             Diagnostics.error(reason)
             throw ExitCode(1)
         }
-    }
-
-    /// The interpreter: the one named, or the lab pair's free-threaded build.
-    func interpreter() async throws -> InterpreterChoice {
-        let found = try await InterpreterChoice.resolve(python.map { [$0] } ?? [])
-        if python == nil, let freethreaded = found.first(where: { $0.build == .freethreaded }) { return freethreaded }
-        guard found.count == 1 else {
-            throw ValidationError("--python \(python ?? "lab") names \(found.count) interpreters; serve runs one")
-        }
-        return found[0]
     }
 
     /// What is serving where, the URL, a few routes, and where to pin a client.
