@@ -52,41 +52,23 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var quietOptions: QuietOptions
 
     func run() throws {
-        // Rows are gathered as they are read (by run and configuration, figures as numbers),
-        // never held: memory follows the configurations, not the rows.
-        var rows = ReportRows(pooling: format.value == .text)
-        // The patterns page reads its own few workloads' rows; only those are kept.
-        var patternRows: [ResultRow] = []
-        // So does each project's summary (`ftlab project`).
-        var projectRows: [ResultRow] = []
-        let input = try ReportInput.forEachRow(paths: files) { row in
-            rows.add(row)
-            if PatternsPage.reads(row) { patternRows.append(row) }
-            if ProjectSummary.reads(row) { projectRows.append(row) }
+        let rendering: ReportDocument.Format = switch format.value {
+        case .markdown: .markdown
+        case .json: .json
+        case .text: .text(color: output == nil && colorOptions.enabled)
+        default: .html
         }
-        for warning in input.warnings {
-            Diagnostics.warning(warning)
-        }
-        let report = ScalingReport(rows)
-        var explained: [ExplainVerdict] = []
-        for path in verdicts { explained += try ExplainVerdict.read(path: path) }
-        let patterns = PatternsPage(rows: patternRows, verdicts: explained)
-        let projects = ProjectSummary.all(projectRows)
-        let text = switch format.value {
-        case .markdown: MarkdownReport.render(report, patterns: patterns, projects: projects)
-        case .json: try report.json() + "\n"
-        case .text: (patterns.isEmpty ? "" : patterns.markdown() + "\n") + projects.map { $0.text() + "\n\n" }.joined()
-            + ScalingSummary(configurations: rows.pooled?.configurations ?? [], gilReturn: rows.gilReturn)
-            .text(color: output == nil && colorOptions.enabled)
-        default: HTMLReport.render(report, files: input.paths, patterns: patterns, projects: projects)
-        }
+        let document = try ReportDocument(files: files, verdicts: verdicts, format: rendering)
+        document.warnings.forEach { Diagnostics.warning($0) }
         guard let output else {
-            print(text, terminator: "")
+            print(document.text, terminator: "")
             return
         }
         try OutputLock.checkFree(output)
-        try ReportOutput.write(text, to: output)
-        if !quietOptions.quiet { Diagnostics.progress("report: \(output) (\(report.sections.count) workload variants, \(report.runs.count) runs)") }
+        try ReportOutput.write(document.text, to: output)
+        if !quietOptions.quiet {
+            Diagnostics.progress("report: \(output) (\(document.sectionCount) workload variants, \(document.runCount) runs)")
+        }
     }
 }
 

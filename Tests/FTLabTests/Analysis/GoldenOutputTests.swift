@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import FTLabCore
 @testable import FTLabRunner
+import FTLabAnalysis
 
 /// Behaviour kept byte for byte: today's ftlab against outputs recorded before the library was
 /// split into layers (Fixtures/golden/README.md), over the committed full-suite run.
@@ -40,6 +41,16 @@ import Testing
             .replacingOccurrences(of: repository, with: "<repository>")
         let expected = try Self.golden(name)
         #expect(normalised == expected, "ftlab \(arguments.joined(separator: " ")) differs from golden/\(name)")
+    }
+
+    @Test("ReportDocument, called in-process, renders the golden markdown and counts what it covers")
+    func reportDocument() throws {
+        let document = try ReportDocument(files: [Self.run, Self.run], format: .markdown)
+        #expect(document.paths == [Self.run], "a file named twice is read once")
+        #expect(document.text.replacingOccurrences(of: TestPaths.repository + "/results/", with: "results/")
+                == (try Self.golden("report.md")))
+        #expect(document.runCount == 1 && document.sectionCount == 11 && document.warnings.isEmpty, "as `ftlab report` says of this run")
+        #expect(throws: ResultsError.self) { try ReportDocument(files: [TestPaths.scratch() + "/missing.csv"], format: .json) }
     }
 
     @Test("the HTML report of the committed run is the committed page", .tags(.integration), .skippedInUnitRuns)
