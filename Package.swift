@@ -78,7 +78,7 @@ let package = Package(
         ),
         .target(
             name: "FTLabExplain",
-            dependencies: ["FTLabCore", "FTLabHarness", "FTLabRunner", "FTLabAnalysis"]
+            dependencies: ["FTLabCore", "FTLabHarness", "FTLabInterpreters", "FTLabRunner", "FTLabAnalysis"]
         ),
         .target(
             name: "FTLabBuilds",

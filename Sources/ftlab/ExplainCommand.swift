@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import FTLabCore
-import FTLabInterpreters
 import FTLabRunner
 import FTLabExplain
 
@@ -54,10 +53,6 @@ struct ExplainCommand: AsyncParsableCommand {
 
     @OptionGroup var quietOptions: QuietOptions
 
-    /// Explain's own defaults: 3 samples of 0.25 s, one process per probe.
-    static let defaultSamples = 3
-    static let defaultTargetSeconds = 0.25
-
     func validate() throws {
         guard RunRequest.splitPlacements(placementOptions.placement).count == 1 else {
             throw ValidationError("bad --placement \(placementOptions.placement); explain takes one placement, e.g. compact")
@@ -65,25 +60,19 @@ struct ExplainCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let catalog = try workloads.catalog()
-        var request = RunRequest()
-        request.interpreters = try await InterpreterChoice.resolve(interpreters.pythons)
-        request.placements = RunRequest.splitPlacements(placementOptions.placement)
-        request.env = settings.env
-        request.params = settings.params
-        let plan = try ExplainPlan.make(selector: selector, threads: threads, baselineThreads: baselineThreads,
-                                        request: request, catalog: catalog, topology: try Topology.read())
-        for warning in Set(plan.warnings).sorted() { Diagnostics.warning(warning) }
-
-        let quiet = quietOptions.quiet
-        let runner = ExplainRunner(
-            harnessScript: catalog.harnessScript, launcher: executablePath(),
-            repetition: Repetition(processes: 1, samples: sampleOptions.samples ?? Self.defaultSamples, warmups: 1,
-                                   targetSeconds: sampleOptions.targetSeconds ?? Self.defaultTargetSeconds),
-            timeoutSeconds: timeoutOptions.timeout, perf: await PerfTool.locate(),
-            progress: { line in if !quiet { Diagnostics.progress("explain: \(line)") } })
+        var options = ExplainSession.Options(selector: selector, threads: threads)
+        options.baselineThreads = baselineThreads
+        options.pythons = interpreters.pythons
+        options.placement = placementOptions.placement
+        options.env = settings.env
+        options.params = settings.params
+        if let samples = sampleOptions.samples { options.samples = samples }
+        if let seconds = sampleOptions.targetSeconds { options.targetSeconds = seconds }
+        options.timeoutSeconds = timeoutOptions.timeout
+        options.workloadsDirectories = workloads.workloadsDirs
+        options.quiet = quietOptions.quiet
         InterruptHandler.install()
-        let explanation = try await runner.explain(plan)
+        let explanation = try await ExplainSession(options).run()
         print(format.value == .json ? try ExplainJSON.render(explanation) : ExplainText.render(explanation),
               terminator: "")
         if let html {
@@ -92,7 +81,7 @@ struct ExplainCommand: AsyncParsableCommand {
             } catch {
                 throw ExplainError.cannotWrite(path: html, reason: error.localizedDescription)
             }
-            if !quiet { Diagnostics.progress("html: \(html)") }
+            if !quietOptions.quiet { Diagnostics.progress("html: \(html)") }
         }
     }
 }

@@ -14,7 +14,7 @@ import FTLabRunner
         "FTLabInterpreters": ["FTLabCore", "FTLabHarness", "FTLabNative"],
         "FTLabRunner": ["FTLabCore", "FTLabHarness", "FTLabLoadGen", "FTLabNative", "FTLabInterpreters"],
         "FTLabAnalysis": ["FTLabCore"],
-        "FTLabExplain": ["FTLabCore", "FTLabHarness", "FTLabRunner", "FTLabAnalysis"],
+        "FTLabExplain": ["FTLabCore", "FTLabHarness", "FTLabInterpreters", "FTLabRunner", "FTLabAnalysis"],
         "FTLabBuilds": ["FTLabCore", "FTLabHarness", "FTLabInterpreters", "FTLabRunner"],
         "ftlab": ["FTLabCore", "FTLabHarness", "FTLabNative", "FTLabInterpreters", "FTLabRunner",
                   "FTLabAnalysis", "FTLabExplain", "FTLabBuilds"],

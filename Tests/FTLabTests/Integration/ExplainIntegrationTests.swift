@@ -132,6 +132,23 @@ extension LoadSensitiveTests {
             #expect(section.contains("<svg") && section.contains("<strong>Verdict:</strong>"))
         }
 
+        @Test("ExplainSession, called in-process: one configuration per interpreter, both thread counts accounted; a workload of several variants is refused first")
+        func session() async throws {
+            var options = ExplainSession.Options(selector: "log-processing/partitioned", threads: 2)
+            options.pythons = [PinnedPair.freeThreaded]
+            options.params = ["lines=2000"]
+            options.samples = 2
+            options.targetSeconds = 0.15
+            options.quiet = true
+            let explanation = try await ExplainSession(launcher: TestPaths.ftlab, options).run()
+            #expect(explanation.workload == "log-processing/partitioned")
+            let only = try #require(explanation.configurations.first)
+            #expect(explanation.configurations.count == 1 && only.interpreter == PinnedPair.freeThreaded)
+            #expect(only.target.threads.count == 2 && only.baseline.threads.count == 1 && only.target.throughput > 0)
+            options.selector = "log-processing"
+            await #expect(throws: ExplainError.self) { try await ExplainSession(launcher: TestPaths.ftlab, options).run() }
+        }
+
         @Test("bad input exits 2 and names the bad value", arguments: [
             (["explain", "log-processing", "--threads", "2"], "log-processing/shared-lock"),
             (["explain", "log-processing/partitioned", "--threads", "1"], "--threads 1"),
