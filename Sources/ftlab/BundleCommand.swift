@@ -59,12 +59,7 @@ struct BundleCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let verify {
-            let home = BundleHome(root: (verify as NSString).standardizingPath)
-            guard FileManager.default.fileExists(atPath: home.manifestPath),
-                  FileManager.default.fileExists(atPath: home.descriptionPath)
-            else { throw BundleError.notABundle(path: verify) }
-            let manifest = try BundleManifest.read(at: home.manifestPath)
-            if let mismatch = await manifest.firstMismatch(under: home.root, depth: .full) { throw mismatch }
+            let (home, manifest) = try await BundleHome.verify(verify)
             print("bundle \(home.root): all \(manifest.files.count) files match MANIFEST.json")
             print("  id  \(home.id())")
             return

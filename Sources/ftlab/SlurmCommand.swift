@@ -91,16 +91,13 @@ struct SlurmCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = directory()
-        let runIDFile = directory + "/run-id"
-        let recorded = (try? String(contentsOfFile: runIDFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-        let runID = recorded.flatMap { $0.isEmpty ? nil : $0 } ?? "slurm-" + RunIdentity.newRunID().id
+        let runID = SlurmJobs.runID(recordedIn: directory)
         var jobs = SlurmJobs(tasks: array, partition: partition, time: time, directory: directory,
                              workingDirectory: FileManager.default.currentDirectoryPath, ftlab: executablePath(),
                              runArguments: runOptions, runID: runID)
         jobs.mergeAfter = SlurmJobs.MergeAfter(rawValue: mergeAfter) ?? .ok
         jobs.bundle = bundle.map { (InterpreterProbe.absolute($0)) }
         try jobs.write()
-        try Data((runID + "\n").utf8).write(to: URL(fileURLWithPath: runIDFile))
         guard submit else {
             print("# \(jobs.arrayScriptPath)\n\(jobs.arrayScript)\n# \(jobs.mergeScriptPath)\n\(jobs.mergeScript)")
             print("# submit: id=$(sbatch --parsable \(jobs.arrayScriptPath)) && "

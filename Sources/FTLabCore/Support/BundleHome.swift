@@ -41,6 +41,18 @@ public struct BundleHome: Sendable, Equatable {
         return hasher.hexDigest()
     }
 
+    /// `ftlab bundle --verify DIR`: the bundle at `path`, every file's sha256 checked against
+    /// its `MANIFEST.json`. Returns the manifest; throws `notABundle` or the first mismatch.
+    public static func verify(_ path: String) async throws(BundleError) -> (home: BundleHome, manifest: BundleManifest) {
+        let home = BundleHome(root: (path as NSString).standardizingPath)
+        guard FileManager.default.fileExists(atPath: home.manifestPath),
+              FileManager.default.fileExists(atPath: home.descriptionPath)
+        else { throw .notABundle(path: path) }
+        let manifest = try BundleManifest.read(at: home.manifestPath)
+        if let mismatch = await manifest.firstMismatch(under: home.root, depth: .full) { throw mismatch }
+        return (home, manifest)
+    }
+
     /// The bundle id of the running ftlab; empty outside a bundle.
     public static let currentID: String = current?.id() ?? ""
 }

@@ -47,6 +47,16 @@ public struct SlurmJobs: Sendable {
     public var mergeScriptPath: String { directory + "/merge.sbatch" }
     public var mergedPath: String { directory + "/merged.csv" }
     public var reportPath: String { directory + "/report.html" }
+    /// The run id the scripts were written with; a later `ftlab slurm` into the folder reuses it.
+    public var runIDPath: String { directory + "/run-id" }
+
+    /// The run id recorded in `directory` by an earlier `write()`, else a new `slurm-...` id:
+    /// writing the jobs again (to add tasks, or after a failure) keeps the run one run.
+    public static func runID(recordedIn directory: String) -> String {
+        let recorded = (try? String(contentsOfFile: directory + "/run-id", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return recorded.flatMap { $0.isEmpty ? nil : $0 } ?? "slurm-" + RunIdentity.newRunID().id
+    }
 
     /// The `ftlab run` options a job array sets itself.
     public static let reservedRunOptions = ["-o", "--output", "--shard", "--resume", "--run-id"]
@@ -127,7 +137,7 @@ public struct SlurmJobs: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Writes both scripts into `directory` (with its `logs/` folder).
+    /// Writes both scripts into `directory` (with its `logs/` folder), then the run id.
     public func write() throws(SlurmError) {
         do {
             try FileManager.default.createDirectory(atPath: directory + "/logs", withIntermediateDirectories: true)
@@ -135,6 +145,7 @@ public struct SlurmJobs: Sendable {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
                 try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
             }
+            try Data((runID + "\n").utf8).write(to: URL(fileURLWithPath: runIDPath))
         } catch {
             throw .cannotWrite(path: directory, reason: error.localizedDescription)
         }

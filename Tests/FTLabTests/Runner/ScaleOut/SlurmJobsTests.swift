@@ -41,6 +41,21 @@ struct SlurmJobsTests {
         #expect(script.hasSuffix("[ \"${#missing[@]}\" -eq 0 ]\n"))
     }
 
+    @Test("write() records the run id beside the scripts; writing the jobs again into the folder keeps it")
+    func runIDKept() throws {
+        let directory = TestPaths.scratch() + "/jobs"
+        let first = SlurmJobs.runID(recordedIn: directory)
+        #expect(first.hasPrefix("slurm-"))
+        var jobs = jobs()
+        jobs.directory = directory
+        jobs.runID = first
+        try jobs.write()
+        #expect(try String(contentsOfFile: jobs.runIDPath, encoding: .utf8) == first + "\n")
+        #expect(FileManager.default.isExecutableFile(atPath: jobs.arrayScriptPath))
+        #expect(SlurmJobs.runID(recordedIn: directory) == first)
+        #expect(SlurmJobs.runID(recordedIn: TestPaths.scratch() + "/other") != first, "a new folder, a new run")
+    }
+
     @Test("--bundle: each job unpacks the archive into its node's TMPDIR, runs its ftlab and removes it")
     func bundleJobs() {
         var jobs = jobs()
