@@ -119,56 +119,9 @@ struct LabCommand: AsyncParsableCommand {
 
         @OptionGroup var format: FormatOptions<Self>
 
-        /// What `--format json` prints (`ftlab.lab-status/1`).
-        struct Report: Encodable {
-            var cache: String
-            /// The recorded default pair; nil when `ftlab lab pythons` never chose one.
-            var defaultPair: LabDefault?
-            /// Versions with both builds finished, oldest first.
-            var ladder: [String]
-            /// Every build's manifest.
-            var builds: [LabManifest]
-        }
-
         func run() async throws {
-            let cache = CacheDirectory()
-            let builds = LabPythons.builds(cache: cache)
-            if format.value == .json {
-                print(try JSONOutput.document("lab-status", Report(
-                    cache: cache.root, defaultPair: LabDefault.read(cache: cache),
-                    ladder: LabPythons.builtVersions(cache: cache), builds: builds)))
-                return
-            }
-            print("cache: \(cache.root)")
-            let defaultVersion = LabPythons.defaultVersion(cache: cache)
-            if let chosen = LabDefault.read(cache: cache) {
-                print("default pair (--python lab): \(chosen.version): \(chosen.reason)")
-            } else {
-                print("default pair (--python lab): \(defaultVersion) (no default recorded; `ftlab lab pythons` chooses one)")
-            }
-            let built = LabPythons.builtVersions(cache: cache)
-            if built.count > 1 { print("ladder (--python ladder): \(built.joined(separator: ", "))") }
-            for target in LabTarget.pair(defaultVersion) where !builds.contains(where: { $0.label == target.label }) {
-                print("\(target.label): not built (run `ftlab lab pythons`)")
-            }
-            for manifest in builds {
-                print("""
-                    \(manifest.label): \(manifest.executable)
-                        sys.version   \(manifest.sysVersion)
-                        source        \(manifest.source.file) sha256 \(manifest.source.sha256)
-                        origin        \(manifest.source.package ?? manifest.source.url ?? manifest.source.kind)
-                        why           \(manifest.selection ?? "(not recorded)")
-                        configure     \(manifest.configureFlags.joined(separator: " "))
-                        compiler      \(manifest.compiler)
-                        built         \(manifest.builtUTC) in \(Int(manifest.buildSeconds)) s
-                    """)
-                if manifest.optimized {
-                    print("    rows say      \(manifest.interpreterLabel) (a PGO + LTO build)")
-                }
-                if !manifest.missingModules.isEmpty {
-                    print("    missing       \(manifest.missingModules.joined(separator: ", "))")
-                }
-            }
+            let status = LabStatus(cache: CacheDirectory())
+            print(format.value == .json ? try JSONOutput.document("lab-status", status) + "\n" : status.text(), terminator: "")
         }
     }
 }
