@@ -48,12 +48,13 @@ public struct SlurmJobs: Sendable {
     public var mergedPath: String { directory + "/merged.csv" }
     public var reportPath: String { directory + "/report.html" }
     /// The run id the scripts were written with; a later `ftlab slurm` into the folder reuses it.
-    public var runIDPath: String { directory + "/run-id" }
+    public var runIDPath: String { Self.runIDPath(in: directory) }
+    private static func runIDPath(in directory: String) -> String { directory + "/run-id" }
 
     /// The run id recorded in `directory` by an earlier `write()`, else a new `slurm-...` id:
     /// writing the jobs again (to add tasks, or after a failure) keeps the run one run.
     public static func runID(recordedIn directory: String) -> String {
-        let recorded = (try? String(contentsOfFile: directory + "/run-id", encoding: .utf8))?
+        let recorded = (try? String(contentsOfFile: runIDPath(in: directory), encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines)
         return recorded.flatMap { $0.isEmpty ? nil : $0 } ?? "slurm-" + RunIdentity.newRunID().id
     }
